@@ -1,0 +1,4 @@
+import { Migration0001Core } from './Migration0001Core';
+
+/** Tenant migrations in order; applied to the shared schema, every tenant schema and every tenant database. */
+export const TENANT_MIGRATIONS = [Migration0001Core];

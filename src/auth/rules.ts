@@ -1,0 +1,29 @@
+import { rule } from 'graphql-shield';
+import type { RequestContext } from '../context';
+import { AuthError } from '../errors';
+
+/*
+ * Shield rules return coded errors instead of throwing (shield would swallow a thrown error into
+ * "Not Authorised!"). No rule caches beyond the request.
+ */
+
+/** Anyone with valid credentials for this context. */
+export const isAuthenticated = rule({ cache: 'no_cache' })((_p, _a, ctx: RequestContext) =>
+  ctx.principal ? true : AuthError.unauthenticated(),
+);
+
+/** A platform user, in the central context. */
+export const isSuperAdmin = rule({ cache: 'no_cache' })((_p, _a, ctx: RequestContext) => {
+  if (!ctx.principal) return AuthError.unauthenticated();
+  if (ctx.principal.kind !== 'platform') return AuthError.forbidden('Platform administrators only');
+  if (ctx.tenant) return AuthError.forbidden('Platform operations run on the platform host, not inside a hospital');
+  return true;
+});
+
+/** A user of the request's hospital, or a platform user acting inside it. */
+export const isTenantMember = rule({ cache: 'no_cache' })((_p, _a, ctx: RequestContext) => {
+  if (!ctx.tenant) return AuthError.forbidden('This operation needs a hospital (e.g. /t/<slug>/graphql)');
+  if (!ctx.principal) return AuthError.unauthenticated();
+  if (ctx.principal.kind === 'tenant' && ctx.principal.tenantId !== ctx.tenant.id) return AuthError.unauthenticated();
+  return true;
+});

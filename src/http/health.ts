@@ -1,0 +1,15 @@
+import { Router } from 'express';
+import type { Tenancy } from '../tenancy';
+
+/** `/healthz`: the process is up. `/readyz`: the catalog database answers, else 503. */
+export function healthRoutes(tenancy: Tenancy): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const ready = await tenancy.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
+  });
+  return router;
+}

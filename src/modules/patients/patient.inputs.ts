@@ -1,0 +1,55 @@
+import { IsOptional, Length, Matches } from 'class-validator';
+import { GraphQLLocalDate } from 'graphql-scalars';
+import { ArgsType, Field, InputType } from 'type-graphql';
+import { ConnectionArgs } from '../common/connection';
+
+const MRN = /^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/;
+const MRN_MESSAGE = 'mrn must be 1–40 letters, digits or hyphens';
+
+@InputType()
+export class CreatePatientInput {
+  @Field()
+  @Length(1, 100)
+  firstName!: string;
+
+  @Field()
+  @Length(1, 100)
+  lastName!: string;
+
+  @Field(() => GraphQLLocalDate)
+  birthDate!: string;
+
+  @Field()
+  @Matches(MRN, { message: MRN_MESSAGE })
+  mrn!: string;
+}
+
+@InputType()
+export class UpdatePatientInput {
+  @Field({ nullable: true })
+  @IsOptional()
+  @Length(1, 100)
+  firstName?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Length(1, 100)
+  lastName?: string;
+
+  @Field(() => GraphQLLocalDate, { nullable: true })
+  @IsOptional()
+  birthDate?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Matches(MRN, { message: MRN_MESSAGE })
+  mrn?: string;
+}
+
+@ArgsType()
+export class PatientsArgs extends ConnectionArgs {
+  @Field({ nullable: true, description: 'Matches first name, last name or MRN (case-insensitive).' })
+  @IsOptional()
+  @Length(1, 100)
+  search?: string;
+}

@@ -1,0 +1,33 @@
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { Connection } from '../common/connection';
+import { tenantEm } from '../common/tenant-em';
+import { Patient } from './patient.entity';
+import { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.inputs';
+import * as patients from './patient.service';
+
+const PatientConnection = Connection(Patient, 'Patient');
+
+@Resolver(() => Patient)
+export class PatientResolver {
+  @Query(() => PatientConnection)
+  async patients(@Args() args: PatientsArgs, @Ctx() ctx: RequestContext) {
+    return patients.listPatients(await tenantEm(ctx), args);
+  }
+
+  @Query(() => Patient, { nullable: true, description: 'A patient of the current hospital, or null.' })
+  async patient(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Patient | null> {
+    return patients.findPatient(await tenantEm(ctx), id);
+  }
+
+  @Mutation(() => Patient)
+  async createPatient(@Arg('input') input: CreatePatientInput, @Ctx() ctx: RequestContext): Promise<Patient> {
+    const createdById = ctx.principal?.kind === 'tenant' ? ctx.principal.id : null;
+    return patients.createPatient(await tenantEm(ctx), input, createdById);
+  }
+
+  @Mutation(() => Patient)
+  async updatePatient(@Arg('id', () => ID) id: string, @Arg('input') input: UpdatePatientInput, @Ctx() ctx: RequestContext): Promise<Patient> {
+    return patients.updatePatient(await tenantEm(ctx), id, input);
+  }
+}

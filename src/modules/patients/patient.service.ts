@@ -1,0 +1,57 @@
+import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { BadInputError, ConflictError, NotFoundError } from '../../errors';
+import type { Page } from '../common/connection';
+import { isUuid } from '../common/ids';
+import { paginate } from '../common/paginate';
+import { Patient } from './patient.entity';
+import type { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.inputs';
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function checkBirthDate(birthDate: string | undefined): void {
+  if (birthDate !== undefined && birthDate > new Date().toISOString().slice(0, 10)) {
+    throw BadInputError.forFields({ birthDate: 'must not be in the future' });
+  }
+}
+
+async function flushUnique(em: EntityManager): Promise<void> {
+  try {
+    await em.flush();
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) throw ConflictError.because('A patient with this MRN already exists in this hospital');
+    throw error;
+  }
+}
+
+export async function createPatient(em: EntityManager, input: CreatePatientInput, createdById: string | null): Promise<Patient> {
+  checkBirthDate(input.birthDate);
+  const patient = em.create(Patient, { ...input, createdById } as Patient);
+  await flushUnique(em);
+  return patient;
+}
+
+export async function findPatient(em: EntityManager, id: string): Promise<Patient | null> {
+  return isUuid(id) ? em.findOne(Patient, { id }) : null;
+}
+
+export async function updatePatient(em: EntityManager, id: string, input: UpdatePatientInput): Promise<Patient> {
+  const patient = await findPatient(em, id);
+  if (!patient) throw NotFoundError.forEntity('Patient', id);
+  checkBirthDate(input.birthDate);
+  const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null));
+  em.assign(patient, changes);
+  await flushUnique(em);
+  return patient;
+}
+
+export async function listPatients(em: EntityManager, args: PatientsArgs): Promise<Page<Patient>> {
+  const where: FilterQuery<Patient> = {};
+  if (args.search) {
+    const like = `%${escapeLike(args.search.trim())}%`;
+    where.$or = [{ lastName: { $ilike: like } }, { firstName: { $ilike: like } }, { mrn: { $ilike: like } }];
+  }
+  return paginate(em, Patient, where, args, { lastName: 'asc', firstName: 'asc', id: 'asc' });
+}

@@ -1,0 +1,88 @@
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { IsOptional, Length } from 'class-validator';
+import { Isolation, Plan, TenantStatus } from '../../tenancy';
+import type { TenantRecord } from '../../tenancy';
+
+registerEnumType(Isolation, { name: 'Isolation', description: 'Where a hospital’s rows live.' });
+registerEnumType(Plan, { name: 'Plan' });
+registerEnumType(TenantStatus, { name: 'TenantStatus' });
+
+@ObjectType('Tenant', { description: 'A hospital, as the platform team sees it.' })
+export class TenantNode {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  slug!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => Isolation)
+  isolation!: Isolation;
+
+  @Field(() => Plan)
+  plan!: Plan;
+
+  @Field(() => TenantStatus)
+  status!: TenantStatus;
+
+  @Field({ description: 'Database server holding the hospital’s placement.' })
+  server!: string;
+
+  @Field(() => [String])
+  domains!: string[];
+
+  @Field(() => GraphQLDateTime)
+  createdAt!: Date;
+
+  static from(record: TenantRecord): TenantNode {
+    return Object.assign(new TenantNode(), {
+      id: record.id,
+      slug: record.slug,
+      name: record.name,
+      isolation: record.isolation,
+      plan: record.plan,
+      status: record.status,
+      server: record.placement.server,
+      domains: [...record.domains],
+      createdAt: record.createdAt,
+    });
+  }
+}
+
+@InputType()
+export class TenantAdminInput {
+  @Field()
+  email!: string;
+
+  @Field()
+  password!: string;
+}
+
+@InputType()
+export class CreateTenantInput {
+  @Field({ description: '3–40 lower-case letters, digits or hyphens; selects the hospital in URLs and host names.' })
+  slug!: string;
+
+  @Field()
+  @Length(1, 200)
+  name!: string;
+
+  @Field(() => Isolation, { defaultValue: Isolation.SHARED })
+  isolation: Isolation = Isolation.SHARED;
+
+  @Field(() => Plan, { defaultValue: Plan.TRIAL })
+  plan: Plan = Plan.TRIAL;
+
+  @Field({ nullable: true, description: 'DATABASE isolation only: the named database server (default: main).' })
+  @IsOptional()
+  server?: string;
+
+  @Field(() => TenantAdminInput, { description: 'The hospital’s first ADMIN user.' })
+  admin!: TenantAdminInput;
+
+  @Field(() => [String], { defaultValue: [], description: 'Custom host names; the first is primary.' })
+  domains!: string[];
+}

@@ -1,0 +1,6 @@
+import { allow } from 'graphql-shield';
+
+export const sessionPermissions = {
+  Query: { me: allow },
+  Mutation: { login: allow },
+};

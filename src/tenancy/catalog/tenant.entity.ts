@@ -1,0 +1,72 @@
+import { Collection, Entity, Enum, OneToMany, PrimaryKey, Property } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { TenantDomain } from './tenant-domain.entity';
+
+export enum Isolation {
+  SHARED = 'SHARED',
+  SCHEMA = 'SCHEMA',
+  DATABASE = 'DATABASE',
+}
+
+export enum Plan {
+  TRIAL = 'TRIAL',
+  BASIC = 'BASIC',
+  PROFESSIONAL = 'PROFESSIONAL',
+  ENTERPRISE = 'ENTERPRISE',
+}
+
+/** PROVISIONING and DELETED tenants are invisible to resolution. */
+export enum TenantStatus {
+  PROVISIONING = 'PROVISIONING',
+  ACTIVE = 'ACTIVE',
+  SUSPENDED = 'SUSPENDED',
+  DELETED = 'DELETED',
+}
+
+/** A hospital's catalog entry: who it is and where its rows live (its placement). */
+@Entity({ schema: 'catalog', tableName: 'tenants' })
+export class Tenant {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'text', unique: true })
+  slug!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Enum({ items: () => Isolation })
+  isolation!: Isolation;
+
+  @Enum({ items: () => Plan })
+  plan!: Plan;
+
+  @Enum({ items: () => TenantStatus })
+  status: TenantStatus = TenantStatus.PROVISIONING;
+
+  /** Placement: server name, database name and schema name. Derived, never taken from input. */
+  @Property({ type: 'text' })
+  serverName!: string;
+
+  @Property({ type: 'text' })
+  databaseName!: string;
+
+  @Property({ type: 'text' })
+  schemaName!: string;
+
+  /** Last tenant migration applied to this tenant's placement (SHARED tenants share one). */
+  @Property({ type: 'text', nullable: true })
+  migrationVersion: string | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  trialEndsAt: Date | null = null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  @OneToMany(() => TenantDomain, (d) => d.tenant, { orphanRemoval: true })
+  domains = new Collection<TenantDomain>(this);
+}

@@ -1,0 +1,100 @@
+import { MikroORM } from '@mikro-orm/core';
+import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { Config } from '../config';
+import { Isolation } from './catalog';
+import { DatabaseIsolation } from './isolation/database';
+import { SchemaIsolation } from './isolation/schema';
+import { SharedIsolation } from './isolation/shared';
+import { PlacementMigrator, type IsolationStrategy } from './isolation/strategy';
+import { migrateAll, type MigrationReport, type TenantMigrationResult } from './migrate';
+import type { MigrationClass } from './migrations/runner';
+import { centralOrmOptions } from './orm-options';
+import { OwnerAccess } from './owner-access';
+import { PoolRegistry } from './pools';
+import { TenantProvisioner } from './provisioning';
+import { TenantResolver } from './resolution/resolver';
+import { CachedTenantStore, CatalogTenantStore } from './resolution/tenant-store';
+import { ServerRegistry } from './servers';
+
+export interface TenancyOptions {
+  config: Pick<Config, 'extraServers' | 'appRole' | 'pools' | 'baseDomain'>;
+  databaseUrl: string;
+  tenantEntities: (abstract new (...args: never[]) => object)[];
+  catalogMigrations: MigrationClass[];
+  tenantMigrations: MigrationClass[];
+}
+
+/**
+ * The tenancy core, assembled: catalog (central ORM, owner credentials), runtime pools, resolution,
+ * provisioning and migrations. Knows nothing of HTTP or GraphQL.
+ */
+export class Tenancy {
+  readonly owner: OwnerAccess;
+  readonly pools: PoolRegistry;
+  readonly store: CachedTenantStore;
+  readonly resolver: TenantResolver;
+  readonly provisioner: TenantProvisioner;
+  readonly strategies: Record<Isolation, IsolationStrategy>;
+  private readonly migrator: PlacementMigrator;
+
+  private constructor(
+    readonly central: MikroORM<PostgreSqlDriver>,
+    readonly servers: ServerRegistry,
+    private readonly options: TenancyOptions,
+  ) {
+    const { config } = options;
+    this.owner = new OwnerAccess(central, servers);
+    this.pools = new PoolRegistry(servers, options.tenantEntities, config.pools);
+    this.store = new CachedTenantStore(new CatalogTenantStore(central));
+    this.resolver = new TenantResolver(this.store, config.baseDomain);
+    this.migrator = new PlacementMigrator(options.tenantMigrations, config.appRole.name);
+    this.strategies = {
+      [Isolation.SHARED]: new SharedIsolation(this.owner),
+      [Isolation.SCHEMA]: new SchemaIsolation(this.owner, this.migrator),
+      [Isolation.DATABASE]: new DatabaseIsolation(this.owner, this.migrator, this.pools, config.appRole.name),
+    };
+    this.provisioner = new TenantProvisioner({
+      central,
+      servers,
+      pools: this.pools,
+      store: this.store,
+      strategies: this.strategies,
+      baseDomain: config.baseDomain,
+      latestMigration: this.migrator.latest,
+    });
+  }
+
+  static async open(options: TenancyOptions): Promise<Tenancy> {
+    const servers = new ServerRegistry(options.databaseUrl, options.config.extraServers, options.config.appRole);
+    const central = await MikroORM.init(centralOrmOptions(options.databaseUrl, options.config.pools.size));
+    return new Tenancy(central, servers, options);
+  }
+
+  /** Catalog, shared schema and every placement to the latest migration (see migrateAll). */
+  migrate(onProgress?: (result: TenantMigrationResult, done: number, total: number) => void): Promise<MigrationReport> {
+    return migrateAll(
+      { central: this.central, owner: this.owner, servers: this.servers, catalogMigrations: this.options.catalogMigrations, migrator: this.migrator },
+      onProgress,
+    );
+  }
+
+  /** True when the catalog database answers. */
+  async isReady(): Promise<boolean> {
+    try {
+      await this.central.em.fork().getConnection().execute('select 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pools.closeAll();
+    await this.central.close(true);
+  }
+}
+
+export type { TenantRecord } from './tenant-record';
+export type { Placement } from './placement';
+export { TenantSession, runInTenant } from './tenant-session';
+export { Isolation, Plan, TenantStatus } from './catalog';

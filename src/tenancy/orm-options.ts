@@ -1,0 +1,47 @@
+import { ReflectMetadataProvider, type Options } from '@mikro-orm/core';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { CATALOG_ENTITIES } from './catalog';
+import { RowLevelSecurityBinder, TenantWriteGuard } from './guards';
+import { TENANT_FILTER, TenantScoped } from './tenant-scoped';
+
+type EntityClass = abstract new (...args: never[]) => object;
+
+function base(clientUrl: string, poolSize: number): Options<PostgreSqlDriver> {
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl,
+    metadataProvider: ReflectMetadataProvider,
+    // No global EntityManager: every use must fork, so nothing runs outside a bound context by accident.
+    allowGlobalContext: false,
+    ensureDatabase: false,
+    forceUtcTimezone: true,
+    pool: { min: 0, max: poolSize, idleTimeoutMillis: 30_000 },
+    discovery: { warnWhenNoEntities: false },
+    debug: false,
+  };
+}
+
+/** Central ORM: catalog entities, owner credentials, main database. */
+export function centralOrmOptions(ownerUrl: string, poolSize: number): Options<PostgreSqlDriver> {
+  return { ...base(ownerUrl, poolSize), entities: [...CATALOG_ENTITIES] };
+}
+
+/**
+ * Tenant ORM for one database: wildcard-schema tenant entities, the default-on tenant filter (throws
+ * when a fork has no tenant bound: fail closed), the write guard and the row-level-security binder.
+ */
+export function tenantOrmOptions(url: string, entities: EntityClass[], poolSize: number): Options<PostgreSqlDriver> {
+  return {
+    ...base(url, poolSize),
+    entities: [TenantScoped, ...entities],
+    filters: {
+      [TENANT_FILTER]: { cond: (args: { id: string }) => ({ tenantId: args.id }), default: true },
+    },
+    subscribers: [new TenantWriteGuard(), new RowLevelSecurityBinder()],
+  };
+}
+
+/** A short-lived owner connection with no entities (provisioning and migrating other databases). */
+export function ownerOrmOptions(ownerUrl: string): Options<PostgreSqlDriver> {
+  return { ...base(ownerUrl, 2), entities: [] };
+}

@@ -1,0 +1,79 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { LRUCache } from 'lru-cache';
+import { Tenant, TenantDomain } from '../catalog';
+import { toTenantRecord, type TenantRecord } from '../tenant-record';
+
+/** Looks hospitals up in the catalog by each identifier a request can carry. */
+export interface TenantStore {
+  bySlug(slug: string): Promise<TenantRecord | null>;
+  byId(id: string): Promise<TenantRecord | null>;
+  byDomain(hostname: string): Promise<TenantRecord | null>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Reads the catalog through the central ORM. */
+export class CatalogTenantStore implements TenantStore {
+  constructor(private readonly central: MikroORM) {}
+
+  async bySlug(slug: string): Promise<TenantRecord | null> {
+    return this.load({ slug });
+  }
+
+  async byId(id: string): Promise<TenantRecord | null> {
+    return UUID.test(id) ? this.load({ id }) : null;
+  }
+
+  async byDomain(hostname: string): Promise<TenantRecord | null> {
+    const em = this.central.em.fork();
+    const domain = await em.findOne(TenantDomain, { hostname }, { populate: ['tenant', 'tenant.domains'] });
+    return domain ? toTenantRecord(domain.tenant) : null;
+  }
+
+  private async load(where: { slug: string } | { id: string }): Promise<TenantRecord | null> {
+    const tenant = await this.central.em.fork().findOne(Tenant, where, { populate: ['domains'] });
+    return tenant ? toTenantRecord(tenant) : null;
+  }
+}
+
+/**
+ * Caches lookups (positive results only, so a new hospital is found at once) for `ttlMs`.
+ * `invalidate(id)` drops every identifier of one hospital at once; call it on any catalog change.
+ */
+export class CachedTenantStore implements TenantStore {
+  private readonly cache: LRUCache<string, TenantRecord>;
+
+  constructor(private readonly inner: TenantStore, options: { max?: number; ttlMs?: number } = {}) {
+    this.cache = new LRUCache({ max: options.max ?? 10_000, ttl: options.ttlMs ?? 60_000 });
+  }
+
+  bySlug(slug: string): Promise<TenantRecord | null> {
+    return this.through(`slug:${slug}`, () => this.inner.bySlug(slug));
+  }
+
+  byId(id: string): Promise<TenantRecord | null> {
+    return this.through(`id:${id}`, () => this.inner.byId(id));
+  }
+
+  byDomain(hostname: string): Promise<TenantRecord | null> {
+    return this.through(`domain:${hostname}`, () => this.inner.byDomain(hostname));
+  }
+
+  invalidate(tenantId: string): void {
+    for (const [key, record] of this.cache.entries()) {
+      if (record.id === tenantId) this.cache.delete(key);
+    }
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async through(key: string, load: () => Promise<TenantRecord | null>): Promise<TenantRecord | null> {
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const record = await load();
+    if (record) this.cache.set(key, record);
+    return record;
+  }
+}

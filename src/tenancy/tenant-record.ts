@@ -1,0 +1,29 @@
+import type { Isolation, Plan, Tenant, TenantStatus } from './catalog';
+import type { Placement } from './placement';
+
+/** An immutable snapshot of a catalog entry, safe to cache and to hand to request code. */
+export interface TenantRecord {
+  readonly id: string;
+  readonly slug: string;
+  readonly name: string;
+  readonly isolation: Isolation;
+  readonly plan: Plan;
+  readonly status: TenantStatus;
+  readonly placement: Placement;
+  readonly domains: readonly string[];
+  readonly createdAt: Date;
+}
+
+export function toTenantRecord(t: Tenant): TenantRecord {
+  return Object.freeze({
+    id: t.id,
+    slug: t.slug,
+    name: t.name,
+    isolation: t.isolation,
+    plan: t.plan,
+    status: t.status,
+    placement: Object.freeze({ server: t.serverName, database: t.databaseName, schema: t.schemaName }),
+    domains: Object.freeze(t.domains.isInitialized() ? t.domains.getItems().map((d) => d.hostname) : []),
+    createdAt: t.createdAt,
+  });
+}

@@ -1,0 +1,93 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PoolLease, PoolRegistry } from './pools';
+import { TENANT_FILTER } from './tenant-scoped';
+import type { TenantRecord } from './tenant-record';
+
+/**
+ * One unit of work inside one tenant: an EntityManager fork bound to the tenant's placement (schema)
+ * and filter parameters, inside one transaction (so row-level security sees the tenant on every
+ * statement). The transaction begins on first use and ends with `end()`. This is the only place that
+ * decides where a tenant's data is.
+ */
+export class TenantSession {
+  private lease?: PoolLease;
+  private opened?: Promise<EntityManager>;
+
+  constructor(
+    readonly tenant: TenantRecord,
+    private readonly pools: PoolRegistry,
+  ) {}
+
+  /** The bound EntityManager; the first call opens the transaction. */
+  em(): Promise<EntityManager> {
+    this.opened ??= this.open();
+    return this.opened;
+  }
+
+  /**
+   * Runs `fn` in a savepoint: if it throws, its writes are undone and the request's transaction stays
+   * usable. While it runs, `em()` yields the savepoint's EntityManager (mutations run one at a time).
+   */
+  async atomic<T>(fn: () => Promise<T>): Promise<T> {
+    const em = await this.em();
+    return em.transactional(async (inner) => {
+      const outer = this.opened;
+      this.opened = Promise.resolve(inner as EntityManager);
+      try {
+        return await fn();
+      } finally {
+        this.opened = outer;
+      }
+    });
+  }
+
+  get started(): boolean {
+    return this.opened !== undefined;
+  }
+
+  /** Commits (or rolls back) and returns the connection; safe to call more than once. */
+  async end(commit: boolean): Promise<void> {
+    const opened = this.opened;
+    if (!opened) return;
+    this.opened = Promise.reject(new Error('tenant session has ended'));
+    this.opened.catch(() => undefined);
+    try {
+      const em = await opened;
+      if (commit) await em.commit();
+      else await em.rollback();
+    } finally {
+      this.lease?.release();
+      this.lease = undefined;
+    }
+  }
+
+  private async open(): Promise<EntityManager> {
+    this.lease = await this.pools.acquire(this.tenant.placement);
+    const em = this.lease.orm.em.fork({ schema: this.tenant.placement.schema, clear: true }) as EntityManager;
+    em.setFilterParams(TENANT_FILTER, { id: this.tenant.id });
+    try {
+      await em.begin();
+    } catch (error) {
+      this.lease.release();
+      this.lease = undefined;
+      throw error;
+    }
+    return em;
+  }
+}
+
+/**
+ * Runs `fn` inside `tenant` as one transaction: commits when it resolves, rolls back when it throws.
+ * The explicit, greppable way for central code (provisioning, operators, tests) to touch tenant data.
+ */
+export async function runInTenant<T>(pools: PoolRegistry, tenant: TenantRecord, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  const session = new TenantSession(tenant, pools);
+  try {
+    const result = await fn(await session.em());
+    await session.end(true);
+    return result;
+  } catch (error) {
+    await session.end(false).catch(() => undefined);
+    throw error;
+  }
+}
