@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { Tenant } from './tenant.entity';
 
@@ -9,7 +9,7 @@ export class TenantDomain {
   id: string = randomUUID();
 
   @ManyToOne(() => Tenant, { deleteRule: 'cascade' })
-  tenant!: Tenant;
+  tenant!: Rel<Tenant>;
 
   @Property({ type: 'text', unique: true })
   hostname!: string;
