@@ -1,0 +1,36 @@
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { TokenService } from '../../src/auth/tokens';
+import { DomainError } from '../../src/errors';
+
+const secret = new TextEncoder().encode('unit-test-secret-unit-test-secret-0123');
+const tokens = new TokenService(secret, 60);
+
+async function codeOf(token: string): Promise<string> {
+  return tokens.verify(token).then(
+    () => 'accepted',
+    (e: unknown) => (e instanceof DomainError ? e.code : 'unexpected'),
+  );
+}
+
+function claims() {
+  return new SignJWT({ kind: 'tenant', tid: 't1' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuedAt();
+}
+
+describe('access tokens', () => {
+  it('round-trips the claims it signs', async () => {
+    const token = await tokens.sign({ sub: 'u1', kind: 'tenant', tid: 't1' });
+    await expect(tokens.verify(token)).resolves.toEqual({ sub: 'u1', kind: 'tenant', tid: 't1' });
+  });
+
+  it.each([
+    ['forged with another secret', () => claims().setIssuer('sovereign').setAudience('sovereign-api').setExpirationTime('1m').sign(new TextEncoder().encode('another-secret-another-secret-0000'))],
+    ['expired', () => claims().setIssuer('sovereign').setAudience('sovereign-api').setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(secret)],
+    ['alg none', async () => new UnsecuredJWT({ kind: 'platform' }).setSubject('u1').setIssuer('sovereign').setAudience('sovereign-api').setExpirationTime('1m').encode()],
+    ['wrong audience', () => claims().setIssuer('sovereign').setAudience('someone-else').setExpirationTime('1m').sign(secret)],
+    ['wrong issuer', () => claims().setIssuer('mallory').setAudience('sovereign-api').setExpirationTime('1m').sign(secret)],
+    ['a tenant token without its tenant', () => new SignJWT({ kind: 'tenant' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuer('sovereign').setAudience('sovereign-api').setExpirationTime('1m').sign(secret)],
+    ['garbage', async () => 'not.a.token'],
+  ])('refuses a token that is %s with UNAUTHENTICATED', async (_name, make) => {
+    expect(await codeOf(await make())).toBe('UNAUTHENTICATED');
+  });
+});
