@@ -4,7 +4,6 @@ import { buildSchema } from 'type-graphql';
 import { PatientResolver } from '../modules/patients/patient.resolver';
 import { TenantResolver } from '../modules/platform/tenant.resolver';
 import { SessionResolver } from '../modules/session/session.resolver';
-import { atomicMutations } from './atomic-mutations';
 import { permissions } from './permissions';
 
 const RESOLVERS = [SessionResolver, PatientResolver, TenantResolver] as const;
@@ -14,7 +13,6 @@ export function buildPublicSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: RESOLVERS,
     validate: { forbidUnknownValues: false },
-    globalMiddlewares: [atomicMutations],
   });
 }
 

@@ -3,18 +3,20 @@ import type { RequestContext } from '../context';
 import type { Logger } from '../logger';
 
 /**
- * Ends the request's tenant transaction before the response leaves: commit, and if the commit
- * fails the client gets an error instead of a success for a write that did not happen.
+ * Ends the request's tenant transaction before the response leaves. A mutation request that reports
+ * any error is rolled back whole (its data is null, so nothing it did may stay); everything else is
+ * committed, and if the commit fails the client gets an error instead of a false success.
  */
 export function tenantSessionPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, response }) {
+        async willSendResponse({ contextValue, response, operation }) {
           const session = contextValue.session;
           if (!session?.started) return;
+          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors?.length ?? 0) : 0;
           try {
-            await session.end(true);
+            await session.end(!(operation?.operation === 'mutation' && errors > 0));
           } catch (error) {
             logger.error({ err: error, requestId: contextValue.requestId }, 'commit failed');
             if (response.body.kind === 'single') {

@@ -24,23 +24,6 @@ export class TenantSession {
     return this.opened;
   }
 
-  /**
-   * Runs `fn` in a savepoint: if it throws, its writes are undone and the request's transaction stays
-   * usable. While it runs, `em()` yields the savepoint's EntityManager (mutations run one at a time).
-   */
-  async atomic<T>(fn: () => Promise<T>): Promise<T> {
-    const em = await this.em();
-    return em.transactional(async (inner) => {
-      const outer = this.opened;
-      this.opened = Promise.resolve(inner as EntityManager);
-      try {
-        return await fn();
-      } finally {
-        this.opened = outer;
-      }
-    });
-  }
-
   get started(): boolean {
     return this.opened !== undefined;
   }

@@ -1,5 +1,5 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import { Max, Min } from 'class-validator';
+import { Min } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -14,9 +14,8 @@ export class PageInfo {
 
 @ArgsType()
 export class ConnectionArgs {
-  @Field(() => Int, { defaultValue: 20, description: `Page size, at most ${MAX_PAGE_SIZE}.` })
+  @Field(() => Int, { defaultValue: 20, description: `Page size; larger values are capped at ${MAX_PAGE_SIZE}.` })
   @Min(1)
-  @Max(MAX_PAGE_SIZE)
   first: number = 20;
 
   @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })

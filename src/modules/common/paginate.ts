@@ -1,7 +1,7 @@
 import { CursorError, type EntityName, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError } from '../../errors';
-import type { Page } from './connection';
+import { MAX_PAGE_SIZE, type Page } from './connection';
 
 /** Keyset pagination through MikroORM's cursor API (stable under inserts; filters and RLS apply). */
 export async function paginate<T extends object>(
@@ -13,7 +13,7 @@ export async function paginate<T extends object>(
 ): Promise<Page<T>> {
   try {
     const cursor = await em.findByCursor(entity, where, {
-      first: args.first,
+      first: Math.min(args.first, MAX_PAGE_SIZE),
       after: args.after ?? undefined,
       orderBy: orderBy as never,
       includeCount: true,
