@@ -98,3 +98,23 @@ describe('row-level security under SHARED tables', () => {
     for (const row of rows.rows) expect(row).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
   });
 });
+
+describe('row-level security under SCHEMA placements', () => {
+  it('returns nothing of B even when a query names B’s schema explicitly', async () => {
+    const gw = await TestGateway.start();
+    try {
+      await gw.createTenant({ slug: 'own-schema-a', isolation: 'SCHEMA' });
+      await gw.createTenant({ slug: 'own-schema-b', isolation: 'SCHEMA' });
+      const a = (await gw.tenancy.store.bySlug('own-schema-a'))!;
+      const b = (await gw.tenancy.store.bySlug('own-schema-b'))!;
+      await runInTenant(gw.tenancy.pools, b, async (em) => {
+        em.create(Patient, { mrn: 'B-1', firstName: 'B', lastName: 'Bell', birthDate: '1980-01-01' } as Patient);
+        await em.flush();
+      });
+      const found = await runInTenant(gw.tenancy.pools, a, (em) => em.find(Patient, {}, { schema: b.placement.schema, filters: false }));
+      expect(found).toEqual([]);
+    } finally {
+      await gw.stop();
+    }
+  });
+});

@@ -76,6 +76,13 @@ describe.each(MODES)('write guard in %s isolation', (mode) => {
     expect((await bPatient()).firstName).toBe('Bea');
   });
 
+  it('refuses upsertMany on tenant data as well', async () => {
+    await expect(
+      inA((em) => em.upsertMany(Patient, [{ id: bPatientId, tenantId: a.id, mrn: 'B-1', firstName: 'Stolen', lastName: 'Rows', birthDate: '1980-01-01' } as Patient])),
+    ).rejects.toBeInstanceOf(TenantWriteViolation);
+    expect((await bPatient()).lastName).toBe('Bell');
+  });
+
   it('refuses a reference to B’s user (composite foreign key), writing nothing', async () => {
     await expect(
       inA(async (em) => {
