@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config';
+import { DomainError } from '../errors';
+import { registerMigrate } from './commands/migrate';
+import { EXIT } from './runtime';
+
+/** Each command lives in src/cli/commands/ and registers itself here. */
+const COMMANDS: ((program: Command) => void)[] = [registerMigrate];
+
+export function buildProgram(): Command {
+  const program = new Command('sovereign')
+    .description('Operate a Sovereign deployment: hospitals, migrations, checks')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
+    else if (error instanceof DomainError) console.error(`${error.code}: ${error.message}`);
+    else console.error(error);
+    return error instanceof DomainError && error.code === 'BAD_USER_INPUT' ? EXIT.USAGE : EXIT.FAILED;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv).then((code) => process.exit(code));
+}
