@@ -1,6 +1,7 @@
 import { rule } from 'graphql-shield';
 import type { RequestContext } from '../context';
 import { AuthError } from '../errors';
+import type { TenantRole } from './principal';
 
 /*
  * Shield rules return coded errors instead of throwing (shield would swallow a thrown error into
@@ -27,3 +28,17 @@ export const isTenantMember = rule({ cache: 'no_cache' })((_p, _a, ctx: RequestC
   if (ctx.principal.kind === 'tenant' && ctx.principal.tenantId !== ctx.tenant.id) return AuthError.unauthenticated();
   return true;
 });
+
+/**
+ * A user of the request's hospital holding one of `roles` (platform users acting inside the hospital
+ * pass too). Builds on isTenantMember's checks.
+ */
+export function hasTenantRole(...roles: TenantRole[]) {
+  return rule(`hasTenantRole:${roles.join(',')}`, { cache: 'no_cache' })((_p, _a, ctx: RequestContext) => {
+    if (!ctx.tenant) return AuthError.forbidden('This operation needs a hospital (e.g. /t/<slug>/graphql)');
+    if (!ctx.principal) return AuthError.unauthenticated();
+    if (ctx.principal.kind === 'platform') return true;
+    if (ctx.principal.tenantId !== ctx.tenant.id) return AuthError.unauthenticated();
+    return ctx.principal.roles.some((r) => roles.includes(r)) ? true : AuthError.forbidden(`Requires one of: ${roles.join(', ')}`);
+  });
+}
