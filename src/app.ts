@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { backOff } from 'exponential-backoff';
 import { CATALOG_MIGRATIONS } from '../migrations/catalog';
 import { TENANT_MIGRATIONS } from '../migrations/tenant';
 import { TokenService } from './auth/tokens';
@@ -34,10 +35,25 @@ export function openTenancy(config: Config, databaseUrl: string): Promise<Tenanc
   });
 }
 
+/** Opens the tenancy core, waiting (with backoff, up to `startupWaitMs`) for a database that is not up yet. */
+async function openWhenReachable(config: Config, databaseUrl: string, logger: Logger): Promise<Tenancy> {
+  const deadline = Date.now() + config.startupWaitMs;
+  return backOff(() => openTenancy(config, databaseUrl), {
+    numOfAttempts: Number.MAX_SAFE_INTEGER,
+    startingDelay: 250,
+    maxDelay: 5_000,
+    retry: (error: unknown, attempt: number) => {
+      if (Date.now() > deadline) return false;
+      logger.warn({ attempt, err: error instanceof Error ? error.message : String(error) }, 'database not reachable yet; retrying');
+      return true;
+    },
+  });
+}
+
 /** Composition root: tenancy, migrations, schema and HTTP server; no listen() until asked. */
 export async function createApp(config: Config, databaseUrl: string): Promise<App> {
   const logger = createLogger(config.logLevel);
-  const tenancy = await openTenancy(config, databaseUrl);
+  const tenancy = await openWhenReachable(config, databaseUrl, logger);
   try {
     if (config.migrateOnStart) {
       const report = await tenancy.migrate();

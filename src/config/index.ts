@@ -24,8 +24,10 @@ export interface Config {
   /** Extra servers for DATABASE tenants, besides `main` (the DATABASE_URL server). */
   extraServers: ServerConfig[];
   appRole: { name: string; password: string };
-  pools: { maxOpen: number; size: number };
+  pools: { maxOpen: number; size: number; statementTimeoutMs: number };
   migrateOnStart: boolean;
+  /** How long start-up waits for an unreachable database before giving up. */
+  startupWaitMs: number;
   landingPage: boolean;
   logLevel: string;
 }
@@ -109,8 +111,9 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     extraServers: parseServers(env.TENANT_DATABASE_SERVERS),
     appRole: { name: env.APP_DB_ROLE || 'sovereign_app', password: appPassword || 'sovereign_app_dev' },
-    pools: { maxOpen: int(env, 'DB_MAX_OPEN_POOLS', 20), size: int(env, 'DB_POOL_SIZE', 10) },
+    pools: { maxOpen: int(env, 'DB_MAX_OPEN_POOLS', 20), size: int(env, 'DB_POOL_SIZE', 10), statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 5_000) },
     migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
+    startupWaitMs: int(env, 'STARTUP_DB_WAIT_MS', 120_000),
     landingPage: bool(env, 'GRAPHQL_LANDING_PAGE', !production),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
   };

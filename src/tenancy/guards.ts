@@ -62,14 +62,18 @@ function isTenantMeta(args: EventArgs<unknown>): boolean {
 }
 
 /**
- * Second wall under SHARED tables: sets `app.tenant_id` for the transaction (is_local = true, never a
- * session SET that would leak to the next user of the pooled connection). An unbound fork sets
- * nothing, and the row-level security policy then matches no row.
+ * Second wall under every tenant table: sets `app.tenant_id` for the transaction (is_local = true,
+ * never a session SET that would leak to the next user of the pooled connection), together with the
+ * statement timeout, in one statement. An unbound fork sets no tenant, and the row-level security
+ * policy then matches no row.
  */
 export class RowLevelSecurityBinder implements EventSubscriber {
+  constructor(private readonly statementTimeoutMs: number) {}
+
   async afterTransactionStart({ em, transaction }: TransactionEventArgs): Promise<void> {
-    const tenantId = boundTenantId(em as EntityManager);
-    if (!tenantId) return;
-    await em.getConnection().execute("select set_config('app.tenant_id', ?, true)", [tenantId], 'run', transaction);
+    const tenantId = boundTenantId(em as EntityManager) ?? '';
+    await em
+      .getConnection()
+      .execute("select set_config('app.tenant_id', ?, true), set_config('statement_timeout', ?, true)", [tenantId, String(this.statementTimeoutMs)], 'run', transaction);
   }
 }

@@ -13,11 +13,12 @@ import { OwnerAccess } from './owner-access';
 import { PoolRegistry } from './pools';
 import { TenantProvisioner } from './provisioning';
 import { TenantResolver } from './resolution/resolver';
+import { localBus, redisBus, type InvalidationBus } from './resolution/invalidation';
 import { CachedTenantStore, CatalogTenantStore } from './resolution/tenant-store';
 import { ServerRegistry } from './servers';
 
 export interface TenancyOptions {
-  config: Pick<Config, 'extraServers' | 'appRole' | 'pools' | 'baseDomain'>;
+  config: Pick<Config, 'extraServers' | 'appRole' | 'pools' | 'baseDomain' | 'redisUrl'>;
   databaseUrl: string;
   tenantEntities: (abstract new (...args: never[]) => object)[];
   catalogMigrations: MigrationClass[];
@@ -36,6 +37,7 @@ export class Tenancy {
   readonly provisioner: TenantProvisioner;
   readonly strategies: Record<Isolation, IsolationStrategy>;
   private readonly migrator: PlacementMigrator;
+  private bus: InvalidationBus = localBus;
 
   private constructor(
     readonly central: MikroORM<PostgreSqlDriver>,
@@ -67,7 +69,19 @@ export class Tenancy {
   static async open(options: TenancyOptions): Promise<Tenancy> {
     const servers = new ServerRegistry(options.databaseUrl, options.config.extraServers, options.config.appRole);
     const central = await MikroORM.init(centralOrmOptions(options.databaseUrl, options.config.pools.size));
-    return new Tenancy(central, servers, options);
+    try {
+      await central.em.fork().getConnection().execute('select 1'); // init does not fail on an unreachable server
+    } catch (error) {
+      await central.close(true);
+      throw error;
+    }
+    const tenancy = new Tenancy(central, servers, options);
+    if (options.config.redisUrl) {
+      const channel = `sovereign:catalog:${servers.mainDatabase}`;
+      tenancy.bus = await redisBus(options.config.redisUrl, channel, (id) => tenancy.store.dropLocal(id));
+      tenancy.store.useBus(tenancy.bus);
+    }
+    return tenancy;
   }
 
   /** Catalog, shared schema and every placement to the latest migration (see migrateAll). */
@@ -89,6 +103,7 @@ export class Tenancy {
   }
 
   async close(): Promise<void> {
+    await this.bus.close();
     await this.pools.closeAll();
     await this.central.close(true);
   }

@@ -28,16 +28,17 @@ export function centralOrmOptions(ownerUrl: string, poolSize: number): Options<P
 
 /**
  * Tenant ORM for one database: wildcard-schema tenant entities, the default-on tenant filter (throws
- * when a fork has no tenant bound: fail closed), the write guard and the row-level-security binder.
+ * when a fork has no tenant bound: fail closed), the write guard and the row-level-security binder
+ * (which also sets the statement timeout of each transaction).
  */
-export function tenantOrmOptions(url: string, entities: EntityClass[], poolSize: number): Options<PostgreSqlDriver> {
+export function tenantOrmOptions(url: string, entities: EntityClass[], pool: { size: number; statementTimeoutMs: number }): Options<PostgreSqlDriver> {
   return {
-    ...base(url, poolSize),
+    ...base(url, pool.size),
     entities: [TenantScoped, ...entities],
     filters: {
       [TENANT_FILTER]: { cond: (args: { id: string }) => ({ tenantId: args.id }), default: true },
     },
-    subscribers: [new TenantWriteGuard(), new RowLevelSecurityBinder()],
+    subscribers: [new TenantWriteGuard(), new RowLevelSecurityBinder(pool.statementTimeoutMs)],
   };
 }
 

@@ -31,7 +31,7 @@ export class PoolRegistry {
   constructor(
     private readonly servers: ServerRegistry,
     private readonly entities: EntityClass[],
-    private readonly limits: { maxOpen: number; size: number },
+    private readonly limits: { maxOpen: number; size: number; statementTimeoutMs: number },
   ) {
     this.cache = new LRUCache<string, PoolEntry>({
       max: Math.max(1, limits.maxOpen),
@@ -47,7 +47,7 @@ export class PoolRegistry {
     let entry = this.cache.get(key);
     if (!entry) {
       const url = this.servers.runtimeUrl(placement.server, placement.database);
-      entry = { orm: MikroORM.init(tenantOrmOptions(url, this.entities, this.limits.size)), inUse: 0, evicted: false };
+      entry = { orm: MikroORM.init(tenantOrmOptions(url, this.entities, this.limits)), inUse: 0, evicted: false };
       this.cache.set(key, entry);
       entry.orm.catch(() => this.cache.delete(key));
     }

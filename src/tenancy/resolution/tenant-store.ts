@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { LRUCache } from 'lru-cache';
 import { Tenant, TenantDomain } from '../catalog';
 import { toTenantRecord, type TenantRecord } from '../tenant-record';
+import { localBus, type InvalidationBus } from './invalidation';
 
 /** Looks hospitals up in the catalog by each identifier a request can carry. */
 export interface TenantStore {
@@ -38,13 +39,20 @@ export class CatalogTenantStore implements TenantStore {
 
 /**
  * Caches lookups (positive results only, so a new hospital is found at once) for `ttlMs`.
- * `invalidate(id)` drops every identifier of one hospital at once; call it on any catalog change.
+ * `invalidate(id)` drops every identifier of one hospital at once and tells the other replicas through
+ * the invalidation bus; call it on any catalog change.
  */
 export class CachedTenantStore implements TenantStore {
   private readonly cache: LRUCache<string, TenantRecord>;
+  private bus: InvalidationBus = localBus;
 
   constructor(private readonly inner: TenantStore, options: { max?: number; ttlMs?: number } = {}) {
     this.cache = new LRUCache({ max: options.max ?? 10_000, ttl: options.ttlMs ?? 60_000 });
+  }
+
+  /** Shares invalidations with other replicas from now on. */
+  useBus(bus: InvalidationBus): void {
+    this.bus = bus;
   }
 
   bySlug(slug: string): Promise<TenantRecord | null> {
@@ -60,6 +68,12 @@ export class CachedTenantStore implements TenantStore {
   }
 
   invalidate(tenantId: string): void {
+    this.dropLocal(tenantId);
+    void this.bus.publish(tenantId);
+  }
+
+  /** Drops one hospital's cached identifiers on this replica only (a message from another replica). */
+  dropLocal(tenantId: string): void {
     for (const [key, record] of this.cache.entries()) {
       if (record.id === tenantId) this.cache.delete(key);
     }
