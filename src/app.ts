@@ -64,7 +64,7 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
     }
     const services: AppServices = { tenancy, tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds) };
     const schema = await buildGatewaySchema();
-    const http = await createHttpServer(schema, services, { logger, landingPage: config.landingPage, production: config.env === 'production' });
+    const http = await createHttpServer(schema, services, { logger, config });
     return {
       services,
       http,

@@ -29,6 +29,9 @@ export interface Config {
   /** How long start-up waits for an unreachable database before giving up. */
   startupWaitMs: number;
   landingPage: boolean;
+  introspection: boolean;
+  limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number; hideSuggestions: boolean };
+  http: { maxBodyBytes: number; requestTimeoutMs: number };
   logLevel: string;
 }
 
@@ -115,6 +118,16 @@ export function loadConfig(env: Env = process.env): Config {
     migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
     startupWaitMs: int(env, 'STARTUP_DB_WAIT_MS', 120_000),
     landingPage: bool(env, 'GRAPHQL_LANDING_PAGE', !production),
+    introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
+    limits: {
+      maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 10),
+      maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 15),
+      maxDirectives: int(env, 'GRAPHQL_MAX_DIRECTIVES', 10),
+      maxTokens: int(env, 'GRAPHQL_MAX_TOKENS', 2_000),
+      maxCost: int(env, 'GRAPHQL_MAX_COST', 5_000),
+      hideSuggestions: bool(env, 'GRAPHQL_HIDE_SUGGESTIONS', production),
+    },
+    http: { maxBodyBytes: int(env, 'MAX_BODY_BYTES', 100_000), requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000) },
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
   };
 }

@@ -7,6 +7,8 @@ import type { GraphQLSchema } from 'graphql';
 import http from 'node:http';
 import type { AppServices, RequestContext } from '../context';
 import { createErrorFormatter } from '../graphql/format-error';
+import type { Config } from '../config';
+import { armor, costLimit } from '../graphql/limits';
 import type { Logger } from '../logger';
 import { contextBuilder } from './context';
 import { healthRoutes } from './health';
@@ -21,26 +23,51 @@ export interface HttpServer {
 }
 
 /** Express + Apollo: health routes, the Sandbox landing page, and GraphQL on both paths. */
-export async function createHttpServer(schema: GraphQLSchema, services: AppServices, options: { logger: Logger; landingPage: boolean; production: boolean }): Promise<HttpServer> {
+export interface HttpOptions {
+  logger: Logger;
+  config: Pick<Config, 'landingPage' | 'introspection' | 'limits' | 'http'>;
+}
+
+const POST_ONLY = { errors: [{ message: 'GraphQL requests must use POST', extensions: { code: 'BAD_USER_INPUT' } }] };
+
+/**
+ * Express + Apollo: health routes, the Sandbox landing page, and GraphQL (POST only, so patient data
+ * never travels in URLs) on both paths, behind the query limits.
+ */
+export async function createHttpServer(schema: GraphQLSchema, services: AppServices, { logger, config }: HttpOptions): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
+  server.requestTimeout = config.http.requestTimeoutMs;
+  const protection = armor(config.limits);
   const apollo = new ApolloServer<RequestContext>({
     schema,
-    formatError: createErrorFormatter(options.logger),
+    formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
-    introspection: !options.production,
+    allowBatchedHttpRequests: false,
+    introspection: config.introspection,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), tenantSessionPlugin(options.logger)],
+    validationRules: protection.validationRules,
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+      ...protection.plugins,
+      costLimit(schema, config.limits.maxCost),
+      tenantSessionPlugin(logger),
+    ],
   });
   await apollo.start();
 
   app.use(healthRoutes(services.tenancy));
-  if (options.landingPage) app.get(GRAPHQL_PATHS, landingPage(services.tenancy.resolver));
-  app.use(GRAPHQL_PATHS, express.json({ limit: '1mb' }), expressMiddleware(apollo, { context: contextBuilder(services) }));
+  if (config.landingPage) app.get(GRAPHQL_PATHS, landingPage(services.tenancy.resolver));
+  app.get(GRAPHQL_PATHS, (_req, res) => {
+    res.status(405).set('allow', 'POST').json(POST_ONLY);
+  });
+  app.post(GRAPHQL_PATHS, express.json({ limit: config.http.maxBodyBytes }), expressMiddleware(apollo, { context: contextBuilder(services) }));
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) options.logger.error({ err }, 'http error');
+    if (status === 500) logger.error({ err }, 'http error');
     res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : err.message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT' } }] });
   });
   return { server, apollo };

@@ -1,0 +1,135 @@
+import { request } from 'node:http';
+import { PatientsDocument } from './generated/graphql';
+import { errorCode, TestGateway } from '../fixtures/gateway';
+
+/** Black-box abuse over HTTP: each attempt gets the right code, quickly, and the server stays healthy. */
+describe('abuse over HTTP', () => {
+  let gw: TestGateway;
+  let hospital: { slug: string; token: string };
+  const auth = () => ({ authorization: `Bearer ${hospital.token}` });
+  const post = async (body: unknown, headers: Record<string, string> = {}) => {
+    const response = await gw.raw(`/t/${hospital.slug}/graphql`, body, { ...auth(), ...headers });
+    const parsed = (() => {
+      try {
+        return JSON.parse(response.text) as { errors?: { message: string; extensions?: { code?: string } }[]; data?: unknown };
+      } catch {
+        return { errors: [] };
+      }
+    })();
+    return { status: response.status, body: parsed, code: parsed.errors?.[0]?.extensions?.code, text: response.text };
+  };
+
+  beforeAll(async () => {
+    gw = await TestGateway.start({ GRAPHQL_MAX_COST: '500', MAX_BODY_BYTES: '20000' });
+    hospital = await gw.createTenant({ slug: 'under-attack' });
+  });
+  afterEach(async () => {
+    expect((await fetch(`${gw.baseUrl}/healthz`)).status).toBe(200);
+  });
+  afterAll(() => gw.stop());
+
+  it('refuses a query deeper than the limit before running it', async () => {
+    const shallow = await TestGateway.start({ GRAPHQL_MAX_DEPTH: '3' });
+    try {
+      const ask = async (query: string) => (await shallow.raw('/graphql', { query })).json() as Promise<{ errors: { extensions: { code: string } }[] }>;
+      // Depth 3 runs (and is refused for want of credentials); depth 4 never runs.
+      expect((await ask('{ tenants { pageInfo { hasNextPage } } }')).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+      expect((await ask('{ tenants { edges { node { id } } } }')).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+    } finally {
+      await shallow.stop();
+    }
+  });
+
+  it('refuses a token flood', async () => {
+    const flood = await post({ query: `{ me { ${'id '.repeat(3_000)}} }` });
+    expect(flood.code).toBe('BAD_USER_INPUT');
+    expect(flood.status).toBe(400);
+  });
+
+  it('refuses an alias bomb', async () => {
+    const aliases = Array.from({ length: 50 }, (_, i) => `a${i}: me { id }`).join(' ');
+    expect((await post({ query: `{ ${aliases} }` })).code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses a directive flood', async () => {
+    expect((await post({ query: `{ me ${'@include(if: true) '.repeat(30)}{ id } }` })).code).toBe('BAD_USER_INPUT');
+  });
+
+  it('counts page sizes passed as variables in the cost', async () => {
+    const query = 'query($n: Int) { a: patients(first: $n) { totalCount pageInfo { endCursor } } b: patients(first: $n) { totalCount pageInfo { endCursor } } }';
+    expect((await post({ query, variables: { n: 5 } })).code).toBeUndefined();
+    const expensive = await post({ query, variables: { n: 100 } });
+    expect(expensive.code).toBe('BAD_USER_INPUT');
+    expect(expensive.body.errors?.[0]?.message).toMatch(/too expensive/);
+  });
+
+  it('refuses an oversized body with 413', async () => {
+    const result = await post({ query: `{ me { id } }`, variables: { pad: 'x'.repeat(50_000) } });
+    expect(result.status).toBe(413);
+    expect(result.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses batched requests', async () => {
+    const result = await post([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]);
+    expect(result.status).toBe(400);
+  });
+
+  it('refuses queries and mutations over GET', async () => {
+    for (const query of ['{ patients { totalCount } }', 'mutation { login(email: "a@b.c", password: "x") { token } }']) {
+      const response = await fetch(`${gw.baseUrl}/t/${hospital.slug}/graphql?query=${encodeURIComponent(query)}`, { headers: auth() });
+      expect(response.status).toBe(405);
+    }
+  });
+
+  it('refuses a cross-site simple request (CSRF prevention)', async () => {
+    const result = await post('{"query":"{ me { id } }"}', { 'content-type': 'text/plain' });
+    expect(result.status).toBe(400);
+    expect(result.text).not.toMatch(/"me"/);
+  });
+
+  it.each([
+    ['malformed JSON', '{"query": "{ me { id }'],
+    ['a query that is not a string', { query: 42 }],
+    ['a syntax error', { query: '{ me { id ' }],
+    ['an unknown field', { query: '{ patientz { id } }' }],
+    ['a wrong variable type', { query: 'query($n: Int) { patients(first: $n) { totalCount } }', variables: { n: 'ten' } }],
+    ['an unknown input field (tenantId smuggling)', { query: 'mutation { updatePatient(id: "00000000-0000-4000-8000-000000000000", input: { tenantId: "x" }) { id } }' }],
+  ])('answers %s with a 4xx or BAD_USER_INPUT, never a 500', async (_name, body) => {
+    const result = await post(body);
+    expect(result.status).toBeLessThan(500);
+    expect(result.status === 400 || result.code === 'BAD_USER_INPUT').toBe(true);
+    expect(result.text).not.toMatch(/at .*\.(js|ts):\d+/); // no stack trace
+  });
+
+  it.each([
+    ['a SQL-looking search', "' OR 1=1 --"],
+    ['LIKE wildcards', '%_%'],
+    ['a backslash', '\\'],
+  ])('treats %s in a filter input as plain text', async (_name, search) => {
+    const result = await gw.gql(PatientsDocument, { search }, hospital);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.patients.totalCount).toBe(0);
+  });
+
+  it.each([
+    ['a Host header with SQL', { host: "x'; drop table tenants;--.localhost" }],
+    ['an overlong Host header', { host: `${'a'.repeat(300)}.localhost` }],
+    ['a slug with path traversal', { 'x-tenant-id': '../../etc/passwd' }],
+  ])('answers %s with TENANT_NOT_FOUND', async (_name, headers) => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${gw.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ query: '{ me { id } }' }));
+    });
+    expect(status).toBe(404);
+  });
+
+  it('refuses an unknown path slug with TENANT_NOT_FOUND', async () => {
+    const response = await gw.raw('/t/%27%20or%201%3D1/graphql', { query: '{ me { id } }' });
+    expect(response.status).toBe(404);
+    expect(errorCode({ status: response.status, ...(await response.json() as object) })).toBe('TENANT_NOT_FOUND');
+  });
+});
