@@ -53,7 +53,7 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
     const services: AppServices = {
       tenancy,
       tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds, config.refreshTtlSeconds),
-      loginThrottle: createLoginThrottle({ ...config.loginThrottle, redisUrl: config.redisUrl }),
+      loginThrottle: await createLoginThrottle({ ...config.loginThrottle, redisUrl: config.redisUrl }),
     };
     const schema = await buildGatewaySchema();
     const http = await createHttpServer(schema, services, { logger, landingPage: config.landingPage, production: config.env === 'production' });

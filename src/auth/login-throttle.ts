@@ -64,7 +64,7 @@ class RateLimiterThrottle implements LoginThrottle {
  * In memory by default (one process); with `redisUrl`, in Redis (atomic increments shared across
  * replicas), falling back to memory while Redis is unreachable rather than failing every sign-in.
  */
-export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
+export async function createLoginThrottle(options: LoginThrottleOptions): Promise<LoginThrottle> {
   const limits = {
     keyPrefix: options.keyPrefix ?? 'sovereign:login',
     points: options.maxFailures,
@@ -72,8 +72,10 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
     blockDuration: options.lockoutSeconds,
   };
   if (!options.redisUrl) return new RateLimiterThrottle(new RateLimiterMemory(limits), options.maxFailures);
-  const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => undefined); // reconnects by itself; the insurance limiter covers the gap
+  // Start-up waits for the first connection, so counting starts in Redis rather than in memory.
+  await redis.connect().catch(() => undefined);
   const limiter = new RateLimiterRedis({
     ...limits,
     storeClient: redis,
