@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { CATALOG_MIGRATIONS } from '../migrations/catalog';
 import { TENANT_MIGRATIONS } from '../migrations/tenant';
-import { createLoginThrottle } from './auth/login-throttle';
+import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
 import { TokenService } from './auth/tokens';
 import type { Config } from './config';
 import type { AppServices } from './context';
@@ -42,6 +42,7 @@ export function openTenancy(config: Config, databaseUrl: string): Promise<Tenanc
 export async function createApp(config: Config, databaseUrl: string): Promise<App> {
   const logger = createLogger(config.logLevel);
   const tenancy = await openTenancy(config, databaseUrl);
+  let loginThrottle: LoginThrottle | undefined;
   try {
     if (config.migrateOnStart) {
       const report = await tenancy.migrate();
@@ -50,10 +51,11 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
     if (config.platformAdmin && (await bootstrapPlatformAdmin(tenancy.central, config.platformAdmin))) {
       logger.info({ email: config.platformAdmin.email }, 'created the first platform admin');
     }
+    loginThrottle = await createLoginThrottle({ ...config.loginThrottle, redisUrl: config.redisUrl });
     const services: AppServices = {
       tenancy,
       tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds, config.refreshTtlSeconds),
-      loginThrottle: await createLoginThrottle({ ...config.loginThrottle, redisUrl: config.redisUrl }),
+      loginThrottle,
     };
     const schema = await buildGatewaySchema();
     const http = await createHttpServer(schema, services, { logger, landingPage: config.landingPage, production: config.env === 'production' });
@@ -77,6 +79,7 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
       },
     };
   } catch (error) {
+    await loginThrottle?.close();
     await tenancy.close();
     throw error;
   }
