@@ -17,6 +17,7 @@ export interface LoginThrottle {
   close(): Promise<void>;
 }
 
+/** Limits (from LOGIN_MAX_FAILURES and LOGIN_LOCKOUT_SECONDS) and where counters live. */
 export interface LoginThrottleOptions {
   maxFailures: number;
   lockoutSeconds: number;

@@ -3,7 +3,9 @@ export const PLATFORM_ROLES = ['SUPERADMIN'] as const;
 /** Hospital roles; held only by hospital users and API keys. */
 export const TENANT_ROLES = ['ADMIN', 'DOCTOR', 'NURSE', 'RECEPTIONIST', 'LAB_TECH', 'BILLING'] as const;
 
+/** The platform role. */
 export type PlatformRole = (typeof PLATFORM_ROLES)[number];
+/** A hospital role. */
 export type TenantRole = (typeof TENANT_ROLES)[number];
 
 /**

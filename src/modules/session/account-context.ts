@@ -1,3 +1,4 @@
+import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UserPrincipal } from '../../auth/principal';
 import type { RequestContext } from '../../context';
@@ -15,10 +16,11 @@ export async function hospitalAccounts(ctx: RequestContext): Promise<AccountStor
   const tenant = ctx.tenant!;
   return new AccountStore({
     em,
-    users: User as never,
-    sessions: AuthSession as never,
+    users: User as EntityName<AccountRow>,
+    sessions: AuthSession as EntityName<SessionRow>,
     independently: (fn) => runInTenant(pools, tenant, fn),
     scope: tenant.id,
+    rolesOf: (account) => [...(account as User).roles],
   });
 }
 
@@ -27,10 +29,11 @@ export function platformAccounts(ctx: RequestContext): AccountStore {
   const { central } = ctx.services.tenancy;
   return new AccountStore({
     em: central.em.fork() as EntityManager,
-    users: PlatformUser as never as typeof PlatformUser & { new (): AccountRow },
-    sessions: PlatformSession as never as { new (): SessionRow },
+    users: PlatformUser as EntityName<AccountRow>,
+    sessions: PlatformSession as EntityName<SessionRow>,
     independently: (fn) => fn(central.em.fork() as EntityManager),
     scope: 'platform',
+    rolesOf: () => ['SUPERADMIN'],
   });
 }
 

@@ -36,6 +36,8 @@ export interface AccountStoreOptions {
   independently(fn: (em: EntityManager) => Promise<unknown>): Promise<unknown>;
   /** The hospital id, or `platform`: keys login throttling. */
   scope: string;
+  /** The roles an account holds (hospital roles, or SUPERADMIN for platform users). */
+  rolesOf(account: AccountRow): string[];
 }
 
 const SECRETS = ['passwordHash', 'mfaSecret', 'mfaPendingSecret'] as never[];
@@ -53,8 +55,8 @@ export class AccountStore {
     return this.o.scope;
   }
 
-  get em(): EntityManager {
-    return this.o.em;
+  rolesOf(account: AccountRow): string[] {
+    return this.o.rolesOf(account);
   }
 
   /** The account with this email, secrets loaded (null when there is none). */

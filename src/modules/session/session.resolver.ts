@@ -17,14 +17,10 @@ function deps(ctx: RequestContext): sessions.SignInDeps {
   };
 }
 
-function payload(signedIn: sessions.SignedIn, ctx: RequestContext, roles: string[]): AuthPayload {
+function payload(signedIn: sessions.SignedIn, ctx: RequestContext): AuthPayload {
   const kind = ctx.tenant ? 'tenant' : 'platform';
-  const user = meOf(signedIn.account, { kind, roles, mfaPending: signedIn.mfaPending }, ctx);
+  const user = meOf(signedIn.account, { kind, roles: signedIn.roles, mfaPending: signedIn.mfaPending }, ctx);
   return { token: signedIn.token, refreshToken: signedIn.refreshToken, expiresAt: signedIn.expiresAt, user };
-}
-
-function rolesOf(account: object, ctx: RequestContext): string[] {
-  return ctx.tenant ? [...((account as { roles?: string[] }).roles ?? [])] : ['SUPERADMIN'];
 }
 
 @Resolver()
@@ -40,13 +36,13 @@ export class SessionResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<AuthPayload> {
     const signedIn = await sessions.signIn(await accountsOfContext(ctx), deps(ctx), { email, password, mfaCode });
-    return payload(signedIn, ctx, rolesOf(signedIn.account, ctx));
+    return payload(signedIn, ctx);
   }
 
   @Mutation(() => AuthPayload, { description: 'A new token pair for a refresh token, which is spent; replaying a spent one ends its session.' })
   async refreshToken(@Arg('refreshToken') refreshToken: string, @Ctx() ctx: RequestContext): Promise<AuthPayload> {
     const signedIn = await sessions.refresh(await accountsOfContext(ctx), deps(ctx), refreshToken);
-    return payload(signedIn, ctx, rolesOf(signedIn.account, ctx));
+    return payload(signedIn, ctx);
   }
 
   @Mutation(() => Boolean, { description: 'Ends this session: its refresh token and access tokens stop working at once.' })

@@ -18,6 +18,7 @@ export interface SignInDeps {
 
 export interface SignedIn {
   account: AccountRow;
+  roles: string[];
   token: string;
   refreshToken: string;
   expiresAt: Date;
@@ -58,7 +59,7 @@ export async function signIn(store: AccountStore, deps: SignInDeps, input: { ema
   }
   await deps.throttle.reset(key);
   const { session, refreshToken } = await store.openSession(account.id, mfa, deps.tokens.refreshTtlSeconds);
-  return issue(deps, account, session.id, mfa, refreshToken);
+  return issue(store, deps, account, session.id, mfa, refreshToken);
 }
 
 /** A refresh token for the next pair; the old one is spent (and replaying it ends the session). */
@@ -66,13 +67,13 @@ export async function refresh(store: AccountStore, deps: SignInDeps, refreshToke
   const rotated = await store.rotate(refreshToken, deps.tokens.refreshTtlSeconds);
   const account = rotated ? await store.findById(rotated.session.userId) : null;
   if (!rotated || !account?.active) throw AuthError.unauthenticated('Invalid refresh token');
-  return issue(deps, account, rotated.session.id, rotated.session.mfa, rotated.refreshToken);
+  return issue(store, deps, account, rotated.session.id, rotated.session.mfa, rotated.refreshToken);
 }
 
-async function issue(deps: SignInDeps, account: AccountRow, sessionId: string, mfa: boolean, refreshToken: string): Promise<SignedIn> {
+async function issue(store: AccountStore, deps: SignInDeps, account: AccountRow, sessionId: string, mfa: boolean, refreshToken: string): Promise<SignedIn> {
   const kind = deps.tenantId ? 'tenant' : 'platform';
   const token = await deps.tokens.sign({ sub: account.id, kind, sid: sessionId, tid: deps.tenantId });
   const expiresAt = new Date(Date.now() + deps.tokens.ttlSeconds * 1000);
   const mfaPending = !mfa && Boolean(deps.tenantId) && (await deps.requiresMfa());
-  return { account, token, refreshToken, expiresAt, mfaPending };
+  return { account, roles: store.rolesOf(account), token, refreshToken, expiresAt, mfaPending };
 }
