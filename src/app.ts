@@ -2,19 +2,23 @@ import 'reflect-metadata';
 import { backOff } from 'exponential-backoff';
 import { CATALOG_MIGRATIONS } from '../migrations/catalog';
 import { TENANT_MIGRATIONS } from '../migrations/tenant';
+import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
 import { TokenService } from './auth/tokens';
 import type { Config } from './config';
 import type { AppServices } from './context';
 import { buildGatewaySchema } from './graphql/schema';
 import { createHttpServer, type HttpServer } from './http/server';
 import { createLogger, type Logger } from './logger';
+import { ApiKey } from './modules/api-keys/api-key.entity';
 import { Patient } from './modules/patients/patient.entity';
 import { bootstrapPlatformAdmin } from './modules/platform/platform-user.service';
+import { AuthSession } from './modules/session/auth-session.entity';
+import { HospitalSettings } from './modules/settings/hospital-settings.entity';
 import { User } from './modules/users/user.entity';
 import { Tenancy } from './tenancy';
 
 /** Entities stored in every placement. */
-export const TENANT_ENTITIES = [User, Patient];
+export const TENANT_ENTITIES = [User, Patient, AuthSession, ApiKey, HospitalSettings];
 
 export interface App {
   services: AppServices;
@@ -54,6 +58,7 @@ async function openWhenReachable(config: Config, databaseUrl: string, logger: Lo
 export async function createApp(config: Config, databaseUrl: string): Promise<App> {
   const logger = createLogger(config.logLevel);
   const tenancy = await openWhenReachable(config, databaseUrl, logger);
+  let loginThrottle: LoginThrottle | undefined;
   try {
     if (config.migrateOnStart) {
       const report = await tenancy.migrate();
@@ -62,7 +67,12 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
     if (config.platformAdmin && (await bootstrapPlatformAdmin(tenancy.central, config.platformAdmin))) {
       logger.info({ email: config.platformAdmin.email }, 'created the first platform admin');
     }
-    const services: AppServices = { tenancy, tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds) };
+    loginThrottle = await createLoginThrottle({ ...config.loginThrottle, redisUrl: config.redisUrl });
+    const services: AppServices = {
+      tenancy,
+      tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds, config.refreshTtlSeconds),
+      loginThrottle,
+    };
     const schema = await buildGatewaySchema();
     const http = await createHttpServer(schema, services, { logger, config });
     return {
@@ -80,10 +90,12 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
       // Drains in-flight requests (Apollo's drain plugin), then closes the pools.
       stop: async () => {
         await http.apollo.stop();
+        await services.loginThrottle.close();
         await tenancy.close();
       },
     };
   } catch (error) {
+    await loginThrottle?.close();
     await tenancy.close();
     throw error;
   }

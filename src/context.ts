@@ -1,3 +1,4 @@
+import type { LoginThrottle } from './auth/login-throttle';
 import type { Principal } from './auth/principal';
 import type { TokenService } from './auth/tokens';
 import type { Tenancy, TenantRecord, TenantSession } from './tenancy';
@@ -6,6 +7,8 @@ import type { Tenancy, TenantRecord, TenantSession } from './tenancy';
 export interface AppServices {
   tenancy: Tenancy;
   tokens: TokenService;
+  /** Lockout after repeated failed sign-ins, keyed by (hospital, email). */
+  loginThrottle: LoginThrottle;
 }
 
 /** Everything one request needs, built once after its tenant is known. */

@@ -15,9 +15,14 @@ export async function verifyPassword(hash: string | undefined, password: string)
   return ok && hash !== undefined;
 }
 
-/** Why a new password is refused, or null. */
-export function passwordProblem(password: string): string | null {
+/**
+ * Why a new password is refused, or null. Length is what matters (12–200 characters, any
+ * characters); a password that is the account's email or one repeated character is refused too.
+ */
+export function passwordProblem(password: string, email?: string): string | null {
   if (password.length < 12) return 'must be at least 12 characters';
   if (password.length > 200) return 'must be at most 200 characters';
+  if (email && password.trim().toLowerCase() === email.trim().toLowerCase()) return 'must not be the email address';
+  if (new Set(password).size === 1) return 'must not be one character repeated';
   return null;
 }

@@ -4,23 +4,30 @@ import { AuthError } from '../errors';
 const ISSUER = 'sovereign';
 const AUDIENCE = 'sovereign-api';
 
-/** What an access token says: whose it is and which hospital (none for platform users) it belongs to. */
+/**
+ * What an access token says: whose it is, which sign-in session it belongs to, and which hospital
+ * (none for platform users). Roles are deliberately absent: they are read from the database.
+ */
 export interface TokenClaims {
   sub: string;
   kind: 'platform' | 'tenant';
+  /** Sign-in session (refresh-token family); revoking it ends the token at once. */
+  sid: string;
   /** Tenant id for hospital users; absent for platform users. */
   tid?: string;
 }
 
-/** Signs and verifies HS256 access tokens with issuer, audience and expiry. */
+/** Signs and verifies HS256 access tokens with issuer, audience and expiry; knows the token lifetimes. */
 export class TokenService {
   constructor(
     private readonly secret: Uint8Array,
-    private readonly ttlSeconds: number,
+    readonly ttlSeconds: number,
+    /** Lifetime of a refresh token (sliding: each rotation starts it again). */
+    readonly refreshTtlSeconds: number = 14 * 86_400,
   ) {}
 
   sign(claims: TokenClaims): Promise<string> {
-    const payload: Record<string, string> = { kind: claims.kind };
+    const payload: Record<string, string> = { kind: claims.kind, sid: claims.sid };
     if (claims.tid) payload.tid = claims.tid;
     return new SignJWT(payload)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -36,10 +43,11 @@ export class TokenService {
   async verify(token: string): Promise<TokenClaims> {
     try {
       const { payload } = await jwtVerify(token, this.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-      const kind = payload.kind;
+      const { kind, sid, tid } = payload;
       if (typeof payload.sub !== 'string' || (kind !== 'platform' && kind !== 'tenant')) throw new Error('malformed claims');
-      if (kind === 'tenant' && typeof payload.tid !== 'string') throw new Error('tenant token without tenant');
-      return { sub: payload.sub, kind, tid: typeof payload.tid === 'string' ? payload.tid : undefined };
+      if (typeof sid !== 'string') throw new Error('token without session');
+      if (kind === 'tenant' && typeof tid !== 'string') throw new Error('tenant token without tenant');
+      return { sub: payload.sub, kind, sid, ...(kind === 'tenant' ? { tid: tid as string } : {}) };
     } catch (error) {
       const expired = error instanceof errors.JWTExpired;
       throw AuthError.unauthenticated(expired ? 'Token expired' : 'Invalid token');

@@ -19,6 +19,8 @@ export interface Config {
   baseDomain: string;
   jwtSecret: Uint8Array;
   jwtTtlSeconds: number;
+  refreshTtlSeconds: number;
+  loginThrottle: { maxFailures: number; lockoutSeconds: number };
   platformAdmin: { email: string; password: string } | undefined;
   redisUrl: string | undefined;
   /** Extra servers for DATABASE tenants, besides `main` (the DATABASE_URL server). */
@@ -44,6 +46,12 @@ function int(env: Env, key: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${key} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function positive(env: Env, key: string, fallback: number): number {
+  const value = int(env, key, fallback);
+  if (value === 0) throw new ConfigError(`${key} must be greater than 0`);
   return value;
 }
 
@@ -109,7 +117,9 @@ export function loadConfig(env: Env = process.env): Config {
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329),
     baseDomain,
     jwtSecret: new TextEncoder().encode(secret),
-    jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 3600),
+    jwtTtlSeconds: positive(env, 'JWT_TTL_SECONDS', 900),
+    refreshTtlSeconds: positive(env, 'REFRESH_TOKEN_TTL_SECONDS', 14 * 86_400),
+    loginThrottle: { maxFailures: positive(env, 'LOGIN_MAX_FAILURES', 5), lockoutSeconds: positive(env, 'LOGIN_LOCKOUT_SECONDS', 900) },
     platformAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     redisUrl: env.REDIS_URL || undefined,
     extraServers: parseServers(env.TENANT_DATABASE_SERVERS),

@@ -2,19 +2,23 @@ import { allow, deny, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import type { GraphQLSchema } from 'graphql';
 import { isObjectType } from 'graphql';
+import { apiKeyPermissions } from '../modules/api-keys/api-key.permissions';
 import { patientPermissions } from '../modules/patients/patient.permissions';
 import { tenantPermissions } from '../modules/platform/tenant.permissions';
 import { sessionPermissions } from '../modules/session/session.permissions';
+import { hospitalSettingsPermissions } from '../modules/settings/hospital-settings.permissions';
+import { userPermissions } from '../modules/users/user.permissions';
 
 type RuleMap = Record<string, Record<string, unknown>>;
 
-const MODULES: RuleMap[] = [sessionPermissions, patientPermissions, tenantPermissions];
+const MODULES: RuleMap[] = [sessionPermissions, userPermissions, apiKeyPermissions, hospitalSettingsPermissions, patientPermissions, tenantPermissions];
 
-/** Every module's rules, merged; a root field named twice is a programming error. */
+/** Every module's rules (root and field level), merged; a field named twice is a programming error. */
 export function operationRules(): RuleMap {
   const merged: RuleMap = { Query: {}, Mutation: {} };
   for (const rules of MODULES) {
     for (const [type, fields] of Object.entries(rules)) {
+      merged[type] ??= {};
       for (const [field, r] of Object.entries(fields)) {
         if (merged[type]![field]) throw new Error(`Permission for ${type}.${field} is defined twice`);
         merged[type]![field] = r;

@@ -1,12 +1,16 @@
 import { applyMiddleware } from 'graphql-middleware';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { ApiKeyResolver } from '../modules/api-keys/api-key.resolver';
 import { PatientResolver } from '../modules/patients/patient.resolver';
 import { TenantResolver } from '../modules/platform/tenant.resolver';
+import { AccountResolver } from '../modules/session/account.resolver';
 import { SessionResolver } from '../modules/session/session.resolver';
+import { HospitalSettingsResolver } from '../modules/settings/hospital-settings.resolver';
+import { UserResolver } from '../modules/users/user.resolver';
 import { permissions } from './permissions';
 
-const RESOLVERS = [SessionResolver, PatientResolver, TenantResolver] as const;
+const RESOLVERS = [SessionResolver, AccountResolver, UserResolver, ApiKeyResolver, HospitalSettingsResolver, PatientResolver, TenantResolver] as const;
 
 /** The schema as clients see it (no middleware), from the code. */
 export function buildPublicSchema(): Promise<GraphQLSchema> {

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { authenticate } from '../auth/authenticate';
 import type { AppServices, RequestContext } from '../context';
 import { DomainError } from '../errors';
-import { loadPlatformPrincipal } from '../modules/platform/platform-user.service';
-import { loadTenantPrincipal } from '../modules/users/user.service';
+import { loadApiKeyPrincipal } from '../modules/api-keys/api-key.service';
+import { loadPlatformPrincipal, loadTenantPrincipal } from '../modules/session/principals';
 import { TenantSession } from '../tenancy';
 import { digestOf } from './digest';
 
@@ -25,9 +25,12 @@ export function contextBuilder(services: AppServices) {
     try {
       const tenant = await services.tenancy.resolver.resolve(digestOf(req));
       session = tenant ? new TenantSession(tenant, services.tenancy.pools) : null;
-      const principal = await authenticate(req.headers.authorization, tenant?.id ?? null, services.tokens, {
-        platformUser: (id) => loadPlatformPrincipal(services.tenancy.central, id),
-        tenantUser: async (id) => (session ? loadTenantPrincipal(await session.em(), id) : null),
+      const apiKey = req.headers['x-api-key'];
+      const credentials = { authorization: req.headers.authorization, apiKey: typeof apiKey === 'string' ? apiKey : undefined };
+      const principal = await authenticate(credentials, tenant?.id ?? null, services.tokens, {
+        platformUser: (id, sessionId) => loadPlatformPrincipal(services.tenancy.central, id, sessionId),
+        tenantUser: async (id, sessionId) => (session ? loadTenantPrincipal(await session.em(), id, sessionId) : null),
+        apiKey: async (keyId, secret) => (session ? loadApiKeyPrincipal(await session.em(), keyId, secret) : null),
       });
       const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID();
       return { requestId, tenant, principal, session, services };

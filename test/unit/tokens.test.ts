@@ -13,22 +13,29 @@ async function codeOf(token: string): Promise<string> {
 }
 
 function claims() {
-  return new SignJWT({ kind: 'tenant', tid: 't1' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuedAt();
+  return new SignJWT({ kind: 'tenant', tid: 't1', sid: 's1' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuedAt();
 }
 
 describe('access tokens', () => {
   it('round-trips the claims it signs', async () => {
-    const token = await tokens.sign({ sub: 'u1', kind: 'tenant', tid: 't1' });
-    await expect(tokens.verify(token)).resolves.toEqual({ sub: 'u1', kind: 'tenant', tid: 't1' });
+    const token = await tokens.sign({ sub: 'u1', kind: 'tenant', sid: 's1', tid: 't1' });
+    await expect(tokens.verify(token)).resolves.toEqual({ sub: 'u1', kind: 'tenant', sid: 's1', tid: 't1' });
+  });
+
+  it('carries no roles: they are read from the database on every request', async () => {
+    const token = await tokens.sign({ sub: 'u1', kind: 'platform', sid: 's1' });
+    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'kind', 'sid', 'sub']);
   });
 
   it.each([
     ['forged with another secret', () => claims().setIssuer('sovereign').setAudience('sovereign-api').setExpirationTime('1m').sign(new TextEncoder().encode('another-secret-another-secret-0000'))],
     ['expired', () => claims().setIssuer('sovereign').setAudience('sovereign-api').setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(secret)],
-    ['alg none', async () => new UnsecuredJWT({ kind: 'platform' }).setSubject('u1').setIssuer('sovereign').setAudience('sovereign-api').setExpirationTime('1m').encode()],
+    ['alg none', async () => new UnsecuredJWT({ kind: 'platform', sid: 's1' }).setSubject('u1').setIssuer('sovereign').setAudience('sovereign-api').setExpirationTime('1m').encode()],
     ['wrong audience', () => claims().setIssuer('sovereign').setAudience('someone-else').setExpirationTime('1m').sign(secret)],
     ['wrong issuer', () => claims().setIssuer('mallory').setAudience('sovereign-api').setExpirationTime('1m').sign(secret)],
-    ['a tenant token without its tenant', () => new SignJWT({ kind: 'tenant' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuer('sovereign').setAudience('sovereign-api').setExpirationTime('1m').sign(secret)],
+    ['a token without its session', () => new SignJWT({ kind: 'platform' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuer('sovereign').setAudience('sovereign-api').setExpirationTime('1m').sign(secret)],
+    ['a tenant token without its tenant', () => new SignJWT({ kind: 'tenant', sid: 's1' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuer('sovereign').setAudience('sovereign-api').setExpirationTime('1m').sign(secret)],
     ['garbage', async () => 'not.a.token'],
   ])('refuses a token that is %s with UNAUTHENTICATED', async (_name, make) => {
     expect(await codeOf(await make())).toBe('UNAUTHENTICATED');

@@ -27,6 +27,11 @@ export class Patient extends TenantScoped {
   @Property({ type: 'date' })
   birthDate!: string;
 
+  /** Clinical: readable by ADMIN, DOCTOR and NURSE only (field rule), written by DOCTOR. */
+  @Field(() => String, { nullable: true, description: 'Clinical notes. Null with a FORBIDDEN error for roles that may not see clinical data.' })
+  @Property({ type: 'text', nullable: true })
+  clinicalNotes: string | null = null;
+
   /** The hospital user who registered the patient (null when a platform admin did). */
   @Property({ type: 'uuid', nullable: true })
   createdById: string | null = null;

@@ -26,6 +26,15 @@ export class PatientResolver {
     return patients.createPatient(await tenantEm(ctx), input, createdById);
   }
 
+  @Mutation(() => Patient, { description: 'Replaces the patient’s clinical notes.' })
+  async recordClinicalNotes(
+    @Arg('patientId', () => ID) patientId: string,
+    @Arg('notes', () => String) notes: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Patient> {
+    return patients.recordClinicalNotes(await tenantEm(ctx), patientId, notes);
+  }
+
   @Mutation(() => Patient)
   async updatePatient(@Arg('id', () => ID) id: string, @Arg('input') input: UpdatePatientInput, @Ctx() ctx: RequestContext): Promise<Patient> {
     return patients.updatePatient(await tenantEm(ctx), id, input);

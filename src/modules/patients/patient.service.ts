@@ -55,3 +55,12 @@ export async function listPatients(em: EntityManager, args: PatientsArgs): Promi
   }
   return paginate(em, Patient, where, args, { lastName: 'asc', firstName: 'asc', id: 'asc' });
 }
+
+/** Replaces the patient's clinical notes (DOCTOR). */
+export async function recordClinicalNotes(em: EntityManager, id: string, notes: string): Promise<Patient> {
+  const patient = await findPatient(em, id);
+  if (!patient) throw NotFoundError.forEntity('Patient', id);
+  patient.clinicalNotes = notes;
+  await em.flush();
+  return patient;
+}

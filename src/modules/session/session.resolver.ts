@@ -1,42 +1,60 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { verifyPassword } from '../../auth/passwords';
-import type { Principal } from '../../auth/principal';
+import { isUserPrincipal } from '../../auth/principal';
 import type { RequestContext } from '../../context';
-import { AuthError } from '../../errors';
 import { tenantEm } from '../common/tenant-em';
-import { findPlatformUserForLogin } from '../platform/platform-user.service';
-import { findUserForLogin } from '../users/user.service';
+import { requiresMfa } from '../settings/hospital-settings.service';
+import { accountsOf, accountsOfContext } from './account-context';
+import { describePrincipal, meOf } from './me';
+import * as sessions from './session.service';
 import { AuthPayload, Me } from './session.types';
 
-function toMe(principal: Principal, ctx: RequestContext): Me {
-  const tenant = principal.kind === 'tenant' && ctx.tenant ? { slug: ctx.tenant.slug, name: ctx.tenant.name } : null;
-  return { id: principal.id, email: principal.email, roles: [...principal.roles], tenant };
+function deps(ctx: RequestContext): sessions.SignInDeps {
+  return {
+    tokens: ctx.services.tokens,
+    throttle: ctx.services.loginThrottle,
+    tenantId: ctx.tenant?.id,
+    requiresMfa: async () => (ctx.tenant ? requiresMfa(await tenantEm(ctx)) : false),
+  };
+}
+
+function payload(signedIn: sessions.SignedIn, ctx: RequestContext): AuthPayload {
+  const kind = ctx.tenant ? 'tenant' : 'platform';
+  const user = meOf(signedIn.account, { kind, roles: signedIn.roles, mfaPending: signedIn.mfaPending }, ctx);
+  return { token: signedIn.token, refreshToken: signedIn.refreshToken, expiresAt: signedIn.expiresAt, user };
 }
 
 @Resolver()
 export class SessionResolver {
-  @Mutation(() => AuthPayload, { description: "Signs in a hospital's user (in a hospital) or a platform user (on the platform host)." })
-  async login(@Arg('email') email: string, @Arg('password') password: string, @Ctx() ctx: RequestContext): Promise<AuthPayload> {
-    const { tokens, tenancy } = ctx.services;
-    let principal: Principal | null = null;
-    if (ctx.tenant) {
-      const user = await findUserForLogin(await tenantEm(ctx), email);
-      if (await verifyPassword(user?.passwordHash, password)) {
-        principal = { kind: 'tenant', id: user!.id, email: user!.email, tenantId: ctx.tenant.id, roles: user!.roles };
-      }
-    } else {
-      const user = await findPlatformUserForLogin(tenancy.central, email);
-      if (await verifyPassword(user?.passwordHash, password)) {
-        principal = { kind: 'platform', id: user!.id, email: user!.email, roles: ['SUPERADMIN'] };
-      }
-    }
-    if (!principal) throw AuthError.unauthenticated('Invalid email or password');
-    const token = await tokens.sign({ sub: principal.id, kind: principal.kind, tid: principal.kind === 'tenant' ? principal.tenantId : undefined });
-    return { token, user: toMe(principal, ctx) };
+  @Mutation(() => AuthPayload, {
+    description:
+      "Signs in a hospital's user (in a hospital) or a platform user (on the platform host). With MFA on, the first try without mfaCode fails with UNAUTHENTICATED and extensions.mfaRequired.",
+  })
+  async login(
+    @Arg('email') email: string,
+    @Arg('password') password: string,
+    @Arg('mfaCode', () => String, { nullable: true, description: 'Current TOTP code, when the account has MFA on.' }) mfaCode: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AuthPayload> {
+    const signedIn = await sessions.signIn(await accountsOfContext(ctx), deps(ctx), { email, password, mfaCode });
+    return payload(signedIn, ctx);
+  }
+
+  @Mutation(() => AuthPayload, { description: 'A new token pair for a refresh token, which is spent; replaying a spent one ends its session.' })
+  async refreshToken(@Arg('refreshToken') refreshToken: string, @Ctx() ctx: RequestContext): Promise<AuthPayload> {
+    const signedIn = await sessions.refresh(await accountsOfContext(ctx), deps(ctx), refreshToken);
+    return payload(signedIn, ctx);
+  }
+
+  @Mutation(() => Boolean, { description: 'Ends this session: its refresh token and access tokens stop working at once.' })
+  async logout(@Ctx() ctx: RequestContext): Promise<boolean> {
+    const principal = ctx.principal;
+    if (!isUserPrincipal(principal)) return false;
+    await (await accountsOf(ctx, principal)).revokeSession(principal.sessionId);
+    return true;
   }
 
   @Query(() => Me, { nullable: true, description: 'The signed-in principal, or null when anonymous.' })
-  me(@Ctx() ctx: RequestContext): Me | null {
-    return ctx.principal ? toMe(ctx.principal, ctx) : null;
+  async me(@Ctx() ctx: RequestContext): Promise<Me | null> {
+    return ctx.principal ? describePrincipal(ctx.principal, ctx) : null;
   }
 }

@@ -1,18 +1,20 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../tenancy/tenant-scoped';
 import type { TenantRole } from '../../auth/principal';
+import { TenantRoleEnum } from './roles';
 
 /** A member of a hospital's staff; lives in the hospital's placement. */
-@ObjectType('User')
+@ObjectType('User', { description: 'A member of the hospital’s staff.' })
 @Entity({ schema: '*', tableName: 'users' })
 export class User extends TenantScoped {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Field()
+  @Field({ description: 'Unique within the hospital; the same address may exist in another hospital as another user.' })
   @Property({ type: 'text' })
   email!: string;
 
@@ -23,10 +25,43 @@ export class User extends TenantScoped {
   @Property({ type: 'text', hidden: true, lazy: true })
   passwordHash!: string;
 
-  @Field(() => [String])
+  /** Hospital roles only (a database check refuses anything else); read on every request. */
+  @Field(() => [TenantRoleEnum])
   @Property({ type: 'text[]' })
   roles: TenantRole[] = [];
 
+  /** A deactivated user cannot sign in, and their tokens stop working on the next request. */
+  @Field()
+  @Property({ type: 'boolean' })
+  active: boolean = true;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  deactivatedAt: Date | null = null;
+
+  /** Base32 TOTP secret once enrolment is confirmed; null while MFA is off. */
+  @Property({ type: 'text', nullable: true, hidden: true, lazy: true })
+  mfaSecret: string | null = null;
+
+  /** Secret handed out by an enrolment that is not confirmed yet. */
+  @Property({ type: 'text', nullable: true, hidden: true, lazy: true })
+  mfaPendingSecret: string | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  mfaEnabledAt: Date | null = null;
+
+  /** Last TOTP time step accepted, so a code is never accepted twice. */
+  @Property({ type: 'integer', nullable: true })
+  mfaLastStep: number | null = null;
+
+  @Field(() => GraphQLDateTime)
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  @Field({ description: 'Whether the user signs in with a second factor (TOTP).' })
+  get mfaEnabled(): boolean {
+    return this.mfaEnabledAt !== null;
+  }
 }

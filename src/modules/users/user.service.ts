@@ -1,30 +1,31 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashPassword, passwordProblem } from '../../auth/passwords';
-import type { Principal, TenantRole } from '../../auth/principal';
-import { BadInputError, ConflictError } from '../../errors';
+import type { TenantRole } from '../../auth/principal';
+import { AuthError, BadInputError, ConflictError, NotFoundError } from '../../errors';
+import type { Page } from '../common/connection';
 import { isUuid } from '../common/ids';
+import { paginate } from '../common/paginate';
+import { AuthSession } from '../session/auth-session.entity';
+import { emailProblem, normaliseEmail } from './email';
 import { User } from './user.entity';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+export { normaliseEmail } from './email';
 
 /** Creates a hospital user in the bound tenant; the email is unique within the hospital only. */
-export async function createUser(em: EntityManager, input: { email: string; password: string; roles: TenantRole[]; displayName?: string }): Promise<User> {
+export async function createUser(em: EntityManager, input: { email: string; password: string; roles: TenantRole[]; displayName?: string | null }): Promise<User> {
   const email = normaliseEmail(input.email);
   const problems: Record<string, string> = {};
-  if (!EMAIL.test(email) || email.length > 254) problems.email = 'must be an email address';
-  const passwordIssue = passwordProblem(input.password);
+  const emailIssue = emailProblem(email);
+  if (emailIssue) problems.email = emailIssue;
+  const passwordIssue = passwordProblem(input.password, email);
   if (passwordIssue) problems.password = passwordIssue;
   if (Object.keys(problems).length > 0) throw BadInputError.forFields(problems);
   const user = em.create(User, {
     email,
-    displayName: input.displayName ?? '',
+    displayName: input.displayName?.trim() ?? '',
     passwordHash: await hashPassword(input.password),
-    roles: input.roles,
+    roles: [...new Set(input.roles)],
   } as User);
   try {
     await em.flush();
@@ -35,12 +36,76 @@ export async function createUser(em: EntityManager, input: { email: string; pass
   return user;
 }
 
-export async function findUserForLogin(em: EntityManager, email: string): Promise<User | null> {
-  return em.findOne(User, { email: normaliseEmail(email) }, { populate: ['passwordHash'] });
+export function listUsers(em: EntityManager, args: { first: number; after?: string | null }): Promise<Page<User>> {
+  return paginate(em, User, {}, args, { email: 'asc', id: 'asc' });
 }
 
-export async function loadTenantPrincipal(em: EntityManager, id: string): Promise<Principal | null> {
-  if (!isUuid(id)) return null;
-  const user = await em.findOne(User, { id });
-  return user ? { kind: 'tenant', id: user.id, email: user.email, tenantId: user.tenantId, roles: user.roles } : null;
+/** `actorId`: the hospital user making the change (null for a platform admin), who may not target themselves. */
+async function target(em: EntityManager, id: string, actorId: string | null, what: string): Promise<User> {
+  // Secrets loaded, so that clearing or replacing one is seen as a change.
+  const user = isUuid(id) ? await em.findOne(User, { id }, { populate: ['passwordHash', 'mfaSecret', 'mfaPendingSecret'] }) : null;
+  if (!user) throw NotFoundError.forEntity('User', id);
+  if (user.id === actorId) throw AuthError.forbidden(`You cannot ${what} yourself`);
+  return user;
+}
+
+/**
+ * Refuses a change that would leave the hospital without an active ADMIN. The active ADMIN rows are
+ * locked first, so two ADMINs demoting each other at the same time cannot both succeed.
+ */
+async function keepAnAdmin(em: EntityManager, losing: User): Promise<void> {
+  const admins = await em.find(User, { active: true, roles: { $contains: ['ADMIN'] } }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  if (!admins.some((a) => a.id !== losing.id)) throw ConflictError.because('The hospital must keep at least one active ADMIN');
+}
+
+async function revokeSessions(em: EntityManager, userId: string): Promise<void> {
+  await em.nativeUpdate(AuthSession, { userId, revokedAt: null }, { revokedAt: new Date() });
+}
+
+/** Replaces another user's roles (nobody changes their own). */
+export async function setUserRoles(em: EntityManager, actorId: string | null, id: string, roles: TenantRole[]): Promise<User> {
+  const unique = [...new Set(roles)];
+  if (unique.length === 0) throw BadInputError.forFields({ roles: 'must name at least one role' });
+  const user = await target(em, id, actorId, 'change the roles of');
+  if (user.active && user.roles.includes('ADMIN') && !unique.includes('ADMIN')) await keepAnAdmin(em, user);
+  user.roles = unique;
+  await em.flush();
+  return user;
+}
+
+/** Deactivates another user: they cannot sign in, and every session of theirs ends now. */
+export async function deactivateUser(em: EntityManager, actorId: string | null, id: string): Promise<User> {
+  const user = await target(em, id, actorId, 'deactivate');
+  if (user.active && user.roles.includes('ADMIN')) await keepAnAdmin(em, user);
+  Object.assign(user, { active: false, deactivatedAt: user.deactivatedAt ?? new Date() });
+  await em.flush();
+  await revokeSessions(em, user.id);
+  return user;
+}
+
+export async function reactivateUser(em: EntityManager, actorId: string | null, id: string): Promise<User> {
+  const user = await target(em, id, actorId, 'reactivate');
+  Object.assign(user, { active: true, deactivatedAt: null });
+  await em.flush();
+  return user;
+}
+
+/** Sets another user's password (they lost it); their sessions end. Your own: changePassword. */
+export async function resetPassword(em: EntityManager, actorId: string | null, id: string, password: string): Promise<User> {
+  const user = await target(em, id, actorId, 'reset the password of');
+  const issue = passwordProblem(password, user.email);
+  if (issue) throw BadInputError.forFields({ password: issue });
+  user.passwordHash = await hashPassword(password);
+  await em.flush();
+  await revokeSessions(em, user.id);
+  return user;
+}
+
+/** Turns another user's MFA off (lost device); their sessions end and they enrol again. */
+export async function resetUserMfa(em: EntityManager, actorId: string | null, id: string): Promise<User> {
+  const user = await target(em, id, actorId, 'reset the second factor of');
+  Object.assign(user, { mfaSecret: null, mfaPendingSecret: null, mfaEnabledAt: null, mfaLastStep: null });
+  await em.flush();
+  await revokeSessions(em, user.id);
+  return user;
 }

@@ -1,0 +1,48 @@
+import type { EntityName } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { UserPrincipal } from '../../auth/principal';
+import type { RequestContext } from '../../context';
+import { runInTenant } from '../../tenancy';
+import { PlatformSession, PlatformUser } from '../../tenancy/catalog';
+import { tenantEm } from '../common/tenant-em';
+import { User } from '../users/user.entity';
+import { AccountStore, type AccountRow, type SessionRow } from './accounts';
+import { AuthSession } from './auth-session.entity';
+
+/** The request hospital's accounts, on the request's bound EntityManager. */
+export async function hospitalAccounts(ctx: RequestContext): Promise<AccountStore> {
+  const em = await tenantEm(ctx);
+  const { pools } = ctx.services.tenancy;
+  const tenant = ctx.tenant!;
+  return new AccountStore({
+    em,
+    users: User as EntityName<AccountRow>,
+    sessions: AuthSession as EntityName<SessionRow>,
+    independently: (fn) => runInTenant(pools, tenant, fn),
+    scope: tenant.id,
+    rolesOf: (account) => [...(account as User).roles],
+  });
+}
+
+/** Platform accounts, in the catalog (central work). */
+export function platformAccounts(ctx: RequestContext): AccountStore {
+  const { central } = ctx.services.tenancy;
+  return new AccountStore({
+    em: central.em.fork() as EntityManager,
+    users: PlatformUser as EntityName<AccountRow>,
+    sessions: PlatformSession as EntityName<SessionRow>,
+    independently: (fn) => fn(central.em.fork() as EntityManager),
+    scope: 'platform',
+    rolesOf: () => ['SUPERADMIN'],
+  });
+}
+
+/** Where anonymous account operations (login, refresh) look: the request's hospital, or the platform. */
+export function accountsOfContext(ctx: RequestContext): Promise<AccountStore> | AccountStore {
+  return ctx.tenant ? hospitalAccounts(ctx) : platformAccounts(ctx);
+}
+
+/** Where a signed-in user's own account lives (a platform user inside a hospital is still in the catalog). */
+export function accountsOf(ctx: RequestContext, principal: UserPrincipal): Promise<AccountStore> | AccountStore {
+  return principal.kind === 'platform' ? platformAccounts(ctx) : hospitalAccounts(ctx);
+}

@@ -1,0 +1,77 @@
+import { throttleKey, type LoginThrottle } from '../../auth/login-throttle';
+import { hashPassword, passwordProblem, verifyPassword } from '../../auth/passwords';
+import type { UserPrincipal } from '../../auth/principal';
+import { newTotpSecret, totpStep } from '../../auth/totp';
+import { BadInputError, ConflictError, NotFoundError } from '../../errors';
+import type { AccountRow, AccountStore } from './accounts';
+import { acceptTotp } from './session.service';
+
+async function ownAccount(store: AccountStore, principal: UserPrincipal): Promise<AccountRow> {
+  const account = await store.findById(principal.id);
+  if (!account) throw NotFoundError.forEntity('User', principal.id);
+  return account;
+}
+
+/** Runs a check of one of the user's secrets under the same lockout as signing in. */
+async function throttled(throttle: LoginThrottle, store: AccountStore, account: AccountRow, check: () => Promise<boolean>, field: string, problem: string): Promise<void> {
+  const key = throttleKey(store.scope, account.email);
+  await throttle.assertAllowed(key);
+  if (!(await check())) {
+    await throttle.recordFailure(key);
+    throw BadInputError.forFields({ [field]: problem });
+  }
+}
+
+/** Changes the caller's password (the current one is required) and ends their other sessions. */
+export async function changePassword(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, input: { currentPassword: string; newPassword: string }): Promise<void> {
+  const account = await ownAccount(store, principal);
+  const issue = passwordProblem(input.newPassword, account.email);
+  if (issue) throw BadInputError.forFields({ newPassword: issue });
+  await throttled(throttle, store, account, () => verifyPassword(account.passwordHash, input.currentPassword), 'currentPassword', 'is not correct');
+  account.passwordHash = await hashPassword(input.newPassword);
+  await store.flush();
+  await store.revokeAllSessions(account.id, principal.sessionId);
+}
+
+/** The caller's own profile; only the display name can change here (roles and hospital never). */
+export async function updateProfile(store: AccountStore, principal: UserPrincipal, input: { displayName?: string | null }): Promise<AccountRow> {
+  const account = await ownAccount(store, principal);
+  if (input.displayName !== undefined && input.displayName !== null) account.displayName = input.displayName.trim();
+  await store.flush();
+  return account;
+}
+
+/** Starts TOTP enrolment: a new secret to put in an authenticator app; nothing changes until confirmed. */
+export async function startMfaEnrollment(store: AccountStore, principal: UserPrincipal, issuer: string): Promise<{ secret: string; uri: string }> {
+  const account = await ownAccount(store, principal);
+  if (account.mfaSecret) throw ConflictError.because('Two-factor sign-in is already on; turn it off first to enrol a new device');
+  const enrolment = newTotpSecret(issuer, account.email);
+  account.mfaPendingSecret = enrolment.secret;
+  await store.flush();
+  return enrolment;
+}
+
+/** Confirms enrolment with a code from the new secret; this session then counts as two-factor. */
+export async function confirmMfaEnrollment(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, code: string): Promise<AccountRow> {
+  const account = await ownAccount(store, principal);
+  const pending = account.mfaPendingSecret;
+  if (account.mfaSecret || !pending) throw BadInputError.forFields({ code: 'there is no enrolment to confirm; call startMfaEnrollment first' });
+  let step: number | null = null;
+  await throttled(throttle, store, account, async () => (step = totpStep(pending, code)) !== null, 'code', 'is not a valid code for the new secret');
+  Object.assign(account, { mfaSecret: pending, mfaPendingSecret: null, mfaEnabledAt: new Date(), mfaLastStep: step });
+  await store.flush();
+  await store.markSessionMfa(principal.sessionId);
+  return account;
+}
+
+/** Turns MFA off with a current code, unless the hospital requires it. */
+export async function disableMfa(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, code: string, required: boolean): Promise<AccountRow> {
+  const account = await ownAccount(store, principal);
+  const secret = account.mfaSecret;
+  if (!secret) throw BadInputError.forFields({ code: 'two-factor sign-in is not on' });
+  if (required) throw ConflictError.because('This hospital requires two-factor sign-in');
+  await throttled(throttle, store, account, () => acceptTotp(store, account, secret, code), 'code', 'is not a valid or unused code');
+  Object.assign(account, { mfaSecret: null, mfaPendingSecret: null, mfaEnabledAt: null, mfaLastStep: null });
+  await store.flush();
+  return account;
+}

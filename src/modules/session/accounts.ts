@@ -1,0 +1,146 @@
+import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { formatRefreshToken, hashSecret, newSecret, parseRefreshToken, secretMatches } from '../../auth/secrets';
+import { normaliseEmail } from '../users/email';
+
+/** The fields every account has, whether a hospital user (placement) or a platform user (catalog). */
+export interface AccountRow {
+  id: string;
+  email: string;
+  displayName: string;
+  passwordHash: string;
+  active: boolean;
+  mfaSecret: string | null;
+  mfaPendingSecret: string | null;
+  mfaEnabledAt: Date | null;
+  mfaLastStep: number | null;
+}
+
+/** A sign-in session (refresh-token family), in the placement or in the catalog. */
+export interface SessionRow {
+  id: string;
+  userId: string;
+  tokenHash: string;
+  mfa: boolean;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+/** Where one kind of account lives. */
+export interface AccountStoreOptions {
+  em: EntityManager;
+  users: EntityName<AccountRow>;
+  sessions: EntityName<SessionRow>;
+  /** Runs `fn` in a transaction of its own that commits whatever becomes of the request's. */
+  independently(fn: (em: EntityManager) => Promise<unknown>): Promise<unknown>;
+  /** The hospital id, or `platform`: keys login throttling. */
+  scope: string;
+  /** The roles an account holds (hospital roles, or SUPERADMIN for platform users). */
+  rolesOf(account: AccountRow): string[];
+}
+
+const SECRETS = ['passwordHash', 'mfaSecret', 'mfaPendingSecret'] as never[];
+
+/**
+ * Accounts and their sign-in sessions, the same for hospital users and platform users. Refresh
+ * tokens rotate on every use; presenting one that was already rotated (or any wrong secret for a
+ * live session) revokes the whole session, in a transaction of its own so the revocation stays
+ * even though the request fails.
+ */
+export class AccountStore {
+  constructor(private readonly o: AccountStoreOptions) {}
+
+  get scope(): string {
+    return this.o.scope;
+  }
+
+  rolesOf(account: AccountRow): string[] {
+    return this.o.rolesOf(account);
+  }
+
+  /** The account with this email, secrets loaded (null when there is none). */
+  findByEmail(email: string): Promise<AccountRow | null> {
+    return this.o.em.findOne(this.o.users, { email: normaliseEmail(email) } as FilterQuery<AccountRow>, { populate: SECRETS, refresh: true });
+  }
+
+  /** The account with this id, secrets loaded. */
+  findById(id: string): Promise<AccountRow | null> {
+    return this.o.em.findOne(this.o.users, { id } as FilterQuery<AccountRow>, { populate: SECRETS, refresh: true });
+  }
+
+  async flush(): Promise<void> {
+    await this.o.em.flush();
+  }
+
+  /** Accepts TOTP time step `step` for the user only if it is later than any accepted before (atomic). */
+  async claimMfaStep(userId: string, step: number): Promise<boolean> {
+    const where = { id: userId, $or: [{ mfaLastStep: null }, { mfaLastStep: { $lt: step } }] } as FilterQuery<AccountRow>;
+    return (await this.o.em.nativeUpdate(this.o.users, where, { mfaLastStep: step })) === 1;
+  }
+
+  /** Opens a session and returns it with its first refresh token. */
+  async openSession(userId: string, mfa: boolean, ttlSeconds: number): Promise<{ session: SessionRow; refreshToken: string }> {
+    const secret = newSecret();
+    const session = this.o.em.create(this.o.sessions, {
+      userId,
+      mfa,
+      tokenHash: hashSecret(secret),
+      expiresAt: new Date(Date.now() + ttlSeconds * 1000),
+    } as SessionRow);
+    await this.o.em.flush();
+    return { session, refreshToken: formatRefreshToken(session.id, secret) };
+  }
+
+  /** The session if it belongs to `userId`, is not revoked and has not expired. */
+  async liveSession(sessionId: string, userId: string): Promise<SessionRow | null> {
+    const session = await this.o.em.findOne(this.o.sessions, { id: sessionId, userId } as FilterQuery<SessionRow>, { refresh: true });
+    return session && !session.revokedAt && session.expiresAt > new Date() ? session : null;
+  }
+
+  /**
+   * Exchanges a refresh token for the next one of its session. Null (and nothing issued) when the
+   * token is malformed, unknown, revoked or expired; a token that was already rotated revokes its
+   * session for good.
+   */
+  async rotate(refreshToken: string, ttlSeconds: number): Promise<{ session: SessionRow; refreshToken: string } | null> {
+    const parsed = parseRefreshToken(refreshToken);
+    if (!parsed) return null;
+    const session = await this.o.em.findOne(this.o.sessions, { id: parsed.sessionId } as FilterQuery<SessionRow>, { refresh: true });
+    if (!session || session.revokedAt || session.expiresAt <= new Date()) return null;
+    if (!secretMatches(parsed.secret, session.tokenHash)) {
+      await this.revokeIndependently(session.id);
+      return null;
+    }
+    const secret = newSecret();
+    const now = new Date();
+    const next = { tokenHash: hashSecret(secret), lastUsedAt: now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) };
+    // Conditional on the hash we read: of two concurrent uses of one token, exactly one wins.
+    const won = await this.o.em.nativeUpdate(this.o.sessions, { id: session.id, tokenHash: session.tokenHash, revokedAt: null } as FilterQuery<SessionRow>, next);
+    if (won !== 1) {
+      await this.revokeIndependently(session.id);
+      return null;
+    }
+    Object.assign(session, next);
+    return { session, refreshToken: formatRefreshToken(session.id, secret) };
+  }
+
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.o.em.nativeUpdate(this.o.sessions, { id: sessionId, revokedAt: null } as FilterQuery<SessionRow>, { revokedAt: new Date() });
+  }
+
+  /** Ends every session of the user (but `exceptSessionId`): their access tokens stop on the next request. */
+  async revokeAllSessions(userId: string, exceptSessionId?: string): Promise<void> {
+    const where = { userId, revokedAt: null, ...(exceptSessionId ? { id: { $ne: exceptSessionId } } : {}) } as FilterQuery<SessionRow>;
+    await this.o.em.nativeUpdate(this.o.sessions, where, { revokedAt: new Date() });
+  }
+
+  async markSessionMfa(sessionId: string): Promise<void> {
+    await this.o.em.nativeUpdate(this.o.sessions, { id: sessionId } as FilterQuery<SessionRow>, { mfa: true });
+  }
+
+  private async revokeIndependently(sessionId: string): Promise<void> {
+    const sessions = this.o.sessions;
+    await this.o.independently((em) => em.nativeUpdate(sessions, { id: sessionId, revokedAt: null } as FilterQuery<SessionRow>, { revokedAt: new Date() }));
+  }
+}

@@ -1,0 +1,79 @@
+import type { LoginThrottle } from '../../auth/login-throttle';
+import { throttleKey } from '../../auth/login-throttle';
+import { verifyPassword } from '../../auth/passwords';
+import type { TokenService } from '../../auth/tokens';
+import { totpStep } from '../../auth/totp';
+import { AuthError } from '../../errors';
+import type { AccountRow, AccountStore } from './accounts';
+
+/** What signing in needs besides the account store. */
+export interface SignInDeps {
+  tokens: TokenService;
+  throttle: LoginThrottle;
+  /** The hospital id for hospital accounts; undefined for platform accounts. */
+  tenantId: string | undefined;
+  /** Whether the hospital requires a second factor (always false for the platform). */
+  requiresMfa(): Promise<boolean>;
+}
+
+export interface SignedIn {
+  account: AccountRow;
+  roles: string[];
+  token: string;
+  refreshToken: string;
+  expiresAt: Date;
+  /** The hospital requires MFA and this session has not given a second factor: only enrolment is open. */
+  mfaPending: boolean;
+}
+
+const INVALID = 'Invalid email or password';
+
+/** Checks a TOTP code against `secret` and claims its time step, so the same code never works twice. */
+export async function acceptTotp(store: AccountStore, account: AccountRow, secret: string, code: string): Promise<boolean> {
+  const step = totpStep(secret, code);
+  return step !== null && (await store.claimMfaStep(account.id, step));
+}
+
+/**
+ * Password (and, when the account has MFA, a TOTP code) for tokens. Unknown email, wrong password
+ * and deactivated account give the same error after the same argon2 work; every failure counts
+ * towards the (hospital, email) lockout, which is checked first.
+ */
+export async function signIn(store: AccountStore, deps: SignInDeps, input: { email: string; password: string; mfaCode?: string | null }): Promise<SignedIn> {
+  const key = throttleKey(store.scope, input.email);
+  await deps.throttle.assertAllowed(key);
+  const account = await store.findByEmail(input.email);
+  const passwordOk = await verifyPassword(account?.passwordHash, input.password);
+  if (!account || !passwordOk || !account.active) {
+    await deps.throttle.recordFailure(key);
+    throw AuthError.unauthenticated(INVALID);
+  }
+  let mfa = false;
+  if (account.mfaSecret) {
+    if (!input.mfaCode) throw new AuthError('UNAUTHENTICATED', 'Authentication code required', { mfaRequired: true });
+    if (!(await acceptTotp(store, account, account.mfaSecret, input.mfaCode))) {
+      await deps.throttle.recordFailure(key);
+      throw new AuthError('UNAUTHENTICATED', 'Invalid or already used authentication code', { mfaRequired: true });
+    }
+    mfa = true;
+  }
+  await deps.throttle.reset(key);
+  const { session, refreshToken } = await store.openSession(account.id, mfa, deps.tokens.refreshTtlSeconds);
+  return issue(store, deps, account, session.id, mfa, refreshToken);
+}
+
+/** A refresh token for the next pair; the old one is spent (and replaying it ends the session). */
+export async function refresh(store: AccountStore, deps: SignInDeps, refreshToken: string): Promise<SignedIn> {
+  const rotated = await store.rotate(refreshToken, deps.tokens.refreshTtlSeconds);
+  const account = rotated ? await store.findById(rotated.session.userId) : null;
+  if (!rotated || !account?.active) throw AuthError.unauthenticated('Invalid refresh token');
+  return issue(store, deps, account, rotated.session.id, rotated.session.mfa, rotated.refreshToken);
+}
+
+async function issue(store: AccountStore, deps: SignInDeps, account: AccountRow, sessionId: string, mfa: boolean, refreshToken: string): Promise<SignedIn> {
+  const kind = deps.tenantId ? 'tenant' : 'platform';
+  const token = await deps.tokens.sign({ sub: account.id, kind, sid: sessionId, tid: deps.tenantId });
+  const expiresAt = new Date(Date.now() + deps.tokens.ttlSeconds * 1000);
+  const mfaPending = !mfa && Boolean(deps.tenantId) && (await deps.requiresMfa());
+  return { account, roles: store.rolesOf(account), token, refreshToken, expiresAt, mfaPending };
+}

@@ -1,0 +1,144 @@
+import { newTotpSecret } from '../../src/auth/totp';
+import { ADMIN, errorCode, STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
+import { codeFor, createStaff, signIn, type Hospital, type Staff } from '../fixtures/identity';
+import {
+  ConfirmMfaEnrollmentDocument,
+  CreateUserDocument,
+  DisableMfaDocument,
+  LoginDocument,
+  LogoutDocument,
+  MeDocument,
+  PatientsDocument,
+  ResetUserMfaDocument,
+  StartMfaEnrollmentDocument,
+  UpdateHospitalSettingsDocument,
+  UsersDocument,
+} from './generated/graphql';
+
+describe('two-factor sign-in (TOTP)', () => {
+  let gw: TestGateway;
+  let hospital: Hospital;
+  let strict: Hospital;
+
+  /** Enrols `staff` and returns the secret; the confirming code uses the previous time step. */
+  async function enrol(staff: { token: string }, slug?: string): Promise<string> {
+    const started = await gw.gql(StartMfaEnrollmentDocument, {}, { slug, token: staff.token });
+    const secret = started.data!.startMfaEnrollment.secret;
+    const confirmed = await gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(secret, -1) }, { slug, token: staff.token });
+    expect(confirmed.data?.confirmMfaEnrollment.mfaEnabled).toBe(true);
+    return secret;
+  }
+
+  beforeAll(async () => {
+    gw = await TestGateway.start();
+    hospital = await gw.createTenant({ slug: 'mfa-general' });
+    strict = await gw.createTenant({ slug: 'mfa-strict' });
+  });
+  afterAll(() => gw.stop());
+
+  it('enrols: the secret comes with an otpauth URI, and MFA is on only after a valid code', async () => {
+    const nurse = await createStaff(gw, hospital, 'NURSE');
+    const started = await gw.gql(StartMfaEnrollmentDocument, {}, { slug: hospital.slug, token: nurse.token });
+    const { secret, uri } = started.data!.startMfaEnrollment;
+    expect(uri).toMatch(/^otpauth:\/\/totp\/.+secret=/);
+    expect(uri).toContain(`secret=${secret}`);
+    const wrong = await gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(newTotpSecret('x', 'y').secret) }, { slug: hospital.slug, token: nurse.token });
+    expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { code: expect.any(String) } });
+    expect((await gw.gql(MeDocument, {}, { slug: hospital.slug, token: nurse.token })).data?.me?.mfaEnabled).toBe(false);
+    const confirmed = await gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(secret) }, { slug: hospital.slug, token: nurse.token });
+    expect(confirmed.data?.confirmMfaEnrollment.mfaEnabled).toBe(true);
+  });
+
+  it('asks for the code after the password, refuses a wrong one, accepts a right one and refuses it replayed', async () => {
+    const doctor = await createStaff(gw, hospital, 'DOCTOR');
+    const secret = await enrol(doctor, hospital.slug);
+    const login = (mfaCode?: string) => gw.gql(LoginDocument, { email: doctor.email, password: doctor.password, mfaCode }, { slug: hospital.slug });
+
+    const withoutCode = await login();
+    expect(withoutCode.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', mfaRequired: true });
+    const wrongCode = await login(codeFor(newTotpSecret('x', 'y').secret));
+    expect(wrongCode.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', mfaRequired: true });
+    const code = codeFor(secret);
+    const ok = await login(code);
+    expect(ok.data?.login.user).toMatchObject({ email: doctor.email, mfaEnabled: true });
+    const replayed = await login(code);
+    expect(replayed.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', mfaRequired: true });
+    const next = await login(codeFor(secret, 1));
+    expect(next.data?.login.token).toBeTruthy();
+  });
+
+  it('does not take a code in place of a wrong password', async () => {
+    const clerk = await createStaff(gw, hospital, 'BILLING');
+    const secret = await enrol(clerk, hospital.slug);
+    const result = await gw.gql(LoginDocument, { email: clerk.email, password: 'not the password!', mfaCode: codeFor(secret) }, { slug: hospital.slug });
+    expect(result.errors?.[0]).toMatchObject({ message: 'Invalid email or password', extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it('turns MFA off only with a valid code', async () => {
+    const tech = await createStaff(gw, hospital, 'LAB_TECH');
+    const secret = await enrol(tech, hospital.slug);
+    const wrong = await gw.gql(DisableMfaDocument, { code: '123' }, { slug: hospital.slug, token: tech.token });
+    expect(errorCode(wrong)).toBe('BAD_USER_INPUT');
+    const off = await gw.gql(DisableMfaDocument, { code: codeFor(secret) }, { slug: hospital.slug, token: tech.token });
+    expect(off.data?.disableMfa.mfaEnabled).toBe(false);
+    expect((await signIn(gw, tech.email, tech.password, hospital.slug)).user.mfaEnabled).toBe(false);
+  });
+
+  it('lets an ADMIN reset a lost second factor: the user’s sessions end and they sign in with the password again', async () => {
+    const nurse = await createStaff(gw, hospital, 'NURSE', 'lost.phone@mfa-general.test');
+    await enrol(nurse, hospital.slug);
+    const reset = await gw.gql(ResetUserMfaDocument, { id: nurse.id }, hospital);
+    expect(reset.data?.resetUserMfa.mfaEnabled).toBe(false);
+    expect(errorCode(await gw.gql(MeDocument, {}, { slug: hospital.slug, token: nurse.token }))).toBe('UNAUTHENTICATED');
+    expect((await signIn(gw, nurse.email, nurse.password, hospital.slug)).user.mfaEnabled).toBe(false);
+  });
+
+  it('gives platform users MFA too', async () => {
+    const platform = await signIn(gw, ADMIN.email, ADMIN.password);
+    const secret = await enrol(platform);
+    const withoutCode = await gw.gql(LoginDocument, { email: ADMIN.email, password: ADMIN.password }, {});
+    expect(withoutCode.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', mfaRequired: true });
+    const withCode = await gw.gql(LoginDocument, { email: ADMIN.email, password: ADMIN.password, mfaCode: codeFor(secret) }, {});
+    expect(withCode.data?.login.user.kind).toBe('PLATFORM_USER');
+    await gw.gql(DisableMfaDocument, { code: codeFor(secret, 1) }, { token: withCode.data!.login.token });
+  });
+
+  describe('when the hospital requires it', () => {
+    let receptionist: Staff;
+
+    beforeAll(async () => {
+      receptionist = await createStaff(gw, strict, 'RECEPTIONIST');
+      const setting = await gw.gql(UpdateHospitalSettingsDocument, { input: { requireMfa: true } }, strict);
+      expect(setting.data?.updateHospitalSettings.requireMfa).toBe(true);
+    });
+
+    it('restricts a session without a second factor to enrolment, on the very next request', async () => {
+      const me = await gw.gql(MeDocument, {}, { slug: strict.slug, token: receptionist.token });
+      expect(me.data?.me?.mfaEnrollmentRequired).toBe(true);
+      const patients = await gw.gql(PatientsDocument, {}, { slug: strict.slug, token: receptionist.token });
+      expect(patients.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', mfaEnrollmentRequired: true });
+      const users = await gw.gql(UsersDocument, {}, strict);
+      expect(users.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', mfaEnrollmentRequired: true });
+    });
+
+    it('opens the hospital once the user enrols, and from then on sign-in needs the code', async () => {
+      const secret = await enrol(receptionist, strict.slug);
+      expect(errorCode(await gw.gql(PatientsDocument, {}, { slug: strict.slug, token: receptionist.token }))).toBeUndefined();
+      const withoutCode = await gw.gql(LoginDocument, { email: receptionist.email, password: receptionist.password }, { slug: strict.slug });
+      expect(withoutCode.errors?.[0]?.extensions).toMatchObject({ mfaRequired: true });
+      const withCode = await signIn(gw, receptionist.email, receptionist.password, strict.slug, codeFor(secret));
+      expect(withCode.user.mfaEnrollmentRequired).toBe(false);
+      const off = await gw.gql(DisableMfaDocument, { code: codeFor(secret, 1) }, { slug: strict.slug, token: withCode.token });
+      expect(errorCode(off)).toBe('CONFLICT');
+    });
+
+    it('holds the ADMIN who turned it on to it as well, while still letting them sign out', async () => {
+      const admin = await signIn(gw, `admin@${strict.slug}.test`, STAFF_PASSWORD, strict.slug);
+      expect(admin.user.mfaEnrollmentRequired).toBe(true);
+      const create = await gw.gql(CreateUserDocument, { input: { email: 'new@mfa-strict.test', password: STAFF_PASSWORD, role: 'NURSE' } }, { slug: strict.slug, token: admin.token });
+      expect(create.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', mfaEnrollmentRequired: true });
+      expect((await gw.gql(LogoutDocument, {}, { slug: strict.slug, token: admin.token })).data?.logout).toBe(true);
+      expect(errorCode(await gw.gql(MeDocument, {}, { slug: strict.slug, token: admin.token }))).toBe('UNAUTHENTICATED');
+    });
+  });
+});

@@ -1,0 +1,162 @@
+import { isObjectType } from 'graphql';
+import { buildPublicSchema } from '../../src/graphql/schema';
+import { CreatePatientDocument, type TenantRole } from './generated/graphql';
+import { STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
+import { createStaff, signIn, type Hospital } from '../fixtures/identity';
+import { FIELD_MATRIX, OPERATION_MATRIX, PRINCIPALS, type MatrixPrincipal } from '../fixtures/role-matrix';
+
+/** What the test knows when it calls an operation. */
+interface State {
+  hospital: Hospital;
+  patientId: string;
+  victimId: string;
+  loginTarget: { email: string; password: string };
+  /** A fresh refresh token of the login target. */
+  freshRefreshToken(): Promise<string>;
+}
+
+interface Call {
+  query: string;
+  variables?(state: State): Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Sign the principal in anew for this call (the operation ends the session it runs in). */
+  freshSession?: boolean;
+}
+
+const NOBODY = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * How to exercise each operation so that, once the shield lets it through, the resolver answers
+ * without an authorization error: bad input, NOT_FOUND or a harmless success.
+ */
+const CALLS: Record<string, Call> = {
+  'Query.me': { query: '{ me { id } }' },
+  'Mutation.login': { query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', variables: (s) => ({ e: s.loginTarget.email, p: s.loginTarget.password }) },
+  'Mutation.refreshToken': { query: 'mutation($t: String!) { refreshToken(refreshToken: $t) { token } }', variables: async (s) => ({ t: await s.freshRefreshToken() }) },
+  'Mutation.logout': { query: 'mutation { logout }', freshSession: true },
+  'Mutation.changePassword': { query: 'mutation { changePassword(input: { currentPassword: "not the password", newPassword: "a new long password" }) }' },
+  'Mutation.updateProfile': { query: 'mutation { updateProfile(input: { displayName: "Matrix" }) { id } }' },
+  'Mutation.startMfaEnrollment': { query: 'mutation { startMfaEnrollment { uri } }' },
+  'Mutation.confirmMfaEnrollment': { query: 'mutation { confirmMfaEnrollment(code: "not-a-code") { id } }' },
+  'Mutation.disableMfa': { query: 'mutation { disableMfa(code: "not-a-code") { id } }' },
+  'Query.users': { query: '{ users { totalCount } }' },
+  'Mutation.createUser': { query: 'mutation { createUser(input: { email: "not-an-email", password: "short", role: NURSE }) { id } }' },
+  'Mutation.setUserRoles': { query: 'mutation($id: ID!) { setUserRoles(id: $id, roles: [NURSE]) { id } }', variables: (s) => ({ id: s.victimId }) },
+  'Mutation.deactivateUser': { query: `mutation { deactivateUser(id: "${NOBODY}") { id } }` },
+  'Mutation.reactivateUser': { query: `mutation { reactivateUser(id: "${NOBODY}") { id } }` },
+  'Mutation.resetPassword': { query: `mutation { resetPassword(id: "${NOBODY}", password: "a new long password") { id } }` },
+  'Mutation.resetUserMfa': { query: `mutation { resetUserMfa(id: "${NOBODY}") { id } }` },
+  'Query.apiKeys': { query: '{ apiKeys { totalCount } }' },
+  'Mutation.createApiKey': { query: 'mutation { createApiKey(input: { name: "matrix", role: ADMIN }) { key } }' },
+  'Mutation.revokeApiKey': { query: `mutation { revokeApiKey(id: "${NOBODY}") { id } }` },
+  'Query.hospitalSettings': { query: '{ hospitalSettings { requireMfa } }' },
+  'Mutation.updateHospitalSettings': { query: 'mutation { updateHospitalSettings(input: {}) { requireMfa } }' },
+  'Query.patients': { query: '{ patients { totalCount } }' },
+  'Query.patient': { query: 'query($id: ID!) { patient(id: $id) { id } }', variables: (s) => ({ id: s.patientId }) },
+  'Mutation.createPatient': { query: 'mutation { createPatient(input: { firstName: "F", lastName: "L", birthDate: "2999-01-01", mrn: "M-1" }) { id } }' },
+  'Mutation.updatePatient': { query: `mutation { updatePatient(id: "${NOBODY}", input: { lastName: "X" }) { id } }` },
+  'Mutation.recordClinicalNotes': { query: `mutation { recordClinicalNotes(patientId: "${NOBODY}", notes: "n") { id } }` },
+  'Query.tenants': { query: '{ tenants { totalCount } }' },
+  'Query.tenant': { query: '{ tenant(slug: "no-such-hospital") { id } }' },
+  'Mutation.createTenant': { query: 'mutation { createTenant(input: { slug: "Not A Slug", name: "X", admin: { email: "a@b.test", password: "a long password!" } }) { id } }' },
+  'Mutation.suspendTenant': { query: 'mutation { suspendTenant(slug: "no-such-hospital") { id } }' },
+  'Mutation.resumeTenant': { query: 'mutation { resumeTenant(slug: "no-such-hospital") { id } }' },
+  'Mutation.deleteTenant': { query: 'mutation { deleteTenant(slug: "no-such-hospital") { id } }' },
+};
+
+const DENIALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
+
+interface Body {
+  data?: Record<string, unknown> | null;
+  errors?: { path?: (string | number)[]; extensions?: { code?: string } }[];
+}
+
+describe('role matrix', () => {
+  let gw: TestGateway;
+  let state: State;
+  const tokens = new Map<MatrixPrincipal, string>();
+  let schemaFields: string[];
+
+  beforeAll(async () => {
+    const schema = await buildPublicSchema();
+    schemaFields = (['Query', 'Mutation'] as const).flatMap((type) => {
+      const object = schema.getType(type);
+      return isObjectType(object) ? Object.keys(object.getFields()).map((f) => `${type}.${f}`) : [];
+    });
+    gw = await TestGateway.start();
+    const hospital = await gw.createTenant({ slug: 'matrix-general' });
+    tokens.set('ADMIN', hospital.token);
+    tokens.set('SUPERADMIN', await gw.platformToken());
+    for (const role of ['DOCTOR', 'NURSE', 'RECEPTIONIST', 'LAB_TECH', 'BILLING'] as TenantRole[]) {
+      tokens.set(role, (await createStaff(gw, hospital, role)).token);
+    }
+    const victim = await createStaff(gw, hospital, 'NURSE', 'victim@matrix-general.test');
+    const loginTarget = await createStaff(gw, hospital, 'RECEPTIONIST', 'login-target@matrix-general.test');
+    const patient = await gw.gql(CreatePatientDocument, { input: { firstName: 'Ada', lastName: 'Byron', birthDate: '1815-12-10', mrn: 'AB-1' } }, hospital);
+    state = {
+      hospital,
+      patientId: patient.data!.createPatient.id,
+      victimId: victim.id,
+      loginTarget,
+      freshRefreshToken: async () => (await signIn(gw, loginTarget.email, loginTarget.password, hospital.slug)).refreshToken,
+    };
+  });
+  afterAll(() => gw.stop());
+
+  async function tokenFor(principal: MatrixPrincipal, fresh: boolean): Promise<string | undefined> {
+    if (principal === 'anonymous') return undefined;
+    if (!fresh) return tokens.get(principal);
+    if (principal === 'SUPERADMIN') return gw.platformToken();
+    if (principal === 'ADMIN') return (await signIn(gw, `admin@${state.hospital.slug}.test`, STAFF_PASSWORD, state.hospital.slug)).token;
+    const email = `${principal.toLowerCase().replace('_', '-')}@${state.hospital.slug}.test`;
+    return (await signIn(gw, email, STAFF_PASSWORD, state.hospital.slug)).token;
+  }
+
+  async function call(key: string, principal: MatrixPrincipal, query: string, variables: Record<string, unknown>, fresh = false): Promise<Body> {
+    const row = OPERATION_MATRIX[key]!;
+    const token = await tokenFor(principal, fresh);
+    // Hospital users always call from their own hospital; the others from where the operation lives.
+    const inHospital = row.where === 'hospital' || (principal !== 'anonymous' && principal !== 'SUPERADMIN');
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const response = await gw.raw(inHospital ? `/t/${state.hospital.slug}/graphql` : '/graphql', { query, variables }, headers);
+    return (await response.json()) as Body;
+  }
+
+  it('has a row for every Query and Mutation field of the schema, and no row for a field that is gone', () => {
+    expect(schemaFields.filter((f) => !OPERATION_MATRIX[f])).toEqual([]);
+    expect(Object.keys(OPERATION_MATRIX).filter((f) => !schemaFields.includes(f))).toEqual([]);
+  });
+
+  it('knows how to exercise every operation of the schema', () => {
+    expect(schemaFields.filter((f) => !CALLS[f])).toEqual([]);
+  });
+
+  const cells = Object.keys(OPERATION_MATRIX).flatMap((key) => PRINCIPALS.map((principal) => [key, principal] as const));
+
+  it.each(cells)('enforces %s for %s as the matrix says', async (key, principal) => {
+    const recipe = CALLS[key]!;
+    const field = key.split('.')[1]!;
+    const body = await call(key, principal, recipe.query, (await recipe.variables?.(state)) ?? {}, recipe.freshSession);
+    const denial = body.errors?.find((e) => e.path?.[0] === field && DENIALS.has(e.extensions?.code ?? ''));
+    const allowed = OPERATION_MATRIX[key]!.allowed.includes(principal);
+    expect({ key, principal, allowed: denial === undefined }).toEqual({ key, principal, allowed });
+  });
+
+  const fieldCells = Object.entries(FIELD_MATRIX).flatMap(([key]) => OPERATION_MATRIX['Query.patient']!.allowed.map((principal) => [key, principal] as const));
+
+  it.each(fieldCells)('enforces the field rule %s for %s, while the rest of the object comes back', async (key, principal) => {
+    const field = key.split('.')[1]!;
+    const body = await call('Query.patient', principal, `query($id: ID!) { patient(id: $id) { firstName ${field} } }`, { id: state.patientId });
+    const patient = body.data?.patient as Record<string, unknown> | null;
+    expect(patient?.firstName).toBe('Ada');
+    const denial = body.errors?.find((e) => e.path?.join('.') === `patient.${field}`);
+    const allowed = FIELD_MATRIX[key]!.includes(principal);
+    expect({ principal, allowed: denial === undefined, code: denial?.extensions?.code ?? null }).toEqual({ principal, allowed, code: allowed ? null : 'FORBIDDEN' });
+    if (!allowed) expect(patient?.[field]).toBeNull();
+  });
+
+  it('runs platform operations only on the platform host, even for SUPERADMIN', async () => {
+    const response = await gw.raw(`/t/${state.hospital.slug}/graphql`, { query: '{ tenants { totalCount } }' }, { authorization: `Bearer ${tokens.get('SUPERADMIN')}` });
+    const body = (await response.json()) as Body;
+    expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
