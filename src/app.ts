@@ -7,13 +7,22 @@ import type { AppServices } from './context';
 import { buildGatewaySchema } from './graphql/schema';
 import { createHttpServer, type HttpServer } from './http/server';
 import { createLogger, type Logger } from './logger';
+import { Appointment } from './modules/appointments/appointment.entity';
+import { Invoice, InvoiceLine, Payment } from './modules/billing/billing.entity';
+import { Diagnosis, Encounter, Prescription, Vitals } from './modules/clinical/clinical.entity';
+import { Department, StaffAssignment } from './modules/departments/department.entity';
+import { LabOrder, LabResult } from './modules/lab/lab.entity';
 import { Patient } from './modules/patients/patient.entity';
+import { HospitalSettings } from './modules/settings/settings.entity';
 import { bootstrapPlatformAdmin } from './modules/platform/platform-user.service';
 import { User } from './modules/users/user.entity';
 import { Tenancy } from './tenancy';
 
 /** Entities stored in every placement. */
-export const TENANT_ENTITIES = [User, Patient];
+export const TENANT_ENTITIES = [
+  User, Patient, Department, StaffAssignment, Appointment, Encounter, Diagnosis, Prescription, Vitals,
+  LabOrder, LabResult, Invoice, InvoiceLine, Payment, HospitalSettings,
+];
 
 export interface App {
   services: AppServices;

@@ -34,11 +34,19 @@ export const isTenantMember = rule({ cache: 'no_cache' })((_p, _a, ctx: RequestC
  * pass too). Builds on isTenantMember's checks.
  */
 export function hasTenantRole(...roles: TenantRole[]) {
-  return rule(`hasTenantRole:${roles.join(',')}`, { cache: 'no_cache' })((_p, _a, ctx: RequestContext) => {
+  // shield refuses two different rules with one name, so each role list gets one rule instance.
+  const name = `hasTenantRole:${roles.join(',')}`;
+  const existing = ROLE_RULES.get(name);
+  if (existing) return existing;
+  const created = rule(name, { cache: 'no_cache' })((_p, _a, ctx: RequestContext) => {
     if (!ctx.tenant) return AuthError.forbidden('This operation needs a hospital (e.g. /t/<slug>/graphql)');
     if (!ctx.principal) return AuthError.unauthenticated();
     if (ctx.principal.kind === 'platform') return true;
     if (ctx.principal.tenantId !== ctx.tenant.id) return AuthError.unauthenticated();
     return ctx.principal.roles.some((r) => roles.includes(r)) ? true : AuthError.forbidden(`Requires one of: ${roles.join(', ')}`);
   });
+  ROLE_RULES.set(name, created);
+  return created;
 }
+
+const ROLE_RULES = new Map<string, ReturnType<ReturnType<typeof rule>>>();

@@ -1,12 +1,16 @@
 import { applyMiddleware } from 'graphql-middleware';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AppointmentResolver } from '../modules/appointments/appointment.resolver';
+import { DepartmentResolver, StaffAssignmentResolver } from '../modules/departments/department.resolver';
 import { PatientResolver } from '../modules/patients/patient.resolver';
 import { TenantResolver } from '../modules/platform/tenant.resolver';
 import { SessionResolver } from '../modules/session/session.resolver';
 import { permissions } from './permissions';
 
-const RESOLVERS = [SessionResolver, PatientResolver, TenantResolver] as const;
+const RESOLVERS = [
+  SessionResolver, PatientResolver, TenantResolver, DepartmentResolver, StaffAssignmentResolver, AppointmentResolver,
+] as const;
 
 /** The schema as clients see it (no middleware), from the code. */
 export function buildPublicSchema(): Promise<GraphQLSchema> {

@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { authenticate } from '../auth/authenticate';
 import type { AppServices, RequestContext } from '../context';
 import { DomainError } from '../errors';
+import { createLoaders } from '../modules/loaders';
+import { tenantEm } from '../modules/common/tenant-em';
 import { loadPlatformPrincipal } from '../modules/platform/platform-user.service';
 import { loadTenantPrincipal } from '../modules/users/user.service';
 import { TenantSession } from '../tenancy';
@@ -30,7 +32,8 @@ export function contextBuilder(services: AppServices) {
         tenantUser: async (id) => (session ? loadTenantPrincipal(await session.em(), id) : null),
       });
       const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID();
-      return { requestId, tenant, principal, session, services };
+      const loaders = createLoaders(() => tenantEm({ session }));
+      return { requestId, tenant, principal, session, loaders, services };
     } catch (error) {
       await session?.end(false).catch(() => undefined);
       throw asRequestError(error);

@@ -31,6 +31,14 @@ export class Patient extends TenantScoped {
   @Property({ type: 'uuid', nullable: true })
   createdById: string | null = null;
 
+  /** Primary department (resolved through the request's loaders). */
+  @Property({ type: 'uuid', nullable: true })
+  departmentId: string | null = null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Set when the patient was archived (hidden from lists unless asked for).' })
+  @Property({ type: 'timestamptz', nullable: true })
+  archivedAt: Date | null = null;
+
   @Field(() => GraphQLDateTime)
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

@@ -1,0 +1,26 @@
+import { rule } from 'graphql-shield';
+import type { RequestContext } from '../../context';
+import { DomainError } from '../../errors';
+import { ALL_MODULES, type HospitalModule } from './settings.entity';
+
+/** The error for an operation of a module the hospital switched off. */
+export function moduleDisabled(module: HospitalModule): DomainError {
+  return new DomainError('FORBIDDEN', `The ${module} module is not enabled for this hospital`, { reason: 'MODULE_DISABLED', module });
+}
+
+/** True when the request's hospital has `module` enabled (reads the settings once per request). */
+export async function isModuleEnabled(ctx: RequestContext, module: HospitalModule): Promise<boolean> {
+  const settings = await ctx.loaders.settings();
+  return (settings?.enabledModules ?? ALL_MODULES).includes(module);
+}
+
+/**
+ * Refuses operations of a disabled module with FORBIDDEN (reason MODULE_DISABLED). Chain it after the
+ * role rule: it assumes a member of the hospital and does nothing outside one.
+ */
+export function moduleEnabled(module: HospitalModule) {
+  return rule(`moduleEnabled:${module}`, { cache: 'no_cache' })(async (_p, _a, ctx: RequestContext) => {
+    if (!ctx.session || !ctx.principal) return true;
+    return (await isModuleEnabled(ctx, module)) ? true : moduleDisabled(module);
+  });
+}
