@@ -3,6 +3,11 @@ import type { IRules } from 'graphql-shield';
 import type { GraphQLSchema } from 'graphql';
 import { isObjectType } from 'graphql';
 import { appointmentPermissions } from '../modules/appointments/appointment.permissions';
+import { billingPermissions } from '../modules/billing/billing.permissions';
+import { clinicalPermissions } from '../modules/clinical/clinical.permissions';
+import { labPermissions } from '../modules/lab/lab.permissions';
+import { patientRecordPermissions } from '../modules/patient-record/patient-record.permissions';
+import { settingsPermissions } from '../modules/settings/settings.permissions';
 import { departmentPermissions } from '../modules/departments/department.permissions';
 import { patientPermissions } from '../modules/patients/patient.permissions';
 import { tenantPermissions } from '../modules/platform/tenant.permissions';
@@ -10,7 +15,10 @@ import { sessionPermissions } from '../modules/session/session.permissions';
 
 type RuleMap = Record<string, Record<string, unknown>>;
 
-const MODULES: RuleMap[] = [sessionPermissions, patientPermissions, tenantPermissions, departmentPermissions, appointmentPermissions];
+const MODULES: RuleMap[] = [
+  sessionPermissions, patientPermissions, tenantPermissions, departmentPermissions, appointmentPermissions,
+  clinicalPermissions, labPermissions, billingPermissions, settingsPermissions, patientRecordPermissions,
+];
 
 /** Every module's rules, merged; a root field named twice is a programming error. */
 export function operationRules(): RuleMap {

@@ -2,7 +2,12 @@ import { applyMiddleware } from 'graphql-middleware';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AppointmentResolver } from '../modules/appointments/appointment.resolver';
+import { InvoiceResolver } from '../modules/billing/billing.resolver';
+import { EncounterResolver } from '../modules/clinical/clinical.resolver';
+import { LabResolver } from '../modules/lab/lab.resolver';
+import { SettingsResolver } from '../modules/settings/settings.resolver';
 import { DepartmentResolver, StaffAssignmentResolver } from '../modules/departments/department.resolver';
+import { PatientRecordResolver } from '../modules/patient-record/patient-record.resolver';
 import { PatientResolver } from '../modules/patients/patient.resolver';
 import { TenantResolver } from '../modules/platform/tenant.resolver';
 import { SessionResolver } from '../modules/session/session.resolver';
@@ -10,6 +15,7 @@ import { permissions } from './permissions';
 
 const RESOLVERS = [
   SessionResolver, PatientResolver, TenantResolver, DepartmentResolver, StaffAssignmentResolver, AppointmentResolver,
+  EncounterResolver, LabResolver, InvoiceResolver, SettingsResolver, PatientRecordResolver,
 ] as const;
 
 /** The schema as clients see it (no middleware), from the code. */

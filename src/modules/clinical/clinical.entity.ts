@@ -45,7 +45,7 @@ export class Diagnosis extends TenantScoped {
   encounterId!: string;
 
   @Field({ description: 'ICD-10 code, e.g. J45.909.' })
-  @Property({ type: 'text' })
+  @Property({ type: 'text', fieldName: 'icd10_code' })
   icd10Code!: string;
 
   @Field()

@@ -19,8 +19,16 @@ export async function isModuleEnabled(ctx: RequestContext, module: HospitalModul
  * role rule: it assumes a member of the hospital and does nothing outside one.
  */
 export function moduleEnabled(module: HospitalModule) {
-  return rule(`moduleEnabled:${module}`, { cache: 'no_cache' })(async (_p, _a, ctx: RequestContext) => {
-    if (!ctx.session || !ctx.principal) return true;
-    return (await isModuleEnabled(ctx, module)) ? true : moduleDisabled(module);
-  });
+  // One rule instance per module: shield refuses two different rules with one name.
+  let existing = MODULE_RULES.get(module);
+  if (!existing) {
+    existing = rule(`moduleEnabled:${module}`, { cache: 'no_cache' })(async (_p, _a, ctx: RequestContext) => {
+      if (!ctx.session || !ctx.principal) return true;
+      return (await isModuleEnabled(ctx, module)) ? true : moduleDisabled(module);
+    });
+    MODULE_RULES.set(module, existing);
+  }
+  return existing;
 }
+
+const MODULE_RULES = new Map<HospitalModule, ReturnType<ReturnType<typeof rule>>>();
