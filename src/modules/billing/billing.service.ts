@@ -36,6 +36,7 @@ export async function createInvoice(em: EntityManager, input: CreateInvoiceInput
     number: `INV-${String(count + 1).padStart(6, '0')}`,
     currency: settings?.currency ?? new HospitalSettings().currency,
   } as Invoice);
+  await em.flush(); // lines reference the invoice by column only, so the invoice row must exist first
   input.lines.forEach((line) => addLine(em, invoice, line));
   await em.flush();
   return invoice;
