@@ -1,4 +1,4 @@
-import { allow, deny, shield } from 'graphql-shield';
+import { allow, and, deny, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import type { GraphQLSchema } from 'graphql';
 import { isObjectType } from 'graphql';
@@ -7,6 +7,8 @@ import { billingPermissions } from '../modules/billing/billing.permissions';
 import { clinicalPermissions } from '../modules/clinical/clinical.permissions';
 import { labPermissions } from '../modules/lab/lab.permissions';
 import { patientRecordPermissions } from '../modules/patient-record/patient-record.permissions';
+import { READ_ONLY_EXEMPT, tenantWritable } from '../modules/plans/plan.rules';
+import { tenantPlanPermissions } from '../modules/platform/tenant-plan.permissions';
 import { settingsPermissions } from '../modules/settings/settings.permissions';
 import { departmentPermissions } from '../modules/departments/department.permissions';
 import { patientPermissions } from '../modules/patients/patient.permissions';
@@ -17,7 +19,7 @@ type RuleMap = Record<string, Record<string, unknown>>;
 
 const MODULES: RuleMap[] = [
   sessionPermissions, patientPermissions, tenantPermissions, departmentPermissions, appointmentPermissions,
-  clinicalPermissions, labPermissions, billingPermissions, settingsPermissions, patientRecordPermissions,
+  clinicalPermissions, labPermissions, billingPermissions, settingsPermissions, patientRecordPermissions, tenantPlanPermissions,
 ];
 
 /** Every module's rules, merged; a root field named twice is a programming error. */
@@ -42,6 +44,10 @@ export function operationRules(): RuleMap {
  */
 export function permissions(schema: GraphQLSchema) {
   const rules: RuleMap = operationRules();
+  // An expired trial is read-only: every mutation (but signing in) also needs a writable hospital.
+  for (const [field, r] of Object.entries(rules.Mutation!)) {
+    if (!READ_ONLY_EXEMPT.has(field)) rules.Mutation![field] = and(r as never, tenantWritable);
+  }
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__') || type.name === 'Query' || type.name === 'Mutation') continue;
     // A type with field rules keeps `allow` for its other fields unless its module says otherwise.

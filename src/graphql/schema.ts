@@ -9,13 +9,14 @@ import { SettingsResolver } from '../modules/settings/settings.resolver';
 import { DepartmentResolver, StaffAssignmentResolver } from '../modules/departments/department.resolver';
 import { PatientRecordResolver } from '../modules/patient-record/patient-record.resolver';
 import { PatientResolver } from '../modules/patients/patient.resolver';
+import { TenantPlanResolver } from '../modules/platform/tenant-plan.resolver';
 import { TenantResolver } from '../modules/platform/tenant.resolver';
 import { SessionResolver } from '../modules/session/session.resolver';
 import { permissions } from './permissions';
 
 const RESOLVERS = [
   SessionResolver, PatientResolver, TenantResolver, DepartmentResolver, StaffAssignmentResolver, AppointmentResolver,
-  EncounterResolver, LabResolver, InvoiceResolver, SettingsResolver, PatientRecordResolver,
+  EncounterResolver, LabResolver, InvoiceResolver, SettingsResolver, PatientRecordResolver, TenantPlanResolver,
 ] as const;
 
 /** The schema as clients see it (no middleware), from the code. */
