@@ -12,6 +12,7 @@ import { Invoice, InvoiceLine, Payment } from './modules/billing/billing.entity'
 import { Diagnosis, Encounter, Prescription, Vitals } from './modules/clinical/clinical.entity';
 import { Department, StaffAssignment } from './modules/departments/department.entity';
 import { LabOrder, LabResult } from './modules/lab/lab.entity';
+import { PatientAllergy, PatientContact, PatientInsurance } from './modules/patient-record/patient-details.entity';
 import { Patient } from './modules/patients/patient.entity';
 import { HospitalSettings } from './modules/settings/settings.entity';
 import { bootstrapPlatformAdmin } from './modules/platform/platform-user.service';
@@ -21,7 +22,7 @@ import { Tenancy } from './tenancy';
 /** Entities stored in every placement. */
 export const TENANT_ENTITIES = [
   User, Patient, Department, StaffAssignment, Appointment, Encounter, Diagnosis, Prescription, Vitals,
-  LabOrder, LabResult, Invoice, InvoiceLine, Payment, HospitalSettings,
+  LabOrder, LabResult, Invoice, InvoiceLine, Payment, HospitalSettings, PatientContact, PatientAllergy, PatientInsurance,
 ];
 
 export interface App {

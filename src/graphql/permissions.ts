@@ -9,6 +9,7 @@ import { labPermissions } from '../modules/lab/lab.permissions';
 import { patientRecordPermissions } from '../modules/patient-record/patient-record.permissions';
 import { READ_ONLY_EXEMPT, tenantWritable } from '../modules/plans/plan.rules';
 import { tenantPlanPermissions } from '../modules/platform/tenant-plan.permissions';
+import { searchPermissions } from '../modules/search/search.permissions';
 import { settingsPermissions } from '../modules/settings/settings.permissions';
 import { departmentPermissions } from '../modules/departments/department.permissions';
 import { patientPermissions } from '../modules/patients/patient.permissions';
@@ -19,7 +20,7 @@ type RuleMap = Record<string, Record<string, unknown>>;
 
 const MODULES: RuleMap[] = [
   sessionPermissions, patientPermissions, tenantPermissions, departmentPermissions, appointmentPermissions,
-  clinicalPermissions, labPermissions, billingPermissions, settingsPermissions, patientRecordPermissions, tenantPlanPermissions,
+  clinicalPermissions, labPermissions, billingPermissions, settingsPermissions, patientRecordPermissions, tenantPlanPermissions, searchPermissions,
 ];
 
 /** Every module's rules, merged; a root field named twice is a programming error. */

@@ -5,8 +5,10 @@ import { AppointmentResolver } from '../modules/appointments/appointment.resolve
 import { InvoiceResolver } from '../modules/billing/billing.resolver';
 import { EncounterResolver } from '../modules/clinical/clinical.resolver';
 import { LabResolver } from '../modules/lab/lab.resolver';
+import { SearchResolver } from '../modules/search/search.resolver';
 import { SettingsResolver } from '../modules/settings/settings.resolver';
 import { DepartmentResolver, StaffAssignmentResolver } from '../modules/departments/department.resolver';
+import { PatientDetailsResolver } from '../modules/patient-record/patient-details.resolver';
 import { PatientRecordResolver } from '../modules/patient-record/patient-record.resolver';
 import { PatientResolver } from '../modules/patients/patient.resolver';
 import { TenantPlanResolver } from '../modules/platform/tenant-plan.resolver';
@@ -16,7 +18,7 @@ import { permissions } from './permissions';
 
 const RESOLVERS = [
   SessionResolver, PatientResolver, TenantResolver, DepartmentResolver, StaffAssignmentResolver, AppointmentResolver,
-  EncounterResolver, LabResolver, InvoiceResolver, SettingsResolver, PatientRecordResolver, TenantPlanResolver,
+  EncounterResolver, LabResolver, InvoiceResolver, SettingsResolver, PatientRecordResolver, TenantPlanResolver, PatientDetailsResolver, SearchResolver,
 ] as const;
 
 /** The schema as clients see it (no middleware), from the code. */

@@ -6,6 +6,7 @@ import { Diagnosis, Encounter, Prescription, Vitals } from './clinical/clinical.
 import { byId, groupedBy } from './common/loader-kit';
 import { Department, StaffAssignment } from './departments/department.entity';
 import { LabOrder, LabResult } from './lab/lab.entity';
+import { PatientAllergy, PatientContact, PatientInsurance } from './patient-record/patient-details.entity';
 import { Patient } from './patients/patient.entity';
 import { HospitalSettings } from './settings/settings.entity';
 import { User } from './users/user.entity';
@@ -30,6 +31,9 @@ export interface Loaders {
   vitalsByEncounter: DataLoader<string, Vitals[]>;
   labOrder: DataLoader<string, LabOrder | null>;
   encounter: DataLoader<string, Encounter | null>;
+  contactsByPatient: DataLoader<string, PatientContact[]>;
+  allergiesByPatient: DataLoader<string, PatientAllergy[]>;
+  insurancesByPatient: DataLoader<string, PatientInsurance[]>;
   /** The hospital's settings row (or null: defaults), read at most once per request. */
   settings(): Promise<HospitalSettings | null>;
 }
@@ -57,6 +61,9 @@ export function createLoaders(em: () => Promise<EntityManager>): Loaders {
     diagnosesByEncounter: groupedBy(em, Diagnosis, 'encounterId', { orderBy: { createdAt: 'asc', id: 'asc' } }),
     prescriptionsByEncounter: groupedBy(em, Prescription, 'encounterId', { orderBy: { createdAt: 'asc', id: 'asc' } }),
     vitalsByEncounter: groupedBy(em, Vitals, 'encounterId', { orderBy: { recordedAt: 'asc', id: 'asc' } }),
+    contactsByPatient: groupedBy(em, PatientContact, 'patientId', { orderBy: { kind: 'asc', id: 'asc' } }),
+    allergiesByPatient: groupedBy(em, PatientAllergy, 'patientId', { orderBy: { substance: 'asc', id: 'asc' } }),
+    insurancesByPatient: groupedBy(em, PatientInsurance, 'patientId', { orderBy: { provider: 'asc', id: 'asc' } }),
     settings: () => (settings ??= em().then((e) => e.findOne(HospitalSettings, {}))),
   };
 }

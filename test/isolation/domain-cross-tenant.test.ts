@@ -16,6 +16,7 @@ interface HospitalRows {
   encounter: string;
   labOrder: string;
   invoice: string;
+  contact: string;
 }
 
 /** Every kind of domain row, created through the API as the hospital itself. */
@@ -29,7 +30,8 @@ async function populate(gw: TestGateway, slug: string, isolation: Isolation): Pr
   const encounter = (await gw.gql(ops.CreateEncounterDocument, { input: { patientId: patient, appointmentId: appointment } }, doctor)).data!.createEncounter.id;
   const labOrder = (await gw.gql(ops.OrderLabTestDocument, { input: { patientId: patient, testCode: '718-7', testName: 'Haemoglobin' } }, doctor)).data!.orderLabTest.id;
   const invoice = (await gw.gql(ops.CreateInvoiceDocument, { input: { patientId: patient, lines: [{ description: 'Visit', quantity: 1, unitPriceCents: 100 }] } }, admin)).data!.createInvoice.id;
-  return { admin, doctor, patient, department, assignment, appointment, encounter, labOrder, invoice };
+  const contact = (await gw.gql(ops.AddPatientContactDocument, { input: { patientId: patient, kind: 'PHONE', value: `+1 555 ${slug}` } }, admin)).data!.addPatientContact.id;
+  return { admin, doctor, patient, department, assignment, appointment, encounter, labOrder, invoice, contact };
 }
 
 /** A's result for B's id must look exactly like its result for an id that does not exist. */
@@ -94,6 +96,10 @@ describe.each(MODES)('the hospital domain between hospitals A and B in %s isolat
     ['issueInvoice', 'invoice', (id) => gw.gql(ops.IssueInvoiceDocument, { id }, a.admin)],
     ['voidInvoice', 'invoice', (id) => gw.gql(ops.VoidInvoiceDocument, { id }, a.admin)],
     ['recordPayment', 'invoice', (invoiceId) => gw.gql(ops.RecordPaymentDocument, { input: { invoiceId, amountCents: 1, method: 'CASH' } }, a.admin)],
+    ['archivePatient', 'patient', (id) => gw.gql(ops.ArchivePatientDocument, { id }, a.admin)],
+    ['restorePatient', 'patient', (id) => gw.gql(ops.RestorePatientDocument, { id }, a.admin)],
+    ['setPatientDepartment', 'patient', (id) => gw.gql(ops.SetPatientDepartmentDocument, { id, departmentId: a.department }, a.admin)],
+    ['removePatientContact', 'contact', (id) => gw.gql(ops.RemovePatientContactDocument, { id }, a.admin)],
   ];
 
   it.each(writesById)('fails %s on B’s row with NOT_FOUND, like a missing row', async (_name, key, write) => {
@@ -116,6 +122,10 @@ describe.each(MODES)('the hospital domain between hospitals A and B in %s isolat
     ['recordVitals in B’s encounter', (x) => gw.gql(ops.RecordVitalsDocument, { input: { patientId: a.patient, encounterId: x.encounter, heartRate: 70 } }, a.doctor)],
     ['orderLabTest for B’s patient', (x) => gw.gql(ops.OrderLabTestDocument, { input: { patientId: x.patient, testCode: 'X', testName: 'X' } }, a.doctor)],
     ['createInvoice for B’s patient', (x) => gw.gql(ops.CreateInvoiceDocument, { input: { patientId: x.patient } }, a.admin)],
+    ['addPatientContact for B’s patient', (x) => gw.gql(ops.AddPatientContactDocument, { input: { patientId: x.patient, kind: 'PHONE', value: '1' } }, a.admin)],
+    ['recordAllergy for B’s patient', (x) => gw.gql(ops.RecordAllergyDocument, { input: { patientId: x.patient, substance: 'X', severity: 'MILD' } }, a.admin)],
+    ['addPatientInsurance for B’s patient', (x) => gw.gql(ops.AddPatientInsuranceDocument, { input: { patientId: x.patient, provider: 'X', policyNumber: '1' } }, a.admin)],
+    ['setPatientDepartment to B’s department', (x) => gw.gql(ops.SetPatientDepartmentDocument, { id: a.patient, departmentId: x.department }, a.admin)],
   ];
 
   it.each(references)('refuses %s with NOT_FOUND and writes nothing', async (_name, attempt) => {
@@ -132,6 +142,23 @@ describe.each(MODES)('the hospital domain between hospitals A and B in %s isolat
     expect((await gw.gql(ops.InvoiceDocument, { id: b.invoice }, b.admin)).data?.invoice).toMatchObject({ status: 'DRAFT', totalCents: 100, payments: [] });
     expect((await gw.gql(ops.EncounterDocument, { id: b.encounter }, b.admin)).data?.encounter).toMatchObject({ diagnoses: [], prescriptions: [], vitals: [] });
     expect((await gw.gql(ops.DepartmentDocument, { id: b.department }, b.admin)).data?.department).toMatchObject({ name: 'Cardiology', staff: [{ id: b.assignment }] });
+  });
+
+  it('finds none of B’s patients, appointments or lab orders in A’s search, by name, MRN or test', async () => {
+    for (const query of ['domain-b', 'Of', 'Haemoglobin', '718-7']) {
+      const hits = (await gw.gql(ops.SearchDocument, { query, first: 100 }, a.admin)).data!.search;
+      const ids = hits.map((h) => h.patient?.id ?? h.appointment?.id ?? h.labOrder?.id);
+      expect(ids).not.toEqual(expect.arrayContaining([b.patient]));
+      expect(ids.filter((id) => [b.patient, b.appointment, b.labOrder].includes(id!))).toEqual([]);
+    }
+  });
+
+  it('shows B’s patient details to nobody in A, and A’s links never reach B’s rows', async () => {
+    sameAsMissing(await gw.gql(ops.PatientDetailsDocument, { id: b.patient }, a.admin), await gw.gql(ops.PatientDetailsDocument, { id: MISSING }, a.admin), b.patient);
+    const mine = await gw.gql(ops.PatientDetailsDocument, { id: a.patient }, a.admin);
+    expect(mine.data?.patient?.contacts.map((c) => c.id)).toEqual([a.contact]);
+    const overview = (await gw.gql(ops.PatientOverviewDocument, { first: 100 }, a.admin)).data!.patients.edges.map((e) => e.node);
+    expect(overview.map((p) => p.id)).toEqual([a.patient]);
   });
 
   it('keeps settings per hospital: A disabling billing does not touch B', async () => {

@@ -4,6 +4,7 @@ import { Appointment } from '../appointments/appointment.entity';
 import { Department } from '../departments/department.entity';
 import { LabResult } from '../lab/lab.entity';
 import { Patient } from '../patients/patient.entity';
+import { PatientAllergy, PatientContact, PatientInsurance } from './patient-details.entity';
 
 /** A patient's links into the other modules, each through a per-request loader (one query per batch). */
 @Resolver(() => Patient)
@@ -35,5 +36,20 @@ export class PatientRecordResolver {
   async openInvoiceBalanceCents(@Root() p: Patient, @Ctx() ctx: RequestContext): Promise<number> {
     const invoices = await ctx.loaders.openInvoicesByPatient.load(p.id);
     return invoices.reduce((sum, i) => sum + i.balanceCents, 0);
+  }
+
+  @FieldResolver(() => [PatientContact])
+  contacts(@Root() p: Patient, @Ctx() ctx: RequestContext): Promise<PatientContact[]> {
+    return ctx.loaders.contactsByPatient.load(p.id);
+  }
+
+  @FieldResolver(() => [PatientAllergy], { description: 'Clinical: hidden from non-clinical roles.' })
+  allergies(@Root() p: Patient, @Ctx() ctx: RequestContext): Promise<PatientAllergy[]> {
+    return ctx.loaders.allergiesByPatient.load(p.id);
+  }
+
+  @FieldResolver(() => [PatientInsurance])
+  insurances(@Root() p: Patient, @Ctx() ctx: RequestContext): Promise<PatientInsurance[]> {
+    return ctx.loaders.insurancesByPatient.load(p.id);
   }
 }
