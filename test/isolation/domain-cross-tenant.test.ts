@@ -161,6 +161,23 @@ describe.each(MODES)('the hospital domain between hospitals A and B in %s isolat
     expect(overview.map((p) => p.id)).toEqual([a.patient]);
   });
 
+  it('lets A and B each have department CARD and invoice INV-000001 (uniqueness is per hospital)', async () => {
+    const codes = async (x: HospitalRows) => [
+      (await gw.gql(ops.DepartmentDocument, { id: x.department }, x.admin)).data?.department?.code,
+      (await gw.gql(ops.InvoiceDocument, { id: x.invoice }, x.admin)).data?.invoice?.number,
+    ];
+    expect(await codes(a)).toEqual(['CARD', 'INV-000001']);
+    expect(await codes(b)).toEqual(['CARD', 'INV-000001']);
+  });
+
+  it('enforces no double booking in this mode: one of 6 concurrent bookings of a slot wins', async () => {
+    const input = { patientId: a.patient, clinicianId: a.doctor.id, startsAt: at(300), endsAt: at(301) };
+    const results = await Promise.all(Array.from({ length: 6 }, () => gw.gql(ops.CreateAppointmentDocument, { input }, a.admin)));
+    expect(results.map((r) => errorCode(r) ?? 'OK').sort()).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);
+    const sameSlotInB = await gw.gql(ops.CreateAppointmentDocument, { input: { patientId: b.patient, clinicianId: b.doctor.id, startsAt: at(300), endsAt: at(301) } }, b.admin);
+    expect(sameSlotInB.errors).toBeUndefined();
+  });
+
   it('keeps settings per hospital: A disabling billing does not touch B', async () => {
     await gw.gql(ops.UpdateHospitalSettingsDocument, { input: { currency: 'GBP', enabledModules: ['APPOINTMENTS'] } }, a.admin);
     expect((await gw.gql(ops.HospitalSettingsDocument, {}, b.admin)).data?.hospitalSettings).toMatchObject({ currency: 'USD', enabledModules: ['APPOINTMENTS', 'CLINICAL', 'LAB', 'BILLING'] });

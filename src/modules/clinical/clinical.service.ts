@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadInputError } from '../../errors';
+import { AuthError, BadInputError } from '../../errors';
 import { Appointment } from '../appointments/appointment.entity';
 import type { Page } from '../common/connection';
 import { findOptional, findOrFail } from '../common/lookup';
@@ -11,7 +11,7 @@ import type { AddDiagnosisInput, CreateEncounterInput, EncountersArgs, Prescribe
 
 /** `actorId` is the signed-in clinician (a platform admin acting in the hospital has none). */
 function requireActor(actorId: string | null): string {
-  if (!actorId) throw BadInputError.forFields({ actor: 'clinical records are written by a hospital user' });
+  if (!actorId) throw AuthError.forbidden('Clinical records are written by the hospital’s own staff');
   return actorId;
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadInputError, ConflictError } from '../../errors';
+import { AuthError, ConflictError } from '../../errors';
 import type { Page } from '../common/connection';
 import { findOrFail } from '../common/lookup';
 import { paginate } from '../common/paginate';
@@ -8,7 +8,7 @@ import { LAB_TRANSITIONS, LabOrder, LabOrderStatus, LabResult } from './lab.enti
 import type { LabOrdersArgs, OrderLabTestInput, RecordLabResultInput } from './lab.inputs';
 
 function requireActor(actorId: string | null, what: string): string {
-  if (!actorId) throw BadInputError.forFields({ actor: `${what} is recorded by a hospital user` });
+  if (!actorId) throw AuthError.forbidden(`${what} is recorded by the hospital’s own staff`);
   return actorId;
 }
 

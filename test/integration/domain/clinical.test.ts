@@ -62,6 +62,12 @@ describe('clinical records', () => {
     expect(result(vitals)).toEqual(['heartRate', 'temperatureC']);
   });
 
+  it('lets a platform admin read clinical records in the hospital but not sign them', async () => {
+    const platform = { slug: admin.slug, token: await gw.platformToken() };
+    expect((await gw.gql(EncountersDocument, { patientId }, platform)).data?.encounters.totalCount).toBe(1);
+    expect(errorCode(await gw.gql(CreateEncounterDocument, { input: { patientId } }, platform))).toBe('FORBIDDEN');
+  });
+
   it('refuses vitals for an encounter of another patient', async () => {
     const other = await addPatient(gw, admin, 'Other');
     const vitals = await gw.gql(RecordVitalsDocument, { input: { patientId: other, encounterId, heartRate: 70 } }, nurse);
