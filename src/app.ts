@@ -10,15 +10,24 @@ import { buildGatewaySchema } from './graphql/schema';
 import { createHttpServer, type HttpServer } from './http/server';
 import { createLogger, type Logger } from './logger';
 import { ApiKey } from './modules/api-keys/api-key.entity';
+import { Appointment } from './modules/appointments/appointment.entity';
+import { Invoice, InvoiceLine, Payment } from './modules/billing/billing.entity';
+import { Diagnosis, Encounter, Prescription, Vitals } from './modules/clinical/clinical.entity';
+import { Department, StaffAssignment } from './modules/departments/department.entity';
+import { LabOrder, LabResult } from './modules/lab/lab.entity';
+import { PatientAllergy, PatientContact, PatientInsurance } from './modules/patient-record/patient-details.entity';
 import { Patient } from './modules/patients/patient.entity';
+import { HospitalSettings } from './modules/settings/settings.entity';
 import { bootstrapPlatformAdmin } from './modules/platform/platform-user.service';
 import { AuthSession } from './modules/session/auth-session.entity';
-import { HospitalSettings } from './modules/settings/hospital-settings.entity';
 import { User } from './modules/users/user.entity';
 import { Tenancy } from './tenancy';
 
 /** Entities stored in every placement. */
-export const TENANT_ENTITIES = [User, Patient, AuthSession, ApiKey, HospitalSettings];
+export const TENANT_ENTITIES = [
+  User, Patient, AuthSession, ApiKey, HospitalSettings, Department, StaffAssignment, Appointment, Encounter, Diagnosis,
+  Prescription, Vitals, LabOrder, LabResult, Invoice, InvoiceLine, Payment, PatientContact, PatientAllergy, PatientInsurance,
+];
 
 export interface App {
   services: AppServices;

@@ -1,6 +1,7 @@
 import type { LoginThrottle } from './auth/login-throttle';
 import type { Principal } from './auth/principal';
 import type { TokenService } from './auth/tokens';
+import type { Loaders } from './modules/loaders';
 import type { Tenancy, TenantRecord, TenantSession } from './tenancy';
 
 /** Process-wide services that resolvers may use; nothing per tenant lives here. */
@@ -19,5 +20,7 @@ export interface RequestContext {
   principal: Principal | null;
   /** Bound to `tenant`'s placement; null in the central context. */
   session: TenantSession | null;
+  /** Per-request DataLoaders over `session` (using one in the central context is TENANT_NOT_FOUND). */
+  loaders: Loaders;
   services: AppServices;
 }

@@ -50,15 +50,8 @@ export class Migration0002Identity extends Migration {
         foreign key (tenant_id, created_by_id) references users (tenant_id, id)
       )`);
     this.addSql('create unique index api_keys_active_name_key on api_keys (tenant_id, lower(name)) where revoked_at is null');
-    this.addSql(`
-      create table tenant_settings (
-        id uuid primary key,
-        tenant_id uuid not null unique,
-        require_mfa boolean not null default false,
-        updated_at timestamptz not null default now()
-      )`);
     this.addSql('alter table patients add column clinical_notes text');
-    for (const table of ['auth_sessions', 'api_keys', 'tenant_settings']) this.enableRowLevelSecurity(table);
+    for (const table of ['auth_sessions', 'api_keys']) this.enableRowLevelSecurity(table);
   }
 
   private enableRowLevelSecurity(table: string): void {

@@ -1,17 +1,30 @@
-import { allow, deny, shield } from 'graphql-shield';
+import { allow, and, deny, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import type { GraphQLSchema } from 'graphql';
 import { isObjectType } from 'graphql';
 import { apiKeyPermissions } from '../modules/api-keys/api-key.permissions';
+import { appointmentPermissions } from '../modules/appointments/appointment.permissions';
+import { billingPermissions } from '../modules/billing/billing.permissions';
+import { clinicalPermissions } from '../modules/clinical/clinical.permissions';
+import { labPermissions } from '../modules/lab/lab.permissions';
+import { patientRecordPermissions } from '../modules/patient-record/patient-record.permissions';
+import { READ_ONLY_EXEMPT, tenantWritable } from '../modules/plans/plan.rules';
+import { tenantPlanPermissions } from '../modules/platform/tenant-plan.permissions';
+import { searchPermissions } from '../modules/search/search.permissions';
+import { settingsPermissions } from '../modules/settings/settings.permissions';
+import { departmentPermissions } from '../modules/departments/department.permissions';
 import { patientPermissions } from '../modules/patients/patient.permissions';
 import { tenantPermissions } from '../modules/platform/tenant.permissions';
 import { sessionPermissions } from '../modules/session/session.permissions';
-import { hospitalSettingsPermissions } from '../modules/settings/hospital-settings.permissions';
 import { userPermissions } from '../modules/users/user.permissions';
 
 type RuleMap = Record<string, Record<string, unknown>>;
 
-const MODULES: RuleMap[] = [sessionPermissions, userPermissions, apiKeyPermissions, hospitalSettingsPermissions, patientPermissions, tenantPermissions];
+const MODULES: RuleMap[] = [
+  sessionPermissions, userPermissions, apiKeyPermissions, patientPermissions, tenantPermissions, departmentPermissions,
+  appointmentPermissions, clinicalPermissions, labPermissions, billingPermissions, settingsPermissions,
+  patientRecordPermissions, tenantPlanPermissions, searchPermissions,
+];
 
 /** Every module's rules (root and field level), merged; a field named twice is a programming error. */
 export function operationRules(): RuleMap {
@@ -30,13 +43,19 @@ export function operationRules(): RuleMap {
 
 /**
  * Deny by default: a root field without a rule is refused. Fields of object types are allowed once
- * their root operation was (module rules may still set field-level rules on them).
+ * their root operation was; module rules may set field-level rules on them (e.g. clinical fields),
+ * and the type's remaining fields stay allowed.
  */
 export function permissions(schema: GraphQLSchema) {
   const rules: RuleMap = operationRules();
+  // An expired trial is read-only: every mutation (but signing in) also needs a writable hospital.
+  for (const [field, r] of Object.entries(rules.Mutation!)) {
+    if (!READ_ONLY_EXEMPT.has(field)) rules.Mutation![field] = and(r as never, tenantWritable);
+  }
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__') || type.name === 'Query' || type.name === 'Mutation') continue;
-    rules[type.name] ??= { '*': allow };
+    // A type with field rules keeps `allow` for its other fields unless its module says otherwise.
+    rules[type.name] = { '*': allow, ...rules[type.name] };
   }
   return shield(rules as IRules, { fallbackRule: deny, allowExternalErrors: true, debug: false });
 }

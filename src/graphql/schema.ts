@@ -2,15 +2,28 @@ import { applyMiddleware } from 'graphql-middleware';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from '../modules/api-keys/api-key.resolver';
+import { AppointmentResolver } from '../modules/appointments/appointment.resolver';
+import { InvoiceResolver } from '../modules/billing/billing.resolver';
+import { EncounterResolver } from '../modules/clinical/clinical.resolver';
+import { LabResolver } from '../modules/lab/lab.resolver';
+import { SearchResolver } from '../modules/search/search.resolver';
+import { SettingsResolver } from '../modules/settings/settings.resolver';
+import { DepartmentResolver, StaffAssignmentResolver } from '../modules/departments/department.resolver';
+import { PatientDetailsResolver } from '../modules/patient-record/patient-details.resolver';
+import { PatientRecordResolver } from '../modules/patient-record/patient-record.resolver';
 import { PatientResolver } from '../modules/patients/patient.resolver';
+import { TenantPlanResolver } from '../modules/platform/tenant-plan.resolver';
 import { TenantResolver } from '../modules/platform/tenant.resolver';
 import { AccountResolver } from '../modules/session/account.resolver';
 import { SessionResolver } from '../modules/session/session.resolver';
-import { HospitalSettingsResolver } from '../modules/settings/hospital-settings.resolver';
 import { UserResolver } from '../modules/users/user.resolver';
 import { permissions } from './permissions';
 
-const RESOLVERS = [SessionResolver, AccountResolver, UserResolver, ApiKeyResolver, HospitalSettingsResolver, PatientResolver, TenantResolver] as const;
+const RESOLVERS = [
+  SessionResolver, AccountResolver, UserResolver, ApiKeyResolver, PatientResolver, TenantResolver, DepartmentResolver,
+  StaffAssignmentResolver, AppointmentResolver, EncounterResolver, LabResolver, InvoiceResolver, SettingsResolver,
+  PatientRecordResolver, TenantPlanResolver, PatientDetailsResolver, SearchResolver,
+] as const;
 
 /** The schema as clients see it (no middleware), from the code. */
 export function buildPublicSchema(): Promise<GraphQLSchema> {

@@ -6,6 +6,8 @@ import type { AppServices, RequestContext } from '../context';
 import { DomainError } from '../errors';
 import { loadApiKeyPrincipal } from '../modules/api-keys/api-key.service';
 import { loadPlatformPrincipal, loadTenantPrincipal } from '../modules/session/principals';
+import { createLoaders } from '../modules/loaders';
+import { tenantEm } from '../modules/common/tenant-em';
 import { TenantSession } from '../tenancy';
 import { digestOf } from './digest';
 
@@ -33,7 +35,8 @@ export function contextBuilder(services: AppServices) {
         apiKey: async (keyId, secret) => (session ? loadApiKeyPrincipal(await session.em(), keyId, secret) : null),
       });
       const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID();
-      return { requestId, tenant, principal, session, services };
+      const loaders = createLoaders(() => tenantEm({ session }));
+      return { requestId, tenant, principal, session, loaders, services };
     } catch (error) {
       await session?.end(false).catch(() => undefined);
       throw asRequestError(error);

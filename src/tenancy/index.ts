@@ -113,3 +113,5 @@ export type { TenantRecord } from './tenant-record';
 export type { Placement } from './placement';
 export { TenantSession, runInTenant } from './tenant-session';
 export { Isolation, Plan, TenantStatus } from './catalog';
+export { lockTenantScope } from './tenant-lock';
+export { fullTextRank } from './full-text';

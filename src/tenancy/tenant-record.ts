@@ -12,6 +12,8 @@ export interface TenantRecord {
   readonly placement: Placement;
   readonly domains: readonly string[];
   readonly createdAt: Date;
+  /** End of the trial for TRIAL hospitals (read-only afterwards); null on paid plans. */
+  readonly trialEndsAt?: Date | null;
 }
 
 export function toTenantRecord(t: Tenant): TenantRecord {
@@ -25,5 +27,6 @@ export function toTenantRecord(t: Tenant): TenantRecord {
     placement: Object.freeze({ server: t.serverName, database: t.databaseName, schema: t.schemaName }),
     domains: Object.freeze(t.domains.isInitialized() ? t.domains.getItems().map((d) => d.hostname) : []),
     createdAt: t.createdAt,
+    trialEndsAt: t.trialEndsAt,
   });
 }

@@ -1,5 +1,6 @@
-import { isObjectType } from 'graphql';
+import { isObjectType, print } from 'graphql';
 import { buildPublicSchema } from '../../src/graphql/schema';
+import * as ops from './generated/graphql';
 import { CreatePatientDocument, type TenantRole } from './generated/graphql';
 import { STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
 import { createStaff, signIn, type Hospital } from '../fixtures/identity';
@@ -55,6 +56,46 @@ const CALLS: Record<string, Call> = {
   'Mutation.createPatient': { query: 'mutation { createPatient(input: { firstName: "F", lastName: "L", birthDate: "2999-01-01", mrn: "M-1" }) { id } }' },
   'Mutation.updatePatient': { query: `mutation { updatePatient(id: "${NOBODY}", input: { lastName: "X" }) { id } }` },
   'Mutation.recordClinicalNotes': { query: `mutation { recordClinicalNotes(patientId: "${NOBODY}", notes: "n") { id } }` },
+  // The hospital domain: ids that name nothing, so an allowed caller gets NOT_FOUND or a harmless answer.
+  'Query.departments': { query: print(ops.DepartmentsDocument) },
+  'Query.department': { query: print(ops.DepartmentDocument), variables: () => ({ id: NOBODY }) },
+  'Query.search': { query: print(ops.SearchDocument), variables: () => ({ query: 'x' }) },
+  'Mutation.createDepartment': { query: print(ops.CreateDepartmentDocument), variables: () => ({ input: { name: 'D', code: 'not a code!' } }) },
+  'Mutation.updateDepartment': { query: print(ops.UpdateDepartmentDocument), variables: () => ({ id: NOBODY, input: { name: 'D' } }) },
+  'Mutation.assignStaff': { query: print(ops.AssignStaffDocument), variables: () => ({ input: { userId: NOBODY, departmentId: NOBODY, jobTitle: 'x' } }) },
+  'Mutation.unassignStaff': { query: print(ops.UnassignStaffDocument), variables: () => ({ id: NOBODY }) },
+  'Query.appointments': { query: print(ops.AppointmentsDocument) },
+  'Query.appointment': { query: print(ops.AppointmentDocument), variables: () => ({ id: NOBODY }) },
+  'Mutation.createAppointment': { query: print(ops.CreateAppointmentDocument), variables: () => ({ input: { patientId: NOBODY, clinicianId: NOBODY, startsAt: '2031-01-01T10:00:00Z', endsAt: '2031-01-01T11:00:00Z' } }) },
+  'Mutation.setAppointmentStatus': { query: print(ops.SetAppointmentStatusDocument), variables: () => ({ id: NOBODY, status: 'CANCELLED' }) },
+  'Mutation.addPatientContact': { query: print(ops.AddPatientContactDocument), variables: () => ({ input: { patientId: NOBODY, kind: 'PHONE', value: '1' } }) },
+  'Mutation.removePatientContact': { query: print(ops.RemovePatientContactDocument), variables: () => ({ id: NOBODY }) },
+  'Mutation.setPatientDepartment': { query: print(ops.SetPatientDepartmentDocument), variables: () => ({ id: NOBODY }) },
+  'Mutation.archivePatient': { query: print(ops.ArchivePatientDocument), variables: () => ({ id: NOBODY }) },
+  'Mutation.restorePatient': { query: print(ops.RestorePatientDocument), variables: () => ({ id: NOBODY }) },
+  'Mutation.addPatientInsurance': { query: print(ops.AddPatientInsuranceDocument), variables: () => ({ input: { patientId: NOBODY, provider: 'x', policyNumber: '1' } }) },
+  'Query.encounters': { query: print(ops.EncountersDocument), variables: () => ({ patientId: NOBODY }) },
+  'Query.encounter': { query: print(ops.EncounterDocument), variables: () => ({ id: NOBODY }) },
+  'Query.vitals': { query: print(ops.VitalsDocument), variables: () => ({ patientId: NOBODY }) },
+  'Mutation.recordVitals': { query: print(ops.RecordVitalsDocument), variables: () => ({ input: { patientId: NOBODY, heartRate: 70 } }) },
+  'Mutation.recordAllergy': { query: print(ops.RecordAllergyDocument), variables: () => ({ input: { patientId: NOBODY, substance: 'x', severity: 'MILD' } }) },
+  'Mutation.createEncounter': { query: print(ops.CreateEncounterDocument), variables: () => ({ input: { patientId: NOBODY } }) },
+  'Mutation.addDiagnosis': { query: print(ops.AddDiagnosisDocument), variables: () => ({ input: { encounterId: NOBODY, icd10Code: 'R05', description: 'x' } }) },
+  'Mutation.prescribeMedication': { query: print(ops.PrescribeMedicationDocument), variables: () => ({ input: { encounterId: NOBODY, medication: 'x', dosage: '1', frequency: 'x' } }) },
+  'Query.labOrders': { query: print(ops.LabOrdersDocument) },
+  'Query.labOrder': { query: print(ops.LabOrderDocument), variables: () => ({ id: NOBODY }) },
+  'Mutation.orderLabTest': { query: print(ops.OrderLabTestDocument), variables: () => ({ input: { patientId: NOBODY, testCode: 'x', testName: 'x' } }) },
+  'Mutation.cancelLabOrder': { query: print(ops.CancelLabOrderDocument), variables: () => ({ id: NOBODY }) },
+  'Mutation.collectLabSample': { query: print(ops.CollectLabSampleDocument), variables: () => ({ id: NOBODY }) },
+  'Mutation.recordLabResult': { query: print(ops.RecordLabResultDocument), variables: () => ({ input: { labOrderId: NOBODY, analyte: 'x', value: '1' } }) },
+  'Query.invoices': { query: print(ops.InvoicesDocument) },
+  'Query.invoice': { query: print(ops.InvoiceDocument), variables: () => ({ id: NOBODY }) },
+  'Mutation.createInvoice': { query: print(ops.CreateInvoiceDocument), variables: () => ({ input: { patientId: NOBODY } }) },
+  'Mutation.addInvoiceLine': { query: print(ops.AddInvoiceLineDocument), variables: () => ({ input: { invoiceId: NOBODY, description: 'x', quantity: 1, unitPriceCents: 1 } }) },
+  'Mutation.issueInvoice': { query: print(ops.IssueInvoiceDocument), variables: () => ({ id: NOBODY }) },
+  'Mutation.voidInvoice': { query: print(ops.VoidInvoiceDocument), variables: () => ({ id: NOBODY }) },
+  'Mutation.recordPayment': { query: print(ops.RecordPaymentDocument), variables: () => ({ input: { invoiceId: NOBODY, amountCents: 1, method: 'CASH' } }) },
+  'Mutation.changeTenantPlan': { query: 'mutation { changeTenantPlan(slug: "no-such-hospital", plan: BASIC) { id } }' },
   'Query.tenants': { query: '{ tenants { totalCount } }' },
   'Query.tenant': { query: '{ tenant(slug: "no-such-hospital") { id } }' },
   'Mutation.createTenant': { query: 'mutation { createTenant(input: { slug: "Not A Slug", name: "X", admin: { email: "a@b.test", password: "a long password!" } }) { id } }' },
@@ -64,6 +105,15 @@ const CALLS: Record<string, Call> = {
 };
 
 const DENIALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
+
+/** Field rules on object-typed fields need a selection. */
+const FIELD_SELECTIONS: Record<string, string> = {
+  nextAppointments: 'nextAppointments { id }',
+  contacts: 'contacts { id }',
+  insurances: 'insurances { id }',
+  allergies: 'allergies { id }',
+  latestLabResults: 'latestLabResults { id }',
+};
 
 interface Body {
   data?: Record<string, unknown> | null;
@@ -145,7 +195,8 @@ describe('role matrix', () => {
 
   it.each(fieldCells)('enforces the field rule %s for %s, while the rest of the object comes back', async (key, principal) => {
     const field = key.split('.')[1]!;
-    const body = await call('Query.patient', principal, `query($id: ID!) { patient(id: $id) { firstName ${field} } }`, { id: state.patientId });
+    const selection = FIELD_SELECTIONS[field] ?? field;
+    const body = await call('Query.patient', principal, `query($id: ID!) { patient(id: $id) { firstName ${selection} } }`, { id: state.patientId });
     const patient = body.data?.patient as Record<string, unknown> | null;
     expect(patient?.firstName).toBe('Ada');
     const denial = body.errors?.find((e) => e.path?.join('.') === `patient.${field}`);

@@ -19,9 +19,10 @@ export class CreatePatientInput {
   @Field(() => GraphQLLocalDate)
   birthDate!: string;
 
-  @Field()
+  @Field({ nullable: true, description: 'Generated (MRN-XXXXXXXX) when not given.' })
+  @IsOptional()
   @Matches(MRN, { message: MRN_MESSAGE })
-  mrn!: string;
+  mrn?: string;
 }
 
 @InputType()
@@ -48,8 +49,11 @@ export class UpdatePatientInput {
 
 @ArgsType()
 export class PatientsArgs extends ConnectionArgs {
-  @Field({ nullable: true, description: 'Matches first name, last name or MRN (case-insensitive).' })
+  @Field({ nullable: true, description: 'Full-text match on names and MRN (any word order), or a prefix of a name or MRN.' })
   @IsOptional()
   @Length(1, 100)
   search?: string;
+
+  @Field({ defaultValue: false, description: 'Include archived patients.' })
+  includeArchived: boolean = false;
 }

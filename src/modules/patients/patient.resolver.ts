@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Connection } from '../common/connection';
 import { tenantEm } from '../common/tenant-em';
+import { enforcePlanLimit } from '../plans/plan-limits';
 import { Patient } from './patient.entity';
 import { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.inputs';
 import * as patients from './patient.service';
@@ -23,7 +24,9 @@ export class PatientResolver {
   @Mutation(() => Patient)
   async createPatient(@Arg('input') input: CreatePatientInput, @Ctx() ctx: RequestContext): Promise<Patient> {
     const createdById = ctx.principal?.kind === 'tenant' ? ctx.principal.id : null;
-    return patients.createPatient(await tenantEm(ctx), input, createdById);
+    const em = await tenantEm(ctx);
+    await enforcePlanLimit(em, ctx.tenant!, 'patients');
+    return patients.createPatient(em, input, createdById);
   }
 
   @Mutation(() => Patient, { description: 'Replaces the patient’s clinical notes.' })

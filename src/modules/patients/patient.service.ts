@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomBytes } from 'node:crypto';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
 import type { Page } from '../common/connection';
 import { isUuid } from '../common/ids';
@@ -26,9 +27,15 @@ async function flushUnique(em: EntityManager): Promise<void> {
   }
 }
 
+/** MRN-XXXXXXXX from an alphabet without look-alike characters. */
+function generateMrn(): string {
+  const alphabet = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+  return `MRN-${Array.from(randomBytes(8), (b) => alphabet[b % alphabet.length]).join('')}`;
+}
+
 export async function createPatient(em: EntityManager, input: CreatePatientInput, createdById: string | null): Promise<Patient> {
   checkBirthDate(input.birthDate);
-  const patient = em.create(Patient, { ...input, createdById } as Patient);
+  const patient = em.create(Patient, { ...input, mrn: input.mrn ?? generateMrn(), createdById } as Patient);
   await flushUnique(em);
   return patient;
 }
@@ -48,10 +55,11 @@ export async function updatePatient(em: EntityManager, id: string, input: Update
 }
 
 export async function listPatients(em: EntityManager, args: PatientsArgs): Promise<Page<Patient>> {
-  const where: FilterQuery<Patient> = {};
-  if (args.search) {
-    const like = `%${escapeLike(args.search.trim())}%`;
-    where.$or = [{ lastName: { $ilike: like } }, { firstName: { $ilike: like } }, { mrn: { $ilike: like } }];
+  const where: FilterQuery<Patient> = args.includeArchived ? {} : { archivedAt: null };
+  const text = args.search?.trim();
+  if (text) {
+    const prefix = `${escapeLike(text)}%`;
+    where.$or = [{ search: { $fulltext: text } }, { lastName: { $ilike: prefix } }, { firstName: { $ilike: prefix } }, { mrn: { $ilike: prefix } }];
   }
   return paginate(em, Patient, where, args, { lastName: 'asc', firstName: 'asc', id: 'asc' });
 }

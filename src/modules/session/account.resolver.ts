@@ -3,7 +3,7 @@ import { isUserPrincipal, type UserPrincipal } from '../../auth/principal';
 import type { RequestContext } from '../../context';
 import { AuthError } from '../../errors';
 import { tenantEm } from '../common/tenant-em';
-import { requiresMfa } from '../settings/hospital-settings.service';
+import { requiresMfa } from '../settings/settings.service';
 import { accountsOf } from './account-context';
 import * as account from './account.service';
 import { describePrincipal } from './me';

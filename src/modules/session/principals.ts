@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../auth/principal';
 import { PlatformSession, PlatformUser } from '../../tenancy/catalog';
 import { isUuid } from '../common/ids';
-import { requiresMfa } from '../settings/hospital-settings.service';
+import { requiresMfa } from '../settings/settings.service';
 import { User } from '../users/user.entity';
 import { AuthSession } from './auth-session.entity';
 

@@ -2,7 +2,7 @@ import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { isUserPrincipal } from '../../auth/principal';
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../common/tenant-em';
-import { requiresMfa } from '../settings/hospital-settings.service';
+import { requiresMfa } from '../settings/settings.service';
 import { accountsOf, accountsOfContext } from './account-context';
 import { describePrincipal, meOf } from './me';
 import * as sessions from './session.service';

@@ -1,0 +1,74 @@
+import { DriverException, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { BadInputError, ConflictError } from '../../errors';
+import type { Page } from '../common/connection';
+import { findOptional, findOrFail } from '../common/lookup';
+import { paginate } from '../common/paginate';
+import { Department } from '../departments/department.entity';
+import { Patient } from '../patients/patient.entity';
+import { User } from '../users/user.entity';
+import { Appointment, APPOINTMENT_TRANSITIONS, AppointmentStatus } from './appointment.entity';
+import { AppointmentSort, type AppointmentsArgs, type CreateAppointmentInput } from './appointment.inputs';
+
+const CLINICAL_ROLES = ['DOCTOR', 'NURSE'];
+const MAX_LENGTH_MS = 24 * 3_600_000;
+
+/** PostgreSQL's exclusion_violation: the clinician already has an overlapping appointment. */
+function isDoubleBooking(error: unknown): boolean {
+  return error instanceof DriverException && (error as DriverException & { code?: string }).code === '23P01';
+}
+
+/** A user of this hospital who can see patients (DOCTOR or NURSE); anything else is NOT_FOUND or BAD_USER_INPUT. */
+export async function findClinician(em: EntityManager, id: string): Promise<User> {
+  const user = await findOrFail(em, User, id, 'Clinician');
+  if (!user.roles.some((r) => CLINICAL_ROLES.includes(r))) throw BadInputError.forFields({ clinicianId: 'must be a DOCTOR or NURSE' });
+  return user;
+}
+
+export async function createAppointment(em: EntityManager, input: CreateAppointmentInput): Promise<Appointment> {
+  const startsAt = new Date(input.startsAt);
+  const endsAt = new Date(input.endsAt);
+  if (endsAt <= startsAt) throw BadInputError.forFields({ endsAt: 'must be after startsAt' });
+  if (endsAt.getTime() - startsAt.getTime() > MAX_LENGTH_MS) throw BadInputError.forFields({ endsAt: 'an appointment lasts at most 24 hours' });
+  const patient = await findOrFail(em, Patient, input.patientId, 'Patient');
+  await findClinician(em, input.clinicianId);
+  await findOptional(em, Department, input.departmentId, 'Department');
+  const appointment = em.create(Appointment, {
+    patientId: patient.id,
+    clinicianId: input.clinicianId,
+    departmentId: input.departmentId ?? null,
+    startsAt,
+    endsAt,
+    reason: input.reason?.trim() ?? '',
+  } as Appointment);
+  try {
+    await em.flush();
+  } catch (error) {
+    if (isDoubleBooking(error)) throw ConflictError.because('The clinician already has an appointment at that time');
+    throw error;
+  }
+  return appointment;
+}
+
+/** Moves an appointment along its workflow; any other move is a CONFLICT that changes nothing. */
+export async function setAppointmentStatus(em: EntityManager, id: string, status: AppointmentStatus): Promise<Appointment> {
+  const appointment = await findOrFail(em, Appointment, id, 'Appointment');
+  if (!APPOINTMENT_TRANSITIONS[appointment.status].includes(status)) {
+    throw ConflictError.because(`An appointment cannot go from ${appointment.status} to ${status}`);
+  }
+  appointment.status = status;
+  await em.flush();
+  return appointment;
+}
+
+export function listAppointments(em: EntityManager, args: AppointmentsArgs): Promise<Page<Appointment>> {
+  const f = args.filter ?? {};
+  const where: FilterQuery<Appointment> = {};
+  if (f.patientId) where.patientId = f.patientId;
+  if (f.clinicianId) where.clinicianId = f.clinicianId;
+  if (f.departmentId) where.departmentId = f.departmentId;
+  if (f.status?.length) where.status = { $in: f.status };
+  if (f.from || f.to) where.startsAt = { ...(f.from ? { $gte: new Date(f.from) } : {}), ...(f.to ? { $lt: new Date(f.to) } : {}) };
+  const dir = args.sort === AppointmentSort.STARTS_AT_DESC ? 'desc' : 'asc';
+  return paginate(em, Appointment, where, args, { startsAt: dir, id: dir });
+}

@@ -1,0 +1,75 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuthError, BadInputError } from '../../errors';
+import { Appointment } from '../appointments/appointment.entity';
+import type { Page } from '../common/connection';
+import { findOptional, findOrFail } from '../common/lookup';
+import { paginate } from '../common/paginate';
+import { Department } from '../departments/department.entity';
+import { Patient } from '../patients/patient.entity';
+import { Diagnosis, Encounter, Prescription, Vitals } from './clinical.entity';
+import type { AddDiagnosisInput, CreateEncounterInput, EncountersArgs, PrescribeMedicationInput, RecordVitalsInput } from './clinical.inputs';
+
+/** `actorId` is the signed-in clinician (a platform admin acting in the hospital has none). */
+function requireActor(actorId: string | null): string {
+  if (!actorId) throw AuthError.forbidden('Clinical records are written by the hospital’s own staff');
+  return actorId;
+}
+
+export async function createEncounter(em: EntityManager, input: CreateEncounterInput, actorId: string | null): Promise<Encounter> {
+  const clinicianId = requireActor(actorId);
+  const patient = await findOrFail(em, Patient, input.patientId, 'Patient');
+  await findOptional(em, Department, input.departmentId, 'Department');
+  const appointment = await findOptional(em, Appointment, input.appointmentId, 'Appointment');
+  if (appointment && appointment.patientId !== patient.id) throw BadInputError.forFields({ appointmentId: 'belongs to another patient' });
+  const encounter = em.create(Encounter, {
+    patientId: patient.id,
+    clinicianId,
+    departmentId: input.departmentId ?? null,
+    appointmentId: appointment?.id ?? null,
+    notes: input.notes ?? '',
+  } as Encounter);
+  await em.flush();
+  return encounter;
+}
+
+export async function addDiagnosis(em: EntityManager, input: AddDiagnosisInput): Promise<Diagnosis> {
+  const encounter = await findOrFail(em, Encounter, input.encounterId, 'Encounter');
+  const diagnosis = em.create(Diagnosis, { encounterId: encounter.id, icd10Code: input.icd10Code, description: input.description.trim() } as Diagnosis);
+  await em.flush();
+  return diagnosis;
+}
+
+export async function prescribeMedication(em: EntityManager, input: PrescribeMedicationInput, actorId: string | null): Promise<Prescription> {
+  const prescribedById = requireActor(actorId);
+  const encounter = await findOrFail(em, Encounter, input.encounterId, 'Encounter');
+  const prescription = em.create(Prescription, {
+    encounterId: encounter.id,
+    prescribedById,
+    medication: input.medication.trim(),
+    dosage: input.dosage.trim(),
+    frequency: input.frequency.trim(),
+    durationDays: input.durationDays ?? null,
+  } as Prescription);
+  await em.flush();
+  return prescription;
+}
+
+export async function recordVitals(em: EntityManager, input: RecordVitalsInput, actorId: string | null): Promise<Vitals> {
+  const recordedById = requireActor(actorId);
+  const patient = await findOrFail(em, Patient, input.patientId, 'Patient');
+  const encounter = await findOptional(em, Encounter, input.encounterId, 'Encounter');
+  if (encounter && encounter.patientId !== patient.id) throw BadInputError.forFields({ encounterId: 'belongs to another patient' });
+  const { patientId: _p, encounterId: _e, ...measures } = input;
+  if (Object.values(measures).every((v) => v === undefined || v === null)) throw BadInputError.forFields({ heartRate: 'at least one measurement is required' });
+  const vitals = em.create(Vitals, { ...measures, patientId: patient.id, encounterId: encounter?.id ?? null, recordedById } as Vitals);
+  await em.flush();
+  return vitals;
+}
+
+export function listEncounters(em: EntityManager, args: EncountersArgs): Promise<Page<Encounter>> {
+  return paginate(em, Encounter, { patientId: args.patientId }, args, { startedAt: 'desc', id: 'desc' });
+}
+
+export function listVitals(em: EntityManager, args: EncountersArgs): Promise<Page<Vitals>> {
+  return paginate(em, Vitals, { patientId: args.patientId }, args, { recordedAt: 'desc', id: 'desc' });
+}

@@ -1,0 +1,14 @@
+import type { TenantRole } from '../../auth/principal';
+
+/** Role groups of the domain modules (the README's role matrix lists each operation). */
+export const EVERYONE: TenantRole[] = ['ADMIN', 'DOCTOR', 'NURSE', 'RECEPTIONIST', 'LAB_TECH', 'BILLING'];
+/** Who works with patients' appointments. */
+export const FRONT_DESK: TenantRole[] = ['ADMIN', 'DOCTOR', 'NURSE', 'RECEPTIONIST'];
+/** Who may read clinical data (encounters, diagnoses, notes, vitals, prescriptions). */
+export const CLINICAL_READERS: TenantRole[] = ['ADMIN', 'DOCTOR', 'NURSE'];
+/** Who may write clinical data. */
+export const CLINICAL_WRITERS: TenantRole[] = ['ADMIN', 'DOCTOR'];
+/** Who may read lab orders and results. */
+export const LAB_READERS: TenantRole[] = ['ADMIN', 'DOCTOR', 'NURSE', 'LAB_TECH'];
+/** Who works invoices and payments. */
+export const BILLING_STAFF: TenantRole[] = ['ADMIN', 'BILLING'];

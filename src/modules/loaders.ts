@@ -1,0 +1,69 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type DataLoader from 'dataloader';
+import { Appointment, AppointmentStatus } from './appointments/appointment.entity';
+import { Invoice, InvoiceLine, InvoiceStatus, Payment } from './billing/billing.entity';
+import { Diagnosis, Encounter, Prescription, Vitals } from './clinical/clinical.entity';
+import { byId, groupedBy } from './common/loader-kit';
+import { Department, StaffAssignment } from './departments/department.entity';
+import { LabOrder, LabResult } from './lab/lab.entity';
+import { PatientAllergy, PatientContact, PatientInsurance } from './patient-record/patient-details.entity';
+import { Patient } from './patients/patient.entity';
+import type { HospitalSettings } from './settings/settings.entity';
+import { getSettings } from './settings/settings.service';
+import { User } from './users/user.entity';
+
+/**
+ * Per-request DataLoaders: built once per request in the context, so their caches never outlive the
+ * request or cross hospitals (the EntityManager they use is bound to the request's hospital).
+ */
+export interface Loaders {
+  patient: DataLoader<string, Patient | null>;
+  user: DataLoader<string, User | null>;
+  department: DataLoader<string, Department | null>;
+  staffByDepartment: DataLoader<string, StaffAssignment[]>;
+  upcomingAppointmentsByPatient: DataLoader<string, Appointment[]>;
+  labResultsByPatient: DataLoader<string, LabResult[]>;
+  labResultsByOrder: DataLoader<string, LabResult[]>;
+  openInvoicesByPatient: DataLoader<string, Invoice[]>;
+  invoiceLinesByInvoice: DataLoader<string, InvoiceLine[]>;
+  paymentsByInvoice: DataLoader<string, Payment[]>;
+  diagnosesByEncounter: DataLoader<string, Diagnosis[]>;
+  prescriptionsByEncounter: DataLoader<string, Prescription[]>;
+  vitalsByEncounter: DataLoader<string, Vitals[]>;
+  labOrder: DataLoader<string, LabOrder | null>;
+  encounter: DataLoader<string, Encounter | null>;
+  contactsByPatient: DataLoader<string, PatientContact[]>;
+  allergiesByPatient: DataLoader<string, PatientAllergy[]>;
+  insurancesByPatient: DataLoader<string, PatientInsurance[]>;
+  /** The hospital's settings (defaults when never changed), read at most once per request. */
+  settings(): Promise<HospitalSettings>;
+}
+
+const UPCOMING = [AppointmentStatus.SCHEDULED, AppointmentStatus.CHECKED_IN];
+
+export function createLoaders(em: () => Promise<EntityManager>): Loaders {
+  return {
+    patient: byId(em, Patient),
+    user: byId(em, User),
+    department: byId(em, Department),
+    labOrder: byId(em, LabOrder),
+    encounter: byId(em, Encounter),
+    staffByDepartment: groupedBy(em, StaffAssignment, 'departmentId', { orderBy: { jobTitle: 'asc', id: 'asc' } }),
+    upcomingAppointmentsByPatient: groupedBy(em, Appointment, 'patientId', {
+      where: () => ({ status: { $in: UPCOMING }, endsAt: { $gte: new Date() } }),
+      orderBy: { startsAt: 'asc', id: 'asc' },
+    }),
+    labResultsByPatient: groupedBy(em, LabResult, 'patientId', { orderBy: { recordedAt: 'desc', id: 'asc' } }),
+    labResultsByOrder: groupedBy(em, LabResult, 'labOrderId', { orderBy: { recordedAt: 'asc', id: 'asc' } }),
+    openInvoicesByPatient: groupedBy(em, Invoice, 'patientId', { where: () => ({ status: InvoiceStatus.ISSUED }), orderBy: { createdAt: 'asc', id: 'asc' } }),
+    invoiceLinesByInvoice: groupedBy(em, InvoiceLine, 'invoiceId', { orderBy: { id: 'asc' } }),
+    paymentsByInvoice: groupedBy(em, Payment, 'invoiceId', { orderBy: { receivedAt: 'asc', id: 'asc' } }),
+    diagnosesByEncounter: groupedBy(em, Diagnosis, 'encounterId', { orderBy: { createdAt: 'asc', id: 'asc' } }),
+    prescriptionsByEncounter: groupedBy(em, Prescription, 'encounterId', { orderBy: { createdAt: 'asc', id: 'asc' } }),
+    vitalsByEncounter: groupedBy(em, Vitals, 'encounterId', { orderBy: { recordedAt: 'asc', id: 'asc' } }),
+    contactsByPatient: groupedBy(em, PatientContact, 'patientId', { orderBy: { kind: 'asc', id: 'asc' } }),
+    allergiesByPatient: groupedBy(em, PatientAllergy, 'patientId', { orderBy: { substance: 'asc', id: 'asc' } }),
+    insurancesByPatient: groupedBy(em, PatientInsurance, 'patientId', { orderBy: { provider: 'asc', id: 'asc' } }),
+    settings: () => em().then(getSettings),
+  };
+}

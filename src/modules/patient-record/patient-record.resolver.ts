@@ -1,0 +1,55 @@
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { Appointment } from '../appointments/appointment.entity';
+import { Department } from '../departments/department.entity';
+import { LabResult } from '../lab/lab.entity';
+import { Patient } from '../patients/patient.entity';
+import { PatientAllergy, PatientContact, PatientInsurance } from './patient-details.entity';
+
+/** A patient's links into the other modules, each through a per-request loader (one query per batch). */
+@Resolver(() => Patient)
+export class PatientRecordResolver {
+  @FieldResolver(() => Department, { nullable: true, description: 'Primary department.' })
+  department(@Root() p: Patient, @Ctx() ctx: RequestContext): Promise<Department | null> | null {
+    return p.departmentId ? ctx.loaders.department.load(p.departmentId) : null;
+  }
+
+  @FieldResolver(() => [Appointment], { nullable: true, description: 'Scheduled or checked-in appointments that have not ended, soonest first.' })
+  async nextAppointments(
+    @Root() p: Patient,
+    @Arg('first', () => Int, { defaultValue: 3 }) first: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Appointment[]> {
+    return (await ctx.loaders.upcomingAppointmentsByPatient.load(p.id)).slice(0, Math.max(0, Math.min(first, 20)));
+  }
+
+  @FieldResolver(() => [LabResult], { nullable: true, description: 'Most recent lab results first (clinical: hidden from non-clinical roles).' })
+  async latestLabResults(
+    @Root() p: Patient,
+    @Arg('first', () => Int, { defaultValue: 5 }) first: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<LabResult[]> {
+    return (await ctx.loaders.labResultsByPatient.load(p.id)).slice(0, Math.max(0, Math.min(first, 50)));
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'What the patient still owes on ISSUED invoices, in minor units (BILLING and ADMIN).' })
+  async openInvoiceBalanceCents(@Root() p: Patient, @Ctx() ctx: RequestContext): Promise<number> {
+    const invoices = await ctx.loaders.openInvoicesByPatient.load(p.id);
+    return invoices.reduce((sum, i) => sum + i.balanceCents, 0);
+  }
+
+  @FieldResolver(() => [PatientContact], { nullable: true })
+  contacts(@Root() p: Patient, @Ctx() ctx: RequestContext): Promise<PatientContact[]> {
+    return ctx.loaders.contactsByPatient.load(p.id);
+  }
+
+  @FieldResolver(() => [PatientAllergy], { nullable: true, description: 'Clinical: hidden from non-clinical roles.' })
+  allergies(@Root() p: Patient, @Ctx() ctx: RequestContext): Promise<PatientAllergy[]> {
+    return ctx.loaders.allergiesByPatient.load(p.id);
+  }
+
+  @FieldResolver(() => [PatientInsurance], { nullable: true })
+  insurances(@Root() p: Patient, @Ctx() ctx: RequestContext): Promise<PatientInsurance[]> {
+    return ctx.loaders.insurancesByPatient.load(p.id);
+  }
+}

@@ -1,0 +1,41 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DomainError } from '../../errors';
+import { lockTenantScope, Plan, type TenantRecord } from '../../tenancy';
+import { Patient } from '../patients/patient.entity';
+import { User } from '../users/user.entity';
+
+export type LimitedResource = 'patients' | 'users';
+
+/** null = unlimited. TRIAL also ends (read-only) at the catalog's trialEndsAt, 30 days after creation. */
+export const PLAN_LIMITS: Record<Plan, Record<LimitedResource, number | null>> = {
+  [Plan.TRIAL]: { patients: 100, users: 5 },
+  [Plan.BASIC]: { patients: 1_000, users: null },
+  [Plan.PROFESSIONAL]: { patients: 10_000, users: null },
+  [Plan.ENTERPRISE]: { patients: null, users: null },
+};
+
+const COUNTED = { patients: Patient, users: User } as const;
+
+export function planLimitReached(message: string, details: Record<string, unknown>): DomainError {
+  return new DomainError('PLAN_LIMIT_REACHED', message, details);
+}
+
+/** True once a TRIAL hospital's trial has ended: it may still read, but not write. */
+export function isTrialExpired(tenant: TenantRecord, now = new Date()): boolean {
+  return tenant.plan === Plan.TRIAL && tenant.trialEndsAt != null && tenant.trialEndsAt.getTime() <= now.getTime();
+}
+
+/**
+ * Refuses one more `resource` when the hospital's plan is full (PLAN_LIMIT_REACHED). Counts under a
+ * per-hospital lock held to the end of the request's transaction, so concurrent creates cannot both
+ * pass the count: call it right before creating the row, in the same transaction.
+ */
+export async function enforcePlanLimit(em: EntityManager, tenant: TenantRecord, resource: LimitedResource): Promise<void> {
+  const limit = PLAN_LIMITS[tenant.plan][resource];
+  if (limit === null) return;
+  await lockTenantScope(em, `plan-limit:${resource}`);
+  const count = await em.count(COUNTED[resource], {});
+  if (count >= limit) {
+    throw planLimitReached(`The ${tenant.plan} plan allows ${limit} ${resource}; upgrade the plan to add more`, { resource, limit, plan: tenant.plan });
+  }
+}

@@ -1,0 +1,39 @@
+import { Length, Max, Min } from 'class-validator';
+import { Args, ArgsType, Ctx, Field, Int, Query, Resolver } from 'type-graphql';
+import type { TenantRole } from '../../auth/principal';
+import type { RequestContext } from '../../context';
+import { FRONT_DESK, LAB_READERS } from '../common/roles';
+import { tenantEm } from '../common/tenant-em';
+import { isModuleEnabled } from '../settings/module.rules';
+import { HospitalModule } from '../settings/settings.entity';
+import { search } from './search.service';
+import { SearchHit } from './search.types';
+
+@ArgsType()
+class SearchArgs {
+  @Field()
+  @Length(1, 100)
+  query!: string;
+
+  @Field(() => Int, { defaultValue: 20 })
+  @Min(1)
+  @Max(100)
+  first: number = 20;
+}
+
+function holds(ctx: RequestContext, roles: TenantRole[]): boolean {
+  return ctx.principal?.kind === 'platform' || (ctx.principal?.kind === 'tenant' && ctx.principal.roles.some((r) => roles.includes(r)));
+}
+
+@Resolver()
+export class SearchResolver {
+  @Query(() => [SearchHit], { description: 'Patients, appointments and lab orders of the current hospital matching `query`, best first (only the kinds the caller may see).' })
+  async search(@Args() args: SearchArgs, @Ctx() ctx: RequestContext): Promise<SearchHit[]> {
+    const em = await tenantEm(ctx);
+    const scope = {
+      appointments: holds(ctx, FRONT_DESK) && (await isModuleEnabled(ctx, HospitalModule.APPOINTMENTS)),
+      labOrders: holds(ctx, LAB_READERS) && (await isModuleEnabled(ctx, HospitalModule.LAB)),
+    };
+    return search(em, args.query.trim(), args.first, scope);
+  }
+}

@@ -1,6 +1,0 @@
-import { hasTenantRole } from '../../auth/rules';
-
-export const hospitalSettingsPermissions = {
-  Query: { hospitalSettings: hasTenantRole('ADMIN') },
-  Mutation: { updateHospitalSettings: hasTenantRole('ADMIN') },
-};

@@ -1,0 +1,115 @@
+import { AppointmentsDocument, CreateAppointmentDocument, CreateDepartmentDocument, SetAppointmentStatusDocument, type AppointmentStatus } from '../../e2e/generated/graphql';
+import { errorCode, TestGateway } from '../../fixtures/gateway';
+import { addPatient, addStaff, at, type Staff } from '../../fixtures/staff';
+
+describe('appointments', () => {
+  let gw: TestGateway;
+  let admin: { slug: string; token: string };
+  let doctor: Staff;
+  let receptionist: Staff;
+  let patientId: string;
+  let slot = 0;
+
+  /** A fresh, non-overlapping hour for each booking. */
+  const book = (extra: Record<string, unknown> = {}) => {
+    slot += 2;
+    return gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: doctor.id, startsAt: at(slot), endsAt: at(slot + 1), reason: 'Check-up', ...extra } }, receptionist);
+  };
+
+  beforeAll(async () => {
+    gw = await TestGateway.start();
+    admin = await gw.createTenant({ slug: 'appointments' });
+    doctor = await addStaff(gw, admin.slug, 'DOCTOR');
+    receptionist = await addStaff(gw, admin.slug, 'RECEPTIONIST');
+    patientId = await addPatient(gw, admin, 'Booked');
+  });
+  afterAll(() => gw.stop());
+
+  it('lets a receptionist book a patient with a clinician in a department and resolves the relations', async () => {
+    const department = await gw.gql(CreateDepartmentDocument, { input: { name: 'Cardiology', code: 'CARD' } }, admin);
+    const booked = await book({ departmentId: department.data!.createDepartment.id });
+    expect(booked.errors).toBeUndefined();
+    expect(booked.data?.createAppointment).toMatchObject({
+      status: 'SCHEDULED',
+      patient: { id: patientId, lastName: 'Booked' },
+      clinician: { id: doctor.id },
+      department: { code: 'CARD' },
+    });
+  });
+
+  it.each<[string, AppointmentStatus[], AppointmentStatus]>([
+    ['checks in and completes', ['CHECKED_IN', 'COMPLETED'], 'COMPLETED'],
+    ['cancels a scheduled visit', ['CANCELLED'], 'CANCELLED'],
+    ['marks a scheduled visit as a no-show', ['NO_SHOW'], 'NO_SHOW'],
+  ])('%s', async (_name, steps, final) => {
+    const id = (await book()).data!.createAppointment.id;
+    let status: string | undefined;
+    for (const step of steps) {
+      const moved = await gw.gql(SetAppointmentStatusDocument, { id, status: step }, receptionist);
+      status = moved.data?.setAppointmentStatus.status;
+    }
+    expect(status).toBe(final);
+  });
+
+  it.each<[AppointmentStatus[], AppointmentStatus]>([
+    [[], 'COMPLETED'],
+    [['CHECKED_IN'], 'CANCELLED'],
+    [['CHECKED_IN'], 'NO_SHOW'],
+    [['CANCELLED'], 'CHECKED_IN'],
+    [['NO_SHOW'], 'SCHEDULED'],
+    [['CHECKED_IN', 'COMPLETED'], 'CANCELLED'],
+  ])('after %j refuses a move to %s with CONFLICT and keeps the status', async (steps, refused) => {
+    const id = (await book()).data!.createAppointment.id;
+    for (const step of steps) await gw.gql(SetAppointmentStatusDocument, { id, status: step }, receptionist);
+    const result = await gw.gql(SetAppointmentStatusDocument, { id, status: refused }, receptionist);
+    expect(errorCode(result)).toBe('CONFLICT');
+    const list = await gw.gql(AppointmentsDocument, { first: 100 }, receptionist);
+    const expected = steps.length ? steps[steps.length - 1] : 'SCHEDULED';
+    expect(list.data?.appointments.edges.find((e) => e.node.id === id)?.node.status).toBe(expected);
+  });
+
+  it('refuses an end before the start, naming the field', async () => {
+    const result = await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: doctor.id, startsAt: at(500), endsAt: at(499) } }, receptionist);
+    expect(errorCode(result)).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.extensions?.fields).toHaveProperty('endsAt');
+  });
+
+  it('refuses a clinician who is not a DOCTOR or NURSE', async () => {
+    const result = await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: receptionist.id, startsAt: at(600), endsAt: at(601) } }, receptionist);
+    expect(result.errors?.[0]?.extensions?.fields).toHaveProperty('clinicianId');
+  });
+
+  it('refuses to double-book a clinician, but frees the slot once the first visit is cancelled', async () => {
+    const first = await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: doctor.id, startsAt: at(700), endsAt: at(701) } }, receptionist);
+    const overlap = await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: doctor.id, startsAt: at(700.5), endsAt: at(702) } }, receptionist);
+    expect(errorCode(overlap)).toBe('CONFLICT');
+    const adjacent = await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: doctor.id, startsAt: at(701), endsAt: at(702) } }, receptionist);
+    expect(adjacent.errors).toBeUndefined();
+    await gw.gql(SetAppointmentStatusDocument, { id: first.data!.createAppointment.id, status: 'CANCELLED' }, receptionist);
+    const rebooked = await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: doctor.id, startsAt: at(700), endsAt: at(701) } }, receptionist);
+    expect(rebooked.errors).toBeUndefined();
+  });
+
+  it('lets exactly one of 10 concurrent bookings of the same slot succeed (the database enforces it)', async () => {
+    const input = { patientId, clinicianId: doctor.id, startsAt: at(800), endsAt: at(801) };
+    const results = await Promise.all(Array.from({ length: 10 }, () => gw.gql(CreateAppointmentDocument, { input }, receptionist)));
+    expect(results.filter((r) => r.data?.createAppointment).length).toBe(1);
+    expect(results.filter((r) => errorCode(r) === 'CONFLICT').length).toBe(9);
+    const stored = await gw.gql(AppointmentsDocument, { first: 100, filter: { from: at(800), to: at(801) } }, receptionist);
+    expect(stored.data?.appointments.totalCount).toBe(1);
+  });
+
+  it('filters by status and sorts newest first through typed inputs', async () => {
+    const list = await gw.gql(AppointmentsDocument, { first: 100, filter: { status: ['CANCELLED'] }, sort: 'STARTS_AT_DESC' }, receptionist);
+    const starts = list.data!.appointments.edges.map((e) => e.node.startsAt);
+    expect(list.data!.appointments.edges.every((e) => e.node.status === 'CANCELLED')).toBe(true);
+    expect(starts).toEqual([...starts].sort().reverse());
+  });
+
+  it.each(['LAB_TECH', 'BILLING'] as const)('refuses %s with FORBIDDEN', async (role) => {
+    const staff = await addStaff(gw, admin.slug, role);
+    expect(errorCode(await gw.gql(AppointmentsDocument, {}, staff))).toBe('FORBIDDEN');
+    const booking = await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: doctor.id, startsAt: at(900), endsAt: at(901) } }, staff);
+    expect(errorCode(booking)).toBe('FORBIDDEN');
+  });
+});

@@ -1,0 +1,81 @@
+import {
+  AddDiagnosisDocument, CreateEncounterDocument, EncounterDocument, EncountersDocument, PrescribeMedicationDocument,
+  RecordVitalsDocument, VitalsDocument,
+} from '../../e2e/generated/graphql';
+import { errorCode, TestGateway } from '../../fixtures/gateway';
+import { addPatient, addStaff, type Staff } from '../../fixtures/staff';
+
+describe('clinical records', () => {
+  let gw: TestGateway;
+  let admin: { slug: string; token: string };
+  let doctor: Staff;
+  let nurse: Staff;
+  let patientId: string;
+  let encounterId: string;
+
+  beforeAll(async () => {
+    gw = await TestGateway.start();
+    admin = await gw.createTenant({ slug: 'clinical' });
+    doctor = await addStaff(gw, admin.slug, 'DOCTOR');
+    nurse = await addStaff(gw, admin.slug, 'NURSE');
+    patientId = await addPatient(gw, admin, 'Treated');
+    const created = await gw.gql(CreateEncounterDocument, { input: { patientId, notes: 'Wheezing since Monday' } }, doctor);
+    encounterId = created.data!.createEncounter.id;
+  });
+  afterAll(() => gw.stop());
+
+  it('lets a doctor record an encounter with a diagnosis and a prescription, read back through the encounter', async () => {
+    const added = await gw.gql(AddDiagnosisDocument, { input: { encounterId, icd10Code: 'J45.909', description: 'Asthma, uncomplicated' } }, doctor);
+    expect(added.errors).toBeUndefined();
+    await gw.gql(PrescribeMedicationDocument, { input: { encounterId, medication: 'Salbutamol', dosage: '100 µg', frequency: 'as needed', durationDays: 30 } }, doctor);
+    const read = await gw.gql(EncounterDocument, { id: encounterId }, nurse);
+    expect(read.data?.encounter).toMatchObject({
+      notes: 'Wheezing since Monday',
+      clinician: { id: doctor.id },
+      diagnoses: [{ icd10Code: 'J45.909' }],
+      prescriptions: [{ medication: 'Salbutamol', durationDays: 30 }],
+    });
+  });
+
+  it('lets a nurse record vitals and read encounters, but not write diagnoses, encounters or prescriptions', async () => {
+    const vitals = await gw.gql(RecordVitalsDocument, { input: { patientId, encounterId, heartRate: 88, temperatureC: 37.8 } }, nurse);
+    expect(vitals.data?.recordVitals).toMatchObject({ heartRate: 88, temperatureC: 37.8, encounterId });
+    expect((await gw.gql(EncountersDocument, { patientId }, nurse)).data?.encounters.totalCount).toBe(1);
+    expect((await gw.gql(VitalsDocument, { patientId }, nurse)).data?.vitals.totalCount).toBe(1);
+    expect(errorCode(await gw.gql(AddDiagnosisDocument, { input: { encounterId, icd10Code: 'R05', description: 'Cough' } }, nurse))).toBe('FORBIDDEN');
+    expect(errorCode(await gw.gql(CreateEncounterDocument, { input: { patientId } }, nurse))).toBe('FORBIDDEN');
+    expect(errorCode(await gw.gql(PrescribeMedicationDocument, { input: { encounterId, medication: 'X', dosage: '1', frequency: 'daily' } }, nurse))).toBe('FORBIDDEN');
+  });
+
+  it.each(['RECEPTIONIST', 'LAB_TECH', 'BILLING'] as const)('hides clinical records from %s', async (role) => {
+    const staff = await addStaff(gw, admin.slug, role);
+    expect(errorCode(await gw.gql(EncounterDocument, { id: encounterId }, staff))).toBe('FORBIDDEN');
+    expect(errorCode(await gw.gql(EncountersDocument, { patientId }, staff))).toBe('FORBIDDEN');
+    expect(errorCode(await gw.gql(VitalsDocument, { patientId }, staff))).toBe('FORBIDDEN');
+    expect(errorCode(await gw.gql(RecordVitalsDocument, { input: { patientId, heartRate: 70 } }, staff))).toBe('FORBIDDEN');
+  });
+
+  it('refuses a malformed ICD-10 code and impossible vitals, naming the fields', async () => {
+    const bad = await gw.gql(AddDiagnosisDocument, { input: { encounterId, icd10Code: 'asthma', description: 'x' } }, doctor);
+    expect(result(bad)).toEqual(['icd10Code']);
+    const vitals = await gw.gql(RecordVitalsDocument, { input: { patientId, heartRate: 900, temperatureC: 60 } }, nurse);
+    expect(result(vitals)).toEqual(['heartRate', 'temperatureC']);
+  });
+
+  it('lets a platform admin read clinical records in the hospital but not sign them', async () => {
+    const platform = { slug: admin.slug, token: await gw.platformToken() };
+    expect((await gw.gql(EncountersDocument, { patientId }, platform)).data?.encounters.totalCount).toBe(1);
+    expect(errorCode(await gw.gql(CreateEncounterDocument, { input: { patientId } }, platform))).toBe('FORBIDDEN');
+  });
+
+  it('refuses vitals for an encounter of another patient', async () => {
+    const other = await addPatient(gw, admin, 'Other');
+    const vitals = await gw.gql(RecordVitalsDocument, { input: { patientId: other, encounterId, heartRate: 70 } }, nurse);
+    expect(result(vitals)).toEqual(['encounterId']);
+  });
+});
+
+function result(r: { errors?: { extensions?: Record<string, unknown> }[] }): string[] {
+  expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  return Object.keys(r.errors![0]!.extensions!.fields as object).sort();
+}

@@ -1,0 +1,60 @@
+import {
+  AppointmentsDocument, EncountersDocument, HospitalSettingsDocument, InvoicesDocument, LabOrdersDocument, PatientOverviewDocument,
+  UpdateHospitalSettingsDocument,
+} from '../../e2e/generated/graphql';
+import { errorCode, TestGateway } from '../../fixtures/gateway';
+import { addPatient, addStaff } from '../../fixtures/staff';
+
+describe('hospital settings and modules', () => {
+  let gw: TestGateway;
+  let admin: { slug: string; token: string };
+
+  beforeAll(async () => {
+    gw = await TestGateway.start();
+    admin = await gw.createTenant({ slug: 'settings' });
+  });
+  afterAll(() => gw.stop());
+
+  it('starts with defaults and every module enabled', async () => {
+    const read = await gw.gql(HospitalSettingsDocument, {}, admin);
+    expect(read.data?.hospitalSettings).toEqual({
+      timezone: 'UTC', currency: 'USD', locale: 'en-US', brandName: null, logoUrl: null, primaryColor: null,
+      enabledModules: ['APPOINTMENTS', 'CLINICAL', 'LAB', 'BILLING'], requireMfa: false, updatedAt: expect.any(String),
+    });
+  });
+
+  it('lets an ADMIN set time zone, currency, locale and branding, and any staff member read them', async () => {
+    const input = { timezone: 'Europe/Paris', currency: 'EUR', locale: 'fr-FR', brandName: 'Hôpital Sud', logoUrl: 'https://cdn.example.org/logo.png', primaryColor: '#0057B8' };
+    expect((await gw.gql(UpdateHospitalSettingsDocument, { input }, admin)).data?.updateHospitalSettings).toMatchObject(input);
+    const receptionist = await addStaff(gw, admin.slug, 'RECEPTIONIST');
+    expect((await gw.gql(HospitalSettingsDocument, {}, receptionist)).data?.hospitalSettings).toMatchObject(input);
+    expect(errorCode(await gw.gql(UpdateHospitalSettingsDocument, { input: { timezone: 'UTC' } }, receptionist))).toBe('FORBIDDEN');
+  });
+
+  it('refuses an unknown time zone, currency, locale, colour or a non-https logo, naming every field', async () => {
+    const input = { timezone: 'Mars/Olympus', currency: 'XYZ', locale: 'not a locale!', primaryColor: 'blue', logoUrl: 'http://x.example/logo.png' };
+    const result = await gw.gql(UpdateHospitalSettingsDocument, { input }, admin);
+    expect(errorCode(result)).toBe('BAD_USER_INPUT');
+    const second = await gw.gql(UpdateHospitalSettingsDocument, { input: { timezone: 'Mars/Olympus', currency: 'XYZ', locale: 'not a locale!' } }, admin);
+    expect(Object.keys(second.errors![0]!.extensions!.fields as object).sort()).toEqual(['currency', 'locale', 'timezone']);
+    expect(Object.keys(result.errors![0]!.extensions!.fields as object).sort()).toEqual(['logoUrl', 'primaryColor']);
+  });
+
+  it('refuses every operation of a disabled module with FORBIDDEN and reason MODULE_DISABLED, until it is enabled again', async () => {
+    const patientId = await addPatient(gw, admin, 'Modules');
+    await gw.gql(UpdateHospitalSettingsDocument, { input: { enabledModules: [] } }, admin);
+    for (const result of [
+      await gw.gql(AppointmentsDocument, {}, admin),
+      await gw.gql(EncountersDocument, { patientId }, admin),
+      await gw.gql(LabOrdersDocument, {}, admin),
+      await gw.gql(InvoicesDocument, {}, admin),
+    ]) {
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'MODULE_DISABLED' });
+    }
+    const overview = await gw.gql(PatientOverviewDocument, { first: 5 }, admin);
+    expect(overview.errors?.map((e) => e.extensions?.reason)).toEqual(expect.arrayContaining(['MODULE_DISABLED']));
+    await gw.gql(UpdateHospitalSettingsDocument, { input: { enabledModules: ['BILLING'] } }, admin);
+    expect((await gw.gql(InvoicesDocument, {}, admin)).errors).toBeUndefined();
+    expect(errorCode(await gw.gql(LabOrdersDocument, {}, admin))).toBe('FORBIDDEN');
+  });
+});

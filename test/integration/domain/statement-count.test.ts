@@ -1,0 +1,76 @@
+import { Client } from 'pg';
+import { Appointment } from '../../../src/modules/appointments/appointment.entity';
+import { Invoice, InvoiceStatus } from '../../../src/modules/billing/billing.entity';
+import { Department } from '../../../src/modules/departments/department.entity';
+import { LabOrder, LabOrderStatus, LabResult } from '../../../src/modules/lab/lab.entity';
+import { Patient } from '../../../src/modules/patients/patient.entity';
+import { runInTenant } from '../../../src/tenancy';
+import { PatientOverviewDocument } from '../../e2e/generated/graphql';
+import { TestGateway } from '../../fixtures/gateway';
+import { addStaff, at } from '../../fixtures/staff';
+
+/** Counts every SQL statement sent through node-postgres while `fn` runs. */
+async function countStatements(fn: () => Promise<unknown>): Promise<{ count: number; statements: string[] }> {
+  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  const statements: string[] = [];
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string };
+    statements.push(typeof first === 'string' ? first : (first?.text ?? ''));
+    return original.apply(this, args);
+  };
+  try {
+    await fn();
+  } finally {
+    proto.query = original;
+  }
+  return { count: statements.length, statements };
+}
+
+describe('statement count of a nested patient overview', () => {
+  let gw: TestGateway;
+  let hospital: { slug: string; token: string };
+
+  beforeAll(async () => {
+    gw = await TestGateway.start();
+    hospital = await gw.createTenant({ slug: 'overview', plan: 'ENTERPRISE' });
+    const doctor = await addStaff(gw, hospital.slug, 'DOCTOR');
+    const tenant = (await gw.tenancy.store.bySlug(hospital.slug))!;
+    await runInTenant(gw.tenancy.pools, tenant, async (em) => {
+      const departments = ['CARD', 'NEUR', 'ORTH'].map((code) => em.create(Department, { name: code, code } as Department));
+      await em.flush();
+      for (let i = 0; i < 60; i += 1) {
+        const patient = em.create(Patient, { firstName: 'P', lastName: `Overview${String(i).padStart(2, '0')}`, birthDate: '1980-01-01', mrn: `OV-${i}`, departmentId: departments[i % 3]!.id } as Patient);
+        await em.flush();
+        em.create(Appointment, { patientId: patient.id, clinicianId: doctor.id, startsAt: new Date(at(i * 2)), endsAt: new Date(at(i * 2 + 1)) } as Appointment);
+        const order = em.create(LabOrder, { patientId: patient.id, orderedById: doctor.id, testCode: '718-7', testName: 'Hb', status: LabOrderStatus.RESULTED } as LabOrder);
+        const invoice = em.create(Invoice, { patientId: patient.id, number: `INV-${i}`, currency: 'USD', status: InvoiceStatus.ISSUED, totalCents: 1000 + i } as Invoice);
+        await em.flush();
+        em.create(LabResult, { labOrderId: order.id, patientId: patient.id, recordedById: doctor.id, analyte: 'Hb', value: '14' } as LabResult);
+        void invoice;
+      }
+      await em.flush();
+    });
+  }, 60_000);
+  afterAll(() => gw.stop());
+
+  it('runs the same small number of statements for 5 patients as for 50, with every relation resolved', async () => {
+    await gw.gql(PatientOverviewDocument, { first: 1 }, hospital); // warm the tenant cache and the pool
+    let five: Awaited<ReturnType<typeof gw.gql<unknown, unknown>>> | undefined;
+    let fifty: typeof five;
+    const small = await countStatements(async () => { five = await gw.gql(PatientOverviewDocument, { first: 5 }, hospital); });
+    const large = await countStatements(async () => { fifty = await gw.gql(PatientOverviewDocument, { first: 50 }, hospital); });
+    const nodes = (fifty!.data as { patients: { edges: { node: Record<string, unknown> }[] } }).patients.edges.map((e) => e.node);
+    expect(five!.errors).toBeUndefined();
+    expect(nodes).toHaveLength(50);
+    for (const node of nodes) {
+      expect(node).toMatchObject({ department: { id: expect.any(String) }, nextAppointments: [expect.anything()], latestLabResults: [expect.anything()] });
+      expect(node.openInvoiceBalanceCents).toBeGreaterThan(0);
+    }
+    expect(small.count).toBeGreaterThanOrEqual(6); // the counter sees the statements at all
+    expect(large.count).toBe(small.count);
+    if (process.env.SHOW_STATEMENTS) console.log(large.count, large.statements.join('\n'));
+    // begin + set_config + user + sign-in session + settings + page + count + department + appointments + lab results + invoices + commit
+    expect(large.count).toBeLessThanOrEqual(12);
+  });
+});
