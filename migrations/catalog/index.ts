@@ -1,4 +1,5 @@
 import { Migration0001Catalog } from './Migration0001Catalog';
+import { Migration0003Operations } from './Migration0003Operations';
 
 /** Catalog migrations in order; applied to the catalog schema of the main database. */
-export const CATALOG_MIGRATIONS = [Migration0001Catalog];
+export const CATALOG_MIGRATIONS = [Migration0001Catalog, Migration0003Operations];

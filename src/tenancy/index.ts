@@ -6,7 +6,7 @@ import { DatabaseIsolation } from './isolation/database';
 import { SchemaIsolation } from './isolation/schema';
 import { SharedIsolation } from './isolation/shared';
 import { PlacementMigrator, type IsolationStrategy } from './isolation/strategy';
-import { migrateAll, type MigrationReport, type TenantMigrationResult } from './migrate';
+import { migrateAll, migrationStatus, type MigrateOptions, type MigrationReport, type TenantMigrationResult } from './migrate';
 import type { MigrationClass } from './migrations/runner';
 import { centralOrmOptions } from './orm-options';
 import { OwnerAccess } from './owner-access';
@@ -70,12 +70,30 @@ export class Tenancy {
     return new Tenancy(central, servers, options);
   }
 
-  /** Catalog, shared schema and every placement to the latest migration (see migrateAll). */
-  migrate(onProgress?: (result: TenantMigrationResult, done: number, total: number) => void): Promise<MigrationReport> {
+  /**
+   * Catalog, shared schema and every placement (or one hospital's) to the latest migration, recording
+   * per-hospital state so a failed run resumes (see migrateAll). A function is taken as `onProgress`.
+   */
+  migrate(options: MigrateOptions | ((result: TenantMigrationResult, done: number, total: number) => void) = {}): Promise<MigrationReport> {
     return migrateAll(
       { central: this.central, owner: this.owner, servers: this.servers, catalogMigrations: this.options.catalogMigrations, migrator: this.migrator },
-      onProgress,
+      typeof options === 'function' ? { onProgress: options } : options,
     );
+  }
+
+  /** Hospitals behind the latest tenant migration or whose last attempt failed. */
+  migrationStatus() {
+    return migrationStatus(this.central, this.migrator.latest);
+  }
+
+  /** Name of the latest tenant migration. */
+  get latestTenantMigration(): string {
+    return this.migrator.latest;
+  }
+
+  /** The tenant migrations in order (the doctor builds its reference placement from them). */
+  get tenantMigrations(): MigrationClass[] {
+    return this.options.tenantMigrations;
   }
 
   /** True when the catalog database answers. */
