@@ -7,13 +7,15 @@ import type { AppServices } from './context';
 import { buildGatewaySchema } from './graphql/schema';
 import { createHttpServer, type HttpServer } from './http/server';
 import { createLogger, type Logger } from './logger';
+import { AuditEntry } from './modules/audit/audit-entry.entity';
 import { Patient } from './modules/patients/patient.entity';
 import { bootstrapPlatformAdmin } from './modules/platform/platform-user.service';
 import { User } from './modules/users/user.entity';
+import { RateLimits } from './rate-limits';
 import { Tenancy } from './tenancy';
 
 /** Entities stored in every placement. */
-export const TENANT_ENTITIES = [User, Patient];
+export const TENANT_ENTITIES = [User, Patient, AuditEntry];
 
 export interface App {
   services: AppServices;
@@ -35,8 +37,8 @@ export function openTenancy(config: Config, databaseUrl: string): Promise<Tenanc
 }
 
 /** Composition root: tenancy, migrations, schema and HTTP server; no listen() until asked. */
-export async function createApp(config: Config, databaseUrl: string): Promise<App> {
-  const logger = createLogger(config.logLevel);
+export async function createApp(config: Config, databaseUrl: string, overrides: { logger?: Logger } = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
   const tenancy = await openTenancy(config, databaseUrl);
   try {
     if (config.migrateOnStart) {
@@ -46,9 +48,20 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
     if (config.platformAdmin && (await bootstrapPlatformAdmin(tenancy.central, config.platformAdmin))) {
       logger.info({ email: config.platformAdmin.email }, 'created the first platform admin');
     }
-    const services: AppServices = { tenancy, tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds) };
+    const services: AppServices = {
+      tenancy,
+      tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds),
+      rateLimits: new RateLimits({ demoRequestsPerHour: config.demoRequestsPerHour }),
+    };
     const schema = await buildGatewaySchema();
-    const http = await createHttpServer(schema, services, { logger, landingPage: config.landingPage, production: config.env === 'production' });
+    const http = await createHttpServer(schema, services, {
+      logger,
+      landingPage: config.landingPage,
+      production: config.env === 'production',
+      slowOperationMs: config.slowOperationMs,
+      metricsToken: config.metricsToken,
+      trustProxy: config.trustProxy,
+    });
     return {
       services,
       http,

@@ -1,16 +1,20 @@
 import type { Principal } from './auth/principal';
 import type { TokenService } from './auth/tokens';
+import type { RateLimits } from './rate-limits';
 import type { Tenancy, TenantRecord, TenantSession } from './tenancy';
 
 /** Process-wide services that resolvers may use; nothing per tenant lives here. */
 export interface AppServices {
   tenancy: Tenancy;
   tokens: TokenService;
+  rateLimits: RateLimits;
 }
 
 /** Everything one request needs, built once after its tenant is known. */
 export interface RequestContext {
   requestId: string;
+  /** The client's address (as Express reads it under TRUST_PROXY); recorded in audit trails. */
+  clientAddress: string | null;
   /** The hospital of the request; null in the central (platform) context. */
   tenant: TenantRecord | null;
   principal: Principal | null;

@@ -26,6 +26,16 @@ export interface Config {
   appRole: { name: string; password: string };
   pools: { maxOpen: number; size: number };
   migrateOnStart: boolean;
+  /** Days a deleted hospital's data is kept before it may be purged. */
+  tenantRetentionDays: number;
+  /** An operation slower than this is logged as slow (milliseconds). */
+  slowOperationMs: number;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** Express `trust proxy`: how client addresses are read behind a load balancer (false, true, a hop count or addresses). */
+  trustProxy: boolean | number | string;
+  /** Public demo requests allowed per client address per hour. */
+  demoRequestsPerHour: number;
   landingPage: boolean;
   logLevel: string;
 }
@@ -63,6 +73,14 @@ function parseServers(raw: string | undefined): ServerConfig[] {
     if (name === 'main') throw new ConfigError('TENANT_DATABASE_SERVERS: "main" is the DATABASE_URL server and cannot be redefined');
     return { name, url };
   });
+}
+
+/** `false` (default), `true`, a hop count, or a comma-separated list of addresses/subnets. */
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
 }
 
 /** Development keeps a generated secret under the data directory so tokens survive restarts. */
@@ -111,6 +129,11 @@ export function loadConfig(env: Env = process.env): Config {
     appRole: { name: env.APP_DB_ROLE || 'sovereign_app', password: appPassword || 'sovereign_app_dev' },
     pools: { maxOpen: int(env, 'DB_MAX_OPEN_POOLS', 20), size: int(env, 'DB_POOL_SIZE', 10) },
     migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
+    tenantRetentionDays: int(env, 'TENANT_RETENTION_DAYS', 30),
+    slowOperationMs: int(env, 'SLOW_OPERATION_MS', 1000),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    demoRequestsPerHour: int(env, 'DEMO_REQUESTS_PER_HOUR', 5),
     landingPage: bool(env, 'GRAPHQL_LANDING_PAGE', !production),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
   };

@@ -2,13 +2,15 @@ import { allow, deny, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import type { GraphQLSchema } from 'graphql';
 import { isObjectType } from 'graphql';
+import { auditPermissions } from '../modules/audit/audit.permissions';
+import { demoPermissions } from '../modules/demo/demo.permissions';
 import { patientPermissions } from '../modules/patients/patient.permissions';
 import { tenantPermissions } from '../modules/platform/tenant.permissions';
 import { sessionPermissions } from '../modules/session/session.permissions';
 
 type RuleMap = Record<string, Record<string, unknown>>;
 
-const MODULES: RuleMap[] = [sessionPermissions, patientPermissions, tenantPermissions];
+const MODULES: RuleMap[] = [sessionPermissions, patientPermissions, tenantPermissions, auditPermissions, demoPermissions];
 
 /** Every module's rules, merged; a root field named twice is a programming error. */
 export function operationRules(): RuleMap {

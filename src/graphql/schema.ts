@@ -1,12 +1,14 @@
 import { applyMiddleware } from 'graphql-middleware';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AuditResolver } from '../modules/audit/audit.resolver';
+import { DemoResolver } from '../modules/demo/demo.resolver';
 import { PatientResolver } from '../modules/patients/patient.resolver';
 import { TenantResolver } from '../modules/platform/tenant.resolver';
 import { SessionResolver } from '../modules/session/session.resolver';
 import { permissions } from './permissions';
 
-const RESOLVERS = [SessionResolver, PatientResolver, TenantResolver] as const;
+const RESOLVERS = [SessionResolver, PatientResolver, TenantResolver, AuditResolver, DemoResolver] as const;
 
 /** The schema as clients see it (no middleware), from the code. */
 export function buildPublicSchema(): Promise<GraphQLSchema> {

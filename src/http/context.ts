@@ -30,7 +30,7 @@ export function contextBuilder(services: AppServices) {
         tenantUser: async (id) => (session ? loadTenantPrincipal(await session.em(), id) : null),
       });
       const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID();
-      return { requestId, tenant, principal, session, services };
+      return { requestId, clientAddress: req.ip ?? null, tenant, principal, session, services };
     } catch (error) {
       await session?.end(false).catch(() => undefined);
       throw asRequestError(error);

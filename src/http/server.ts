@@ -8,10 +8,12 @@ import http from 'node:http';
 import type { AppServices, RequestContext } from '../context';
 import { createErrorFormatter } from '../graphql/format-error';
 import type { Logger } from '../logger';
+import { auditPlugin } from './audit-plugin';
 import { contextBuilder } from './context';
 import { healthRoutes } from './health';
 import { landingPage } from './landing-page';
 import { tenantSessionPlugin } from './session-plugin';
+import { Telemetry, telemetryPlugin } from './telemetry';
 
 export const GRAPHQL_PATHS = ['/graphql', '/t/:slug/graphql'];
 
@@ -20,10 +22,24 @@ export interface HttpServer {
   apollo: ApolloServer<RequestContext>;
 }
 
-/** Express + Apollo: health routes, the Sandbox landing page, and GraphQL on both paths. */
-export async function createHttpServer(schema: GraphQLSchema, services: AppServices, options: { logger: Logger; landingPage: boolean; production: boolean }): Promise<HttpServer> {
+export interface HttpOptions {
+  logger: Logger;
+  landingPage: boolean;
+  production: boolean;
+  /** Operations slower than this are logged as slow (ms). */
+  slowOperationMs?: number;
+  /** Bearer token required by GET /metrics (none: open). */
+  metricsToken?: string;
+  /** Express `trust proxy` (client addresses behind a load balancer). */
+  trustProxy?: boolean | number | string;
+}
+
+/** Express + Apollo: health routes, metrics, the Sandbox landing page, and GraphQL on both paths. */
+export async function createHttpServer(schema: GraphQLSchema, services: AppServices, options: HttpOptions): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
+  const telemetry = new Telemetry(services.tenancy);
   const server = http.createServer(app);
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -31,11 +47,16 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), tenantSessionPlugin(options.logger)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(),
+      telemetryPlugin(telemetry, options.logger, options.slowOperationMs ?? 1000),
+      auditPlugin(options.logger),
+      tenantSessionPlugin(options.logger),
+    ],
   });
   await apollo.start();
 
   app.use(healthRoutes(services.tenancy));
+  app.get('/metrics', telemetry.handler(options.metricsToken));
   if (options.landingPage) app.get(GRAPHQL_PATHS, landingPage(services.tenancy.resolver));
   app.use(GRAPHQL_PATHS, express.json({ limit: '1mb' }), expressMiddleware(apollo, { context: contextBuilder(services) }));
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {

@@ -6,6 +6,7 @@ import { DatabaseIsolation } from './isolation/database';
 import { SchemaIsolation } from './isolation/schema';
 import { SharedIsolation } from './isolation/shared';
 import { PlacementMigrator, type IsolationStrategy } from './isolation/strategy';
+import { TenantLifecycle } from './lifecycle';
 import { migrateAll, migrationStatus, type MigrateOptions, type MigrationReport, type TenantMigrationResult } from './migrate';
 import type { MigrationClass } from './migrations/runner';
 import { centralOrmOptions } from './orm-options';
@@ -17,7 +18,7 @@ import { CachedTenantStore, CatalogTenantStore } from './resolution/tenant-store
 import { ServerRegistry } from './servers';
 
 export interface TenancyOptions {
-  config: Pick<Config, 'extraServers' | 'appRole' | 'pools' | 'baseDomain'>;
+  config: Pick<Config, 'extraServers' | 'appRole' | 'pools' | 'baseDomain' | 'tenantRetentionDays'>;
   databaseUrl: string;
   tenantEntities: (abstract new (...args: never[]) => object)[];
   catalogMigrations: MigrationClass[];
@@ -34,6 +35,7 @@ export class Tenancy {
   readonly store: CachedTenantStore;
   readonly resolver: TenantResolver;
   readonly provisioner: TenantProvisioner;
+  readonly lifecycle: TenantLifecycle;
   readonly strategies: Record<Isolation, IsolationStrategy>;
   private readonly migrator: PlacementMigrator;
 
@@ -61,6 +63,13 @@ export class Tenancy {
       strategies: this.strategies,
       baseDomain: config.baseDomain,
       latestMigration: this.migrator.latest,
+    });
+    this.lifecycle = new TenantLifecycle({
+      central,
+      pools: this.pools,
+      store: this.store,
+      strategies: this.strategies,
+      retentionDays: config.tenantRetentionDays,
     });
   }
 
@@ -112,7 +121,7 @@ export class Tenancy {
   }
 }
 
-export type { TenantRecord } from './tenant-record';
+export type { TenantRecord, TenantDetails } from './tenant-record';
 export type { Placement } from './placement';
 export { TenantSession, runInTenant } from './tenant-session';
 export { Isolation, Plan, TenantStatus } from './catalog';
