@@ -9,7 +9,7 @@ import type { PoolRegistry } from './pools';
 import type { CachedTenantStore } from './resolution/tenant-store';
 import type { ServerRegistry } from './servers';
 import { domainProblem, slugProblem } from './slug';
-import { toTenantRecord, type TenantRecord } from './tenant-record';
+import { toTenantDetails, toTenantRecord, type TenantDetails, type TenantRecord } from './tenant-record';
 import { runInTenant } from './tenant-session';
 
 export interface NewTenant {
@@ -77,7 +77,7 @@ export class TenantProvisioner {
     },
   ) {}
 
-  async create(input: NewTenant, options: ProvisioningOptions): Promise<TenantRecord> {
+  async create(input: NewTenant, options: ProvisioningOptions): Promise<TenantDetails> {
     const domains = this.validate(input);
     const tenant = await this.reserve(input, domains);
     const strategy = this.deps.strategies[tenant.isolation];
@@ -92,7 +92,7 @@ export class TenantProvisioner {
       tenant.status = TenantStatus.ACTIVE;
       tenant.migrationVersion = this.deps.latestMigration;
       await this.deps.central.em.fork().nativeUpdate(Tenant, { id: tenant.id }, { status: tenant.status, migrationVersion: tenant.migrationVersion });
-      return toTenantRecord(tenant);
+      return toTenantDetails(tenant);
     } catch (error) {
       await this.undo(tenant).catch(() => undefined);
       throw error;

@@ -1,4 +1,4 @@
-import { LockMode, type MikroORM } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/core';
 import { ConflictError, NotFoundError } from '../../errors';
 import type { RateLimits } from '../../rate-limits';
 import type { Tenancy, TenantRecord } from '../../tenancy';
@@ -33,15 +33,19 @@ export function listDemoRequests(central: MikroORM, args: { first: number; after
 
 /**
  * Provisions a hospital from a pending demo request: its name and contact details, the requester as
- * its first ADMIN with a generated initial password (returned once). The request row is locked for
- * the duration, so it is converted once; a converted request is a CONFLICT.
+ * its first ADMIN with a generated initial password (returned once). The request is claimed first by
+ * a conditional update, so it is converted once (a second attempt is a CONFLICT); if provisioning
+ * fails, the claim is released. (Provisioning is not nested in a catalog transaction: MikroORM's
+ * transaction context would carry the catalog EntityManager into the hospital's work.)
  */
 export async function convertDemoToTenant(tenancy: Tenancy, input: ConvertDemoToTenantInput): Promise<{ tenant: TenantRecord; adminEmail: string; initialPassword: string }> {
   if (!isUuid(input.demoRequestId)) throw NotFoundError.forEntity('Demo request', input.demoRequestId);
-  return tenancy.central.em.fork().transactional(async (em) => {
-    const request = await em.findOne(DemoRequest, { id: input.demoRequestId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!request) throw NotFoundError.forEntity('Demo request', input.demoRequestId);
-    if (request.status !== DemoRequestStatus.PENDING) throw ConflictError.because('This demo request has already been converted');
+  const em = tenancy.central.em.fork();
+  const request = await em.findOne(DemoRequest, { id: input.demoRequestId });
+  if (!request) throw NotFoundError.forEntity('Demo request', input.demoRequestId);
+  const claimed = await em.nativeUpdate(DemoRequest, { id: request.id, status: DemoRequestStatus.PENDING }, { status: DemoRequestStatus.CONVERTED, convertedAt: new Date() });
+  if (claimed === 0) throw ConflictError.because('This demo request has already been converted');
+  try {
     const initialPassword = generateInitialPassword();
     const tenant = await createTenant(tenancy, {
       slug: input.slug,
@@ -53,7 +57,10 @@ export async function convertDemoToTenant(tenancy: Tenancy, input: ConvertDemoTo
       contactPhone: request.phone ?? undefined,
       admin: { email: request.email, password: initialPassword },
     });
-    Object.assign(request, { status: DemoRequestStatus.CONVERTED, tenantId: tenant.id, convertedAt: new Date() });
+    await em.nativeUpdate(DemoRequest, { id: request.id }, { tenantId: tenant.id });
     return { tenant, adminEmail: request.email, initialPassword };
-  });
+  } catch (error) {
+    await em.nativeUpdate(DemoRequest, { id: request.id }, { status: DemoRequestStatus.PENDING, convertedAt: null });
+    throw error;
+  }
 }
