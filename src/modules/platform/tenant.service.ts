@@ -2,14 +2,14 @@ import { passwordProblem } from '../../auth/passwords';
 import { BadInputError } from '../../errors';
 import { TenantStatus, type Tenancy, type TenantDetails } from '../../tenancy';
 import { Tenant } from '../../tenancy/catalog';
+import type { NewTenant } from '../../tenancy/provisioning';
 import { toTenantDetails } from '../../tenancy/tenant-record';
 import type { Page } from '../common/connection';
 import { paginate } from '../common/paginate';
 import { createUser } from '../users/user.service';
-import type { CreateTenantInput } from './tenant.types';
 
 /** Provisions a hospital with its first ADMIN user, all or nothing. */
-export async function createTenant(tenancy: Tenancy, input: Omit<CreateTenantInput, 'domains'> & { domains?: string[] }) {
+export async function createTenant(tenancy: Tenancy, input: NewTenant & { admin: { email: string; password: string } }) {
   const issue = passwordProblem(input.admin.password);
   if (issue) throw BadInputError.forFields({ 'admin.password': issue });
   return tenancy.provisioner.create(input, {
