@@ -120,4 +120,18 @@ describe('operator CLI', () => {
     ]);
     expect(audit[0]!.actor_email).toMatch(/^cli/);
   });
+
+  it('migrates with --concurrency and --tenant, skipping hospitals already at the latest', async () => {
+    const all = await cli('migrate', '--concurrency', '2');
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/hospitals: 0 migrated, 1 already at the latest, 0 failed/);
+    const one = await cli('migrate', '--tenant', 'cli-general');
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/shared schema: up to date\nhospitals: 1 migrated/);
+    expect(one.stderr).toMatch(/\[1\/1\] migrating: cli-general/);
+    expect((await cli('migrate', '--tenant', 'nope-nope')).code).toBe(1);
+    const status = await cli('migrate', '--status');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/0 hospital\(s\) behind/);
+  });
 });
