@@ -6,6 +6,7 @@ import { registerBulkCreateTenants } from './commands/bulk-create-tenants';
 import { registerCreateSuperadmin } from './commands/create-superadmin';
 import { registerCreateTenant } from './commands/create-tenant';
 import { registerDeleteTenant } from './commands/delete-tenant';
+import { registerDoctor } from './commands/doctor';
 import { registerLegalHold } from './commands/legal-hold';
 import { registerListTenants } from './commands/list-tenants';
 import { registerMigrate } from './commands/migrate';
@@ -25,6 +26,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerLegalHold,
   registerPurgeTenant,
   registerMigrate,
+  registerDoctor,
 ];
 
 export function buildProgram(): Command {

@@ -6,6 +6,7 @@ import { DatabaseIsolation } from './isolation/database';
 import { SchemaIsolation } from './isolation/schema';
 import { SharedIsolation } from './isolation/shared';
 import { PlacementMigrator, type IsolationStrategy } from './isolation/strategy';
+import { runDoctor, type DoctorOptions, type PlacementReport } from './doctor';
 import { TenantLifecycle } from './lifecycle';
 import { migrateAll, migrationStatus, type MigrateOptions, type MigrationReport, type TenantMigrationResult } from './migrate';
 import type { MigrationClass } from './migrations/runner';
@@ -90,6 +91,18 @@ export class Tenancy {
     );
   }
 
+  /**
+   * Checks every placement (or one hospital's) against what the tenant migrations define: tables and
+   * columns, row-level security and its policies, triggers, the runtime role's grants; with `fix`,
+   * repairs what is safe to repair (see runDoctor).
+   */
+  doctor(options: DoctorOptions = {}): Promise<PlacementReport[]> {
+    return runDoctor(
+      { central: this.central, owner: this.owner, migrator: this.migrator, migrations: this.options.tenantMigrations, mainDatabase: this.servers.mainDatabase, runtimeRole: this.servers.runtimeRole.name },
+      options,
+    );
+  }
+
   /** Hospitals behind the latest tenant migration or whose last attempt failed. */
   migrationStatus() {
     return migrationStatus(this.central, this.migrator.latest);
@@ -123,5 +136,6 @@ export class Tenancy {
 
 export type { TenantRecord, TenantDetails } from './tenant-record';
 export type { Placement } from './placement';
+export type { PlacementReport, Problem } from './doctor';
 export { TenantSession, runInTenant } from './tenant-session';
 export { Isolation, Plan, TenantStatus } from './catalog';
