@@ -59,7 +59,8 @@ function readType(type: GraphQLOutputType): string {
   return node ? getNamedType(node.type).name : named.name;
 }
 
-function errorsByKey(ctx: GraphQLRequestContext<RequestContext>): Map<string, string> {
+/** The first error code per root field (response key), and how many errors there are in all. */
+function errorsByKey(ctx: GraphQLRequestContext<RequestContext>): { byKey: Map<string, string>; total: number } {
   const body = ctx.response.body;
   const errors = body?.kind === 'single' ? (body.singleResult.errors ?? []) : [];
   const byKey = new Map<string, string>();
@@ -67,7 +68,7 @@ function errorsByKey(ctx: GraphQLRequestContext<RequestContext>): Map<string, st
     const key = e.path?.[0];
     if (typeof key === 'string' && !byKey.has(key)) byKey.set(key, String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
   }
-  return byKey;
+  return { byKey, total: errors.length };
 }
 
 /**
@@ -124,8 +125,8 @@ export function auditPlugin(logger: Logger): ApolloServerPlugin<RequestContext> 
 async function writeEntries(requestContext: GraphQLRequestContext<RequestContext>, fields: RootField[]): Promise<void> {
   const ctx = requestContext.contextValue;
   const type = requestContext.operation?.operation === 'mutation' ? 'mutation' : 'query';
-  const errors = errorsByKey(requestContext);
-  const rolledBack = rollsBack(type, errors.size);
+  const { byKey: errors, total } = errorsByKey(requestContext);
+  const rolledBack = rollsBack(type, total);
   const principal = ctx.principal;
   const outcome = (f: RootField) => (errors.has(f.key) ? AuditOutcome.FAILURE : rolledBack ? AuditOutcome.ROLLED_BACK : AuditOutcome.SUCCESS);
 

@@ -121,4 +121,18 @@ describe('audit trail', () => {
     await expect(ownerQuery(`update ${schema}.audit_log set outcome = 'SUCCESS'`, [], db)).rejects.toThrow(/append-only/);
     await expect(ownerQuery(`delete from ${schema}.audit_log`, [], db)).rejects.toThrow(/append-only/);
   });
+
+  it('fails the request, and keeps nothing of it, when its audit entry cannot be written', async () => {
+    const c = await gw.createTenant({ slug: 'audit-c', isolation: 'SCHEMA' });
+    const { schema } = (await gw.tenancy.store.bySlug(c.slug))!.placement;
+    const db = new URL(gw.databaseUrl).pathname.slice(1);
+    await ownerQuery(`revoke insert on ${schema}.audit_log from sovereign_app`, [], db);
+    try {
+      const result = await gw.gql(CreatePatientDocument, { input: { ...patient, mrn: 'UNAUDITED-1' } }, c);
+      expect(errorCode(result)).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await ownerQuery(`grant insert on ${schema}.audit_log to sovereign_app`, [], db);
+    }
+    expect((await gw.gql(PatientsDocument, { search: 'UNAUDITED-1' }, c)).data?.patients.totalCount).toBe(0);
+  });
 });

@@ -5,6 +5,7 @@ import { buildProgram } from '../../src/cli';
 import { runCli } from '../fixtures/cli';
 import { ownerQuery } from '../fixtures/database';
 import { TestGateway } from '../fixtures/gateway';
+import { TenantDetailsDocument } from '../e2e/generated/graphql';
 
 describe('operator CLI', () => {
   let gw: TestGateway;
@@ -52,6 +53,8 @@ describe('operator CLI', () => {
     });
     const password = /initial password \(shown once\): (\S+)/.exec(result.stdout)![1]!;
     expect(await gw.login('boss@cli-general.test', password, 'cli-general')).toEqual(expect.any(String));
+    const seen = await gw.gql(TenantDetailsDocument, { slug: 'cli-general' }, { token: await gw.platformToken() });
+    expect(seen.data?.tenant).toEqual({ slug: 'cli-general', contactEmail: 'desk@cli-general.test', contactPhone: '+1 555 0100', address: '1 Main St, Springfield', legalHold: false });
   });
 
   it('refuses bad input with exit code 2 and creates nothing', async () => {
