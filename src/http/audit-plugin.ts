@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import { getNamedType, isObjectType, type GraphQLOutputType } from 'graphql';
+import { getNamedType, isObjectType, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../context';
 import type { Logger } from '../logger';
 import { AuditActorKind, AuditOutcome } from '../modules/audit/audit-entry.entity';
@@ -8,7 +8,10 @@ import { isUuid } from '../modules/common/ids';
 import { runInTenant } from '../tenancy';
 import { rollsBack } from './session-plugin';
 
-/** Types whose every read is audited (a patient's record); connections of them count too. */
+/**
+ * Types whose every read is audited (a patient's record): as a root field's result, in a connection,
+ * or nested anywhere in a result (modules that expose a patient under another type are covered).
+ */
 export const AUDITED_READ_TYPES = new Set(['Patient']);
 
 interface RootField {
@@ -49,6 +52,16 @@ function collectIds(value: unknown, into: Set<string>, from: 'args' | 'result', 
   for (const key of from === 'args' ? ['input'] : ['edges', 'node', 'user']) if (key in record) collectIds(record[key], into, from, depth + 1);
 }
 
+function noteNestedRead(fields: RootField[], path: GraphQLResolveInfo['path'], source: unknown): void {
+  let root = path;
+  while (root.prev) root = root.prev;
+  const field = fields.find((f) => f.key === String(root.key));
+  const id = (source as { id?: unknown } | null)?.id;
+  if (!field || typeof id !== 'string' || !isUuid(id)) return;
+  field.auditedRead = true;
+  field.recordIds.add(id);
+}
+
 /** The node type of a connection (`edges { node }`), or the type itself. */
 function readType(type: GraphQLOutputType): string {
   const named = getNamedType(type);
@@ -85,8 +98,14 @@ export function auditPlugin(logger: Logger): ApolloServerPlugin<RequestContext> 
         async executionDidStart(requestContext) {
           const fields: RootField[] = [];
           return {
-            willResolveField({ info, args }) {
-              if (info.path.prev !== undefined || info.fieldName.startsWith('__')) return;
+            willResolveField({ info, args, source }) {
+              if (info.path.prev !== undefined) {
+                // A patient's record read anywhere in the result (e.g. an appointment's patient)
+                // counts as a read by the root field that led to it.
+                if (AUDITED_READ_TYPES.has(info.parentType.name)) noteNestedRead(fields, info.path, source);
+                return;
+              }
+              if (info.fieldName.startsWith('__')) return;
               const field: RootField = {
                 key: String(info.path.key),
                 name: info.fieldName,
