@@ -16,17 +16,20 @@ import { Diagnosis, Encounter, Prescription, Vitals } from './modules/clinical/c
 import { Department, StaffAssignment } from './modules/departments/department.entity';
 import { LabOrder, LabResult } from './modules/lab/lab.entity';
 import { PatientAllergy, PatientContact, PatientInsurance } from './modules/patient-record/patient-details.entity';
+import { AuditEntry } from './modules/audit/audit-entry.entity';
 import { Patient } from './modules/patients/patient.entity';
 import { HospitalSettings } from './modules/settings/settings.entity';
 import { bootstrapPlatformAdmin } from './modules/platform/platform-user.service';
 import { AuthSession } from './modules/session/auth-session.entity';
 import { User } from './modules/users/user.entity';
+import { RateLimits } from './rate-limits';
 import { Tenancy } from './tenancy';
 
 /** Entities stored in every placement. */
 export const TENANT_ENTITIES = [
-  User, Patient, AuthSession, ApiKey, HospitalSettings, Department, StaffAssignment, Appointment, Encounter, Diagnosis,
-  Prescription, Vitals, LabOrder, LabResult, Invoice, InvoiceLine, Payment, PatientContact, PatientAllergy, PatientInsurance,
+  User, Patient, AuthSession, ApiKey, HospitalSettings, AuditEntry, Department, StaffAssignment, Appointment, Encounter,
+  Diagnosis, Prescription, Vitals, LabOrder, LabResult, Invoice, InvoiceLine, Payment, PatientContact, PatientAllergy,
+  PatientInsurance,
 ];
 
 export interface App {
@@ -64,8 +67,8 @@ async function openWhenReachable(config: Config, databaseUrl: string, logger: Lo
 }
 
 /** Composition root: tenancy, migrations, schema and HTTP server; no listen() until asked. */
-export async function createApp(config: Config, databaseUrl: string): Promise<App> {
-  const logger = createLogger(config.logLevel);
+export async function createApp(config: Config, databaseUrl: string, overrides: { logger?: Logger } = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
   const tenancy = await openWhenReachable(config, databaseUrl, logger);
   let loginThrottle: LoginThrottle | undefined;
   try {
@@ -81,6 +84,7 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
       tenancy,
       tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds, config.refreshTtlSeconds),
       loginThrottle,
+      rateLimits: new RateLimits({ demoRequestsPerHour: config.demoRequestsPerHour }),
     };
     const schema = await buildGatewaySchema();
     const http = await createHttpServer(schema, services, { logger, config });

@@ -2,6 +2,7 @@ import type { LoginThrottle } from './auth/login-throttle';
 import type { Principal } from './auth/principal';
 import type { TokenService } from './auth/tokens';
 import type { Loaders } from './modules/loaders';
+import type { RateLimits } from './rate-limits';
 import type { Tenancy, TenantRecord, TenantSession } from './tenancy';
 
 /** Process-wide services that resolvers may use; nothing per tenant lives here. */
@@ -10,11 +11,14 @@ export interface AppServices {
   tokens: TokenService;
   /** Lockout after repeated failed sign-ins, keyed by (hospital, email). */
   loginThrottle: LoginThrottle;
+  rateLimits: RateLimits;
 }
 
 /** Everything one request needs, built once after its tenant is known. */
 export interface RequestContext {
   requestId: string;
+  /** The client's address (as Express reads it under TRUST_PROXY); recorded in audit trails. */
+  clientAddress: string | null;
   /** The hospital of the request; null in the central (platform) context. */
   tenant: TenantRecord | null;
   principal: Principal | null;

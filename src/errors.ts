@@ -78,3 +78,10 @@ export class TenantError extends DomainError {
     return new TenantError('TENANT_SUSPENDED', 'This hospital is suspended');
   }
 }
+
+export class RateLimitedError extends DomainError {
+  /** Too many attempts; `retryAfterSeconds` says when the next one may succeed. */
+  static retryAfter(retryAfterSeconds: number): RateLimitedError {
+    return new RateLimitedError('RATE_LIMITED', `Too many requests; try again in ${retryAfterSeconds} s`, { retryAfter: retryAfterSeconds });
+  }
+}

@@ -1,5 +1,6 @@
 import { Migration0001Catalog } from './Migration0001Catalog';
 import { Migration0002PlatformIdentity } from './Migration0002PlatformIdentity';
+import { Migration0003Operations } from './Migration0003Operations';
 
 /** Catalog migrations in order; applied to the catalog schema of the main database. */
-export const CATALOG_MIGRATIONS = [Migration0001Catalog, Migration0002PlatformIdentity];
+export const CATALOG_MIGRATIONS = [Migration0001Catalog, Migration0002PlatformIdentity, Migration0003Operations];

@@ -2,11 +2,32 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { DomainError } from '../errors';
+import { registerBulkCreateTenants } from './commands/bulk-create-tenants';
+import { registerCreateSuperadmin } from './commands/create-superadmin';
+import { registerCreateTenant } from './commands/create-tenant';
+import { registerDeleteTenant } from './commands/delete-tenant';
+import { registerDoctor } from './commands/doctor';
+import { registerLegalHold } from './commands/legal-hold';
+import { registerListTenants } from './commands/list-tenants';
 import { registerMigrate } from './commands/migrate';
+import { registerPurgeTenant } from './commands/purge-tenant';
+import { registerResumeTenant, registerSuspendTenant } from './commands/tenant-status';
 import { EXIT } from './runtime';
 
 /** Each command lives in src/cli/commands/ and registers itself here. */
-const COMMANDS: ((program: Command) => void)[] = [registerMigrate];
+const COMMANDS: ((program: Command) => void)[] = [
+  registerCreateSuperadmin,
+  registerCreateTenant,
+  registerBulkCreateTenants,
+  registerListTenants,
+  registerSuspendTenant,
+  registerResumeTenant,
+  registerDeleteTenant,
+  registerLegalHold,
+  registerPurgeTenant,
+  registerMigrate,
+  registerDoctor,
+];
 
 export function buildProgram(): Command {
   const program = new Command('sovereign')

@@ -30,6 +30,16 @@ export interface Config {
   migrateOnStart: boolean;
   /** How long start-up waits for an unreachable database before giving up. */
   startupWaitMs: number;
+  /** Days a deleted hospital's data is kept before it may be purged. */
+  tenantRetentionDays: number;
+  /** An operation slower than this is logged as slow (milliseconds). */
+  slowOperationMs: number;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** Express `trust proxy`: how client addresses are read behind a load balancer (false, true, a hop count or addresses). */
+  trustProxy: boolean | number | string;
+  /** Public demo requests allowed per client address per hour. */
+  demoRequestsPerHour: number;
   landingPage: boolean;
   introspection: boolean;
   limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number; hideSuggestions: boolean };
@@ -76,6 +86,14 @@ function parseServers(raw: string | undefined): ServerConfig[] {
     if (name === 'main') throw new ConfigError('TENANT_DATABASE_SERVERS: "main" is the DATABASE_URL server and cannot be redefined');
     return { name, url };
   });
+}
+
+/** `false` (default), `true`, a hop count, or a comma-separated list of addresses/subnets. */
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
 }
 
 /** Development keeps a generated secret under the data directory so tokens survive restarts. */
@@ -127,6 +145,11 @@ export function loadConfig(env: Env = process.env): Config {
     pools: { maxOpen: int(env, 'DB_MAX_OPEN_POOLS', 20), size: int(env, 'DB_POOL_SIZE', 10), statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 5_000) },
     migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
     startupWaitMs: int(env, 'STARTUP_DB_WAIT_MS', 120_000),
+    tenantRetentionDays: int(env, 'TENANT_RETENTION_DAYS', 30),
+    slowOperationMs: int(env, 'SLOW_OPERATION_MS', 1000),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    demoRequestsPerHour: int(env, 'DEMO_REQUESTS_PER_HOUR', 5),
     landingPage: bool(env, 'GRAPHQL_LANDING_PAGE', !production),
     introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
     limits: {

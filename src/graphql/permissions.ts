@@ -13,6 +13,8 @@ import { tenantPlanPermissions } from '../modules/platform/tenant-plan.permissio
 import { searchPermissions } from '../modules/search/search.permissions';
 import { settingsPermissions } from '../modules/settings/settings.permissions';
 import { departmentPermissions } from '../modules/departments/department.permissions';
+import { auditPermissions } from '../modules/audit/audit.permissions';
+import { demoPermissions } from '../modules/demo/demo.permissions';
 import { patientPermissions } from '../modules/patients/patient.permissions';
 import { tenantPermissions } from '../modules/platform/tenant.permissions';
 import { sessionPermissions } from '../modules/session/session.permissions';
@@ -23,7 +25,7 @@ type RuleMap = Record<string, Record<string, unknown>>;
 const MODULES: RuleMap[] = [
   sessionPermissions, userPermissions, apiKeyPermissions, patientPermissions, tenantPermissions, departmentPermissions,
   appointmentPermissions, clinicalPermissions, labPermissions, billingPermissions, settingsPermissions,
-  patientRecordPermissions, tenantPlanPermissions, searchPermissions,
+  patientRecordPermissions, tenantPlanPermissions, searchPermissions, auditPermissions, demoPermissions,
 ];
 
 /** Every module's rules (root and field level), merged; a field named twice is a programming error. */

@@ -11,6 +11,8 @@ import { SettingsResolver } from '../modules/settings/settings.resolver';
 import { DepartmentResolver, StaffAssignmentResolver } from '../modules/departments/department.resolver';
 import { PatientDetailsResolver } from '../modules/patient-record/patient-details.resolver';
 import { PatientRecordResolver } from '../modules/patient-record/patient-record.resolver';
+import { AuditResolver } from '../modules/audit/audit.resolver';
+import { DemoResolver } from '../modules/demo/demo.resolver';
 import { PatientResolver } from '../modules/patients/patient.resolver';
 import { TenantPlanResolver } from '../modules/platform/tenant-plan.resolver';
 import { TenantResolver } from '../modules/platform/tenant.resolver';
@@ -22,7 +24,7 @@ import { permissions } from './permissions';
 const RESOLVERS = [
   SessionResolver, AccountResolver, UserResolver, ApiKeyResolver, PatientResolver, TenantResolver, DepartmentResolver,
   StaffAssignmentResolver, AppointmentResolver, EncounterResolver, LabResolver, InvoiceResolver, SettingsResolver,
-  PatientRecordResolver, TenantPlanResolver, PatientDetailsResolver, SearchResolver,
+  PatientRecordResolver, TenantPlanResolver, PatientDetailsResolver, SearchResolver, AuditResolver, DemoResolver,
 ] as const;
 
 /** The schema as clients see it (no middleware), from the code. */

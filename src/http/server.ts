@@ -10,10 +10,12 @@ import { createErrorFormatter } from '../graphql/format-error';
 import type { Config } from '../config';
 import { armor, costLimit } from '../graphql/limits';
 import type { Logger } from '../logger';
+import { auditPlugin } from './audit-plugin';
 import { contextBuilder } from './context';
 import { healthRoutes } from './health';
 import { landingPage } from './landing-page';
 import { tenantSessionPlugin } from './session-plugin';
+import { Telemetry, telemetryPlugin } from './telemetry';
 
 export const GRAPHQL_PATHS = ['/graphql', '/t/:slug/graphql'];
 
@@ -22,21 +24,22 @@ export interface HttpServer {
   apollo: ApolloServer<RequestContext>;
 }
 
-/** Express + Apollo: health routes, the Sandbox landing page, and GraphQL on both paths. */
 export interface HttpOptions {
   logger: Logger;
-  config: Pick<Config, 'landingPage' | 'introspection' | 'limits' | 'http'>;
+  config: Pick<Config, 'landingPage' | 'introspection' | 'limits' | 'http' | 'slowOperationMs' | 'metricsToken' | 'trustProxy'>;
 }
 
 const POST_ONLY = { errors: [{ message: 'GraphQL requests must use POST', extensions: { code: 'BAD_USER_INPUT' } }] };
 
 /**
- * Express + Apollo: health routes, the Sandbox landing page, and GraphQL (POST only, so patient data
- * never travels in URLs) on both paths, behind the query limits.
+ * Express + Apollo: health routes, metrics, the Sandbox landing page, and GraphQL (POST only, so
+ * patient data never travels in URLs) on both paths, behind the query limits.
  */
 export async function createHttpServer(schema: GraphQLSchema, services: AppServices, { logger, config }: HttpOptions): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  const telemetry = new Telemetry(services.tenancy);
   const server = http.createServer(app);
   server.requestTimeout = config.http.requestTimeoutMs;
   const protection = armor(config.limits);
@@ -54,12 +57,15 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
       ApolloServerPluginLandingPageDisabled(),
       ...protection.plugins,
       costLimit(schema, config.limits.maxCost),
+      telemetryPlugin(telemetry, logger, config.slowOperationMs),
+      auditPlugin(logger),
       tenantSessionPlugin(logger),
     ],
   });
   await apollo.start();
 
   app.use(healthRoutes(services.tenancy));
+  app.get('/metrics', telemetry.handler(config.metricsToken));
   if (config.landingPage) app.get(GRAPHQL_PATHS, landingPage(services.tenancy.resolver));
   app.get(GRAPHQL_PATHS, (_req, res) => {
     res.status(405).set('allow', 'POST').json(POST_ONLY);

@@ -2,6 +2,11 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestContext } from '../context';
 import type { Logger } from '../logger';
 
+/** A mutation request that reports any error is rolled back whole; everything else commits. */
+export function rollsBack(operation: string | undefined, errors: number): boolean {
+  return operation === 'mutation' && errors > 0;
+}
+
 /**
  * Ends the request's tenant transaction before the response leaves. A mutation request that reports
  * any error is rolled back whole (its data is null, so nothing it did may stay); everything else is
@@ -16,7 +21,7 @@ export function tenantSessionPlugin(logger: Logger): ApolloServerPlugin<RequestC
           if (!session?.started) return;
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors?.length ?? 0) : 0;
           try {
-            await session.end(!(operation?.operation === 'mutation' && errors > 0));
+            await session.end(!rollsBack(operation?.operation, errors));
           } catch (error) {
             logger.error({ err: error, requestId: contextValue.requestId }, 'commit failed');
             if (response.body.kind === 'single') {

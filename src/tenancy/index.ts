@@ -6,7 +6,9 @@ import { DatabaseIsolation } from './isolation/database';
 import { SchemaIsolation } from './isolation/schema';
 import { SharedIsolation } from './isolation/shared';
 import { PlacementMigrator, type IsolationStrategy } from './isolation/strategy';
-import { migrateAll, type MigrationReport, type TenantMigrationResult } from './migrate';
+import { runDoctor, type DoctorOptions, type PlacementReport } from './doctor';
+import { TenantLifecycle } from './lifecycle';
+import { migrateAll, migrationStatus, type MigrateOptions, type MigrationReport, type TenantMigrationResult } from './migrate';
 import type { MigrationClass } from './migrations/runner';
 import { centralOrmOptions } from './orm-options';
 import { OwnerAccess } from './owner-access';
@@ -18,7 +20,7 @@ import { CachedTenantStore, CatalogTenantStore } from './resolution/tenant-store
 import { ServerRegistry } from './servers';
 
 export interface TenancyOptions {
-  config: Pick<Config, 'extraServers' | 'appRole' | 'pools' | 'baseDomain' | 'redisUrl'>;
+  config: Pick<Config, 'extraServers' | 'appRole' | 'pools' | 'baseDomain' | 'redisUrl' | 'tenantRetentionDays'>;
   databaseUrl: string;
   tenantEntities: (abstract new (...args: never[]) => object)[];
   catalogMigrations: MigrationClass[];
@@ -35,6 +37,7 @@ export class Tenancy {
   readonly store: CachedTenantStore;
   readonly resolver: TenantResolver;
   readonly provisioner: TenantProvisioner;
+  readonly lifecycle: TenantLifecycle;
   readonly strategies: Record<Isolation, IsolationStrategy>;
   private readonly migrator: PlacementMigrator;
   private bus: InvalidationBus = localBus;
@@ -64,6 +67,13 @@ export class Tenancy {
       baseDomain: config.baseDomain,
       latestMigration: this.migrator.latest,
     });
+    this.lifecycle = new TenantLifecycle({
+      central,
+      pools: this.pools,
+      store: this.store,
+      strategies: this.strategies,
+      retentionDays: config.tenantRetentionDays,
+    });
   }
 
   static async open(options: TenancyOptions): Promise<Tenancy> {
@@ -84,12 +94,42 @@ export class Tenancy {
     return tenancy;
   }
 
-  /** Catalog, shared schema and every placement to the latest migration (see migrateAll). */
-  migrate(onProgress?: (result: TenantMigrationResult, done: number, total: number) => void): Promise<MigrationReport> {
+  /**
+   * Catalog, shared schema and every placement (or one hospital's) to the latest migration, recording
+   * per-hospital state so a failed run resumes (see migrateAll). A function is taken as `onProgress`.
+   */
+  migrate(options: MigrateOptions | ((result: TenantMigrationResult, done: number, total: number) => void) = {}): Promise<MigrationReport> {
     return migrateAll(
       { central: this.central, owner: this.owner, servers: this.servers, catalogMigrations: this.options.catalogMigrations, migrator: this.migrator },
-      onProgress,
+      typeof options === 'function' ? { onProgress: options } : options,
     );
+  }
+
+  /**
+   * Checks every placement (or one hospital's) against what the tenant migrations define: tables and
+   * columns, row-level security and its policies, triggers, the runtime role's grants; with `fix`,
+   * repairs what is safe to repair (see runDoctor).
+   */
+  doctor(options: DoctorOptions = {}): Promise<PlacementReport[]> {
+    return runDoctor(
+      { central: this.central, owner: this.owner, migrator: this.migrator, migrations: this.options.tenantMigrations, mainDatabase: this.servers.mainDatabase, runtimeRole: this.servers.runtimeRole.name },
+      options,
+    );
+  }
+
+  /** Hospitals behind the latest tenant migration or whose last attempt failed. */
+  migrationStatus() {
+    return migrationStatus(this.central, this.migrator.latest);
+  }
+
+  /** Name of the latest tenant migration. */
+  get latestTenantMigration(): string {
+    return this.migrator.latest;
+  }
+
+  /** The tenant migrations in order (the doctor builds its reference placement from them). */
+  get tenantMigrations(): MigrationClass[] {
+    return this.options.tenantMigrations;
   }
 
   /** True when the catalog database answers. */
@@ -109,8 +149,9 @@ export class Tenancy {
   }
 }
 
-export type { TenantRecord } from './tenant-record';
+export type { TenantRecord, TenantDetails } from './tenant-record';
 export type { Placement } from './placement';
+export type { PlacementReport, Problem } from './doctor';
 export { TenantSession, runInTenant } from './tenant-session';
 export { Isolation, Plan, TenantStatus } from './catalog';
 export { lockTenantScope } from './tenant-lock';

@@ -1,5 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { Isolation, Tenant, TenantStatus } from './catalog';
+import pLimit from 'p-limit';
+import { NotFoundError } from '../errors';
+import { Isolation, MigrationRun, Tenant, TenantMigrationState, TenantStatus } from './catalog';
 import { PlacementMigrator } from './isolation/strategy';
 import { applyMigrations, type MigrationClass } from './migrations/runner';
 import type { OwnerAccess } from './owner-access';
@@ -14,7 +16,18 @@ export interface TenantMigrationResult {
   error?: string;
 }
 
+/** What a run picked up from the one before it, when that one did not finish cleanly. */
+export interface ResumeInfo {
+  runId: string;
+  status: MigrationRun['status'];
+  /** Hospitals that failed (or were cut off mid-way) last time and are tried again now. */
+  retried: number;
+}
+
 export interface MigrationReport {
+  /** The run recorded in the catalog (null when there was nothing to do). */
+  runId: string | null;
+  resumed: ResumeInfo | null;
   catalog: string[];
   shared: string[];
   tenants: TenantMigrationResult[];
@@ -22,42 +35,121 @@ export interface MigrationReport {
   failed: number;
 }
 
+export interface MigrateOptions {
+  /** Only this hospital's placement (after the catalog, and the shared schema when it is SHARED). */
+  tenant?: string;
+  /** Placements migrated at the same time (default 1). */
+  concurrency?: number;
+  onProgress?: (result: TenantMigrationResult, done: number, total: number) => void;
+}
+
+export interface MigrateDeps {
+  central: MikroORM;
+  owner: OwnerAccess;
+  servers: ServerRegistry;
+  catalogMigrations: MigrationClass[];
+  migrator: PlacementMigrator;
+}
+
+const LIVE = { $nin: [TenantStatus.PROVISIONING] };
+
 /**
- * Brings the catalog, the shared schema and every SCHEMA/DATABASE placement to the latest migration.
- * Tenants already at the latest are skipped from one catalog query (no connection each); a failing
- * tenant is reported and the run goes on; the catalog records each tenant's version, so a rerun
- * resumes where the last one stopped.
+ * Brings the catalog, the shared schema and every SCHEMA/DATABASE placement (or one hospital's) to the
+ * latest migration. Hospitals already at the latest are skipped from one catalog query (no connection
+ * each). Each hospital's state (RUNNING, DONE, FAILED with the error) is recorded in the catalog under
+ * a numbered run, so a failing hospital is reported while the run goes on, and the next run resumes:
+ * it retries what failed or was cut off and picks up what was never reached.
  */
-export async function migrateAll(
-  deps: { central: MikroORM; owner: OwnerAccess; servers: ServerRegistry; catalogMigrations: MigrationClass[]; migrator: PlacementMigrator },
-  onProgress: (result: TenantMigrationResult, done: number, total: number) => void = () => undefined,
-): Promise<MigrationReport> {
+export async function migrateAll(deps: MigrateDeps, options: MigrateOptions = {}): Promise<MigrationReport> {
   const { central, owner, servers, migrator } = deps;
+  const onProgress = options.onProgress ?? (() => undefined);
   const catalog = await applyMigrations(central, 'catalog', deps.catalogMigrations);
   for (const server of servers.names) {
     await owner.run(server, undefined, (orm) => ensureRuntimeRole(orm, servers.runtimeRole));
   }
-  const shared = await migrator.migrate(central, SHARED_SCHEMA);
   const em = central.em.fork();
-  await em.nativeUpdate(Tenant, { isolation: Isolation.SHARED, status: { $ne: TenantStatus.PROVISIONING } }, { migrationVersion: migrator.latest });
+  const only = options.tenant ? await em.findOne(Tenant, { slug: options.tenant, status: LIVE }) : null;
+  if (options.tenant && !only) throw NotFoundError.forEntity('Hospital', options.tenant);
 
-  const pending = await em.find(
-    Tenant,
-    { isolation: { $ne: Isolation.SHARED }, status: { $ne: TenantStatus.PROVISIONING }, $or: [{ migrationVersion: null }, { migrationVersion: { $ne: migrator.latest } }] },
-    { orderBy: { slug: 'asc' } },
-  );
-  const total = await em.count(Tenant, { isolation: { $ne: Isolation.SHARED }, status: { $ne: TenantStatus.PROVISIONING } });
-  const tenants: TenantMigrationResult[] = [];
-  for (const tenant of pending) {
-    const result: TenantMigrationResult = { slug: tenant.slug, isolation: tenant.isolation, applied: [] };
-    try {
-      result.applied = await owner.run(tenant.serverName, tenant.databaseName, (orm) => migrator.migrate(orm, tenant.schemaName));
-      await em.nativeUpdate(Tenant, { id: tenant.id }, { migrationVersion: migrator.latest });
-    } catch (error) {
-      result.error = error instanceof Error ? error.message : String(error);
-    }
-    tenants.push(result);
-    onProgress(result, tenants.length, pending.length);
+  let shared: string[] = [];
+  if (!only || only.isolation === Isolation.SHARED) {
+    shared = await migrator.migrate(central, SHARED_SCHEMA);
+    await em.nativeUpdate(Tenant, { isolation: Isolation.SHARED, status: LIVE }, { migrationVersion: migrator.latest });
   }
-  return { catalog, shared, tenants, skipped: total - pending.length, failed: tenants.filter((t) => t.error).length };
+
+  const own = { isolation: { $ne: Isolation.SHARED }, status: LIVE };
+  const pending = only
+    ? only.isolation === Isolation.SHARED ? [] : [only]
+    : await em.find(Tenant, { ...own, $or: [{ migrationVersion: null }, { migrationVersion: { $ne: migrator.latest } }] }, { orderBy: { slug: 'asc' } });
+  const total = only ? pending.length : await em.count(Tenant, own);
+  if (pending.length === 0) return { runId: null, resumed: null, catalog, shared, tenants: [], skipped: total, failed: 0 };
+
+  const resumed = await previousRun(em, pending.map((t) => t.id));
+  const run = em.create(MigrationRun, { target: migrator.latest, scope: only ? `tenant:${only.slug}` : 'all' } as MigrationRun);
+  await em.flush();
+  const tenants: TenantMigrationResult[] = [];
+  const limit = pLimit(Math.max(1, Math.min(options.concurrency ?? 1, 64)));
+  await Promise.all(
+    pending.map((tenant) =>
+      limit(async () => {
+        const result = await migrateOne(deps, tenant, run);
+        tenants.push(result);
+        onProgress(result, tenants.length, pending.length);
+      }),
+    ),
+  );
+  const failed = tenants.filter((t) => t.error).length;
+  await em.nativeUpdate(MigrationRun, { id: run.id }, {
+    status: failed > 0 ? 'FAILED' : 'SUCCEEDED', total: tenants.length, succeeded: tenants.length - failed, failed, finishedAt: new Date(),
+  });
+  tenants.sort((a, b) => a.slug.localeCompare(b.slug));
+  return { runId: run.id, resumed, catalog, shared, tenants, skipped: total - pending.length, failed };
+}
+
+async function migrateOne(deps: MigrateDeps, tenant: Tenant, run: MigrationRun): Promise<TenantMigrationResult> {
+  const em = deps.central.em.fork();
+  const result: TenantMigrationResult = { slug: tenant.slug, isolation: tenant.isolation, applied: [] };
+  await setState(em, tenant.id, run, 'RUNNING', null);
+  try {
+    result.applied = await deps.owner.run(tenant.serverName, tenant.databaseName, (orm) => deps.migrator.migrate(orm, tenant.schemaName));
+    await em.nativeUpdate(Tenant, { id: tenant.id }, { migrationVersion: deps.migrator.latest });
+    await setState(em, tenant.id, run, 'DONE', null);
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+    await setState(em, tenant.id, run, 'FAILED', result.error).catch(() => undefined);
+  }
+  return result;
+}
+
+async function setState(em: ReturnType<MikroORM['em']['fork']>, tenantId: string, run: MigrationRun, status: TenantMigrationState['status'], error: string | null): Promise<void> {
+  const conn = em.getConnection();
+  await conn.execute(
+    `insert into catalog.tenant_migration_state (tenant_id, run_id, target, status, error, attempts, updated_at)
+     values (?, ?, ?, ?, ?, ?, now())
+     on conflict (tenant_id) do update set run_id = excluded.run_id, target = excluded.target, status = excluded.status,
+       error = excluded.error, updated_at = now(),
+       attempts = tenant_migration_state.attempts + excluded.attempts`,
+    [tenantId, run.id, run.target, status, error?.slice(0, 2000) ?? null, status === 'RUNNING' ? 1 : 0],
+  );
+}
+
+/** The last run, when it did not succeed; runs left RUNNING by a dead process become INTERRUPTED. */
+async function previousRun(em: ReturnType<MikroORM['em']['fork']>, pendingIds: string[]): Promise<ResumeInfo | null> {
+  await em.nativeUpdate(MigrationRun, { status: 'RUNNING' }, { status: 'INTERRUPTED', finishedAt: new Date() });
+  const [last] = await em.find(MigrationRun, {}, { orderBy: { id: 'desc' }, limit: 1 });
+  if (!last || last.status === 'SUCCEEDED') return null;
+  const retried = await em.count(TenantMigrationState, { tenantId: { $in: pendingIds }, status: { $in: ['FAILED', 'RUNNING'] } });
+  return { runId: last.id, status: last.status, retried };
+}
+
+/** Hospitals whose placement is behind, with the state of the last attempt (for `migrate --status`). */
+export async function migrationStatus(central: MikroORM, latest: string): Promise<{ slug: string; isolation: Isolation; version: string | null; state: string | null; error: string | null }[]> {
+  const rows = (await central.em.fork().getConnection().execute(
+    `select t.slug, t.isolation, t.migration_version as version, s.status as state, s.error
+       from catalog.tenants t left join catalog.tenant_migration_state s on s.tenant_id = t.id
+      where t.status <> 'PROVISIONING' and (t.migration_version is distinct from ? or s.status = 'FAILED')
+      order by t.slug`,
+    [latest],
+  )) as { slug: string; isolation: Isolation; version: string | null; state: string | null; error: string | null }[];
+  return rows;
 }

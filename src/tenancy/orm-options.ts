@@ -23,7 +23,9 @@ function base(clientUrl: string, poolSize: number): Options<PostgreSqlDriver> {
 
 /** Central ORM: catalog entities, owner credentials, main database. */
 export function centralOrmOptions(ownerUrl: string, poolSize: number): Options<PostgreSqlDriver> {
-  return { ...base(ownerUrl, poolSize), entities: [...CATALOG_ENTITIES] };
+  // Its own context name: MikroORM's transaction context is keyed by it, and a shared name would hand
+  // the catalog's transactional EntityManager to tenant code running inside a catalog transaction.
+  return { ...base(ownerUrl, poolSize), entities: [...CATALOG_ENTITIES], contextName: 'central' };
 }
 
 /**
@@ -34,6 +36,7 @@ export function centralOrmOptions(ownerUrl: string, poolSize: number): Options<P
 export function tenantOrmOptions(url: string, entities: EntityClass[], pool: { size: number; statementTimeoutMs: number }): Options<PostgreSqlDriver> {
   return {
     ...base(url, pool.size),
+    contextName: 'tenant',
     entities: [TenantScoped, ...entities],
     filters: {
       [TENANT_FILTER]: { cond: (args: { id: string }) => ({ tenantId: args.id }), default: true },
@@ -44,5 +47,5 @@ export function tenantOrmOptions(url: string, entities: EntityClass[], pool: { s
 
 /** A short-lived owner connection with no entities (provisioning and migrating other databases). */
 export function ownerOrmOptions(ownerUrl: string): Options<PostgreSqlDriver> {
-  return { ...base(ownerUrl, 2), entities: [] };
+  return { ...base(ownerUrl, 2), entities: [], contextName: 'owner' };
 }

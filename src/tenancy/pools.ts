@@ -81,6 +81,18 @@ export class PoolRegistry {
     return this.cache.size;
   }
 
+  /** Leases currently held by requests, over all pools. */
+  get leasesInUse(): number {
+    let total = 0;
+    for (const entry of this.cache.values()) total += entry.inUse;
+    return total;
+  }
+
+  /** The configured bounds: pools kept open, connections per pool. */
+  get bounds(): { maxOpen: number; size: number } {
+    return { ...this.limits };
+  }
+
   async closeAll(): Promise<void> {
     this.cache.clear();
     await Promise.all(this.closing);

@@ -9,7 +9,7 @@ import type { PoolRegistry } from './pools';
 import type { CachedTenantStore } from './resolution/tenant-store';
 import type { ServerRegistry } from './servers';
 import { domainProblem, slugProblem } from './slug';
-import { toTenantRecord, type TenantRecord } from './tenant-record';
+import { toTenantDetails, toTenantRecord, type TenantDetails, type TenantRecord } from './tenant-record';
 import { runInTenant } from './tenant-session';
 
 export interface NewTenant {
@@ -20,6 +20,13 @@ export interface NewTenant {
   /** DATABASE only: the named server to place it on (default: main). */
   server?: string;
   domains?: string[];
+  /** How to reach the hospital: contact email and phone, postal address (catalog only). */
+  contactEmail?: string | null;
+  contactPhone?: string | null;
+  address?: string | null;
+  /** Limits overriding the plan's. */
+  maxUsers?: number | null;
+  maxAssets?: number | null;
 }
 
 /** The steps of provisioning, in order; tests inject a failure after each. */
@@ -33,6 +40,23 @@ export interface ProvisioningOptions {
 }
 
 const TRIAL_DAYS = 30;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+?[0-9 ()./-]{5,30}$/;
+
+/** Problems with a new hospital's contact details and limits, by field. */
+export function contactProblems(input: Pick<NewTenant, 'contactEmail' | 'contactPhone' | 'address' | 'maxUsers' | 'maxAssets'>): Record<string, string> {
+  const problems: Record<string, string> = {};
+  const email = input.contactEmail?.trim();
+  if (email && (!EMAIL.test(email) || email.length > 254)) problems.contactEmail = 'must be an email address';
+  const phone = input.contactPhone?.trim();
+  if (phone && !PHONE.test(phone)) problems.contactPhone = 'must be a phone number (digits, spaces, + ( ) . / -)';
+  if (input.address && input.address.length > 500) problems.address = 'must be at most 500 characters';
+  for (const key of ['maxUsers', 'maxAssets'] as const) {
+    const value = input[key];
+    if (value !== undefined && value !== null && (!Number.isInteger(value) || value < 0)) problems[key] = 'must be a whole number, 0 or more';
+  }
+  return problems;
+}
 const STALE_PROVISIONING_MS = 10 * 60_000;
 
 /**
@@ -53,7 +77,7 @@ export class TenantProvisioner {
     },
   ) {}
 
-  async create(input: NewTenant, options: ProvisioningOptions): Promise<TenantRecord> {
+  async create(input: NewTenant, options: ProvisioningOptions): Promise<TenantDetails> {
     const domains = this.validate(input);
     const tenant = await this.reserve(input, domains);
     const strategy = this.deps.strategies[tenant.isolation];
@@ -68,7 +92,7 @@ export class TenantProvisioner {
       tenant.status = TenantStatus.ACTIVE;
       tenant.migrationVersion = this.deps.latestMigration;
       await this.deps.central.em.fork().nativeUpdate(Tenant, { id: tenant.id }, { status: tenant.status, migrationVersion: tenant.migrationVersion });
-      return toTenantRecord(tenant);
+      return toTenantDetails(tenant);
     } catch (error) {
       await this.undo(tenant).catch(() => undefined);
       throw error;
@@ -96,6 +120,7 @@ export class TenantProvisioner {
       if (issue) problems[`domains[${i}]`] = issue;
     });
     if (new Set(domains).size !== domains.length) problems.domains = 'must not repeat';
+    Object.assign(problems, contactProblems(input));
     if (input.server !== undefined && (input.isolation !== Isolation.DATABASE || !this.deps.servers.has(input.server))) {
       problems.server = input.isolation === Isolation.DATABASE ? 'is not a configured database server' : 'applies to DATABASE isolation only';
     }
@@ -112,7 +137,17 @@ export class TenantProvisioner {
     } else if (existing) {
       throw ConflictError.because(`A hospital with slug "${input.slug}" already exists`);
     }
-    const tenant = em.create(Tenant, { slug: input.slug, name: input.name.trim(), isolation: input.isolation, plan: input.plan } as Tenant);
+    const tenant = em.create(Tenant, {
+      slug: input.slug,
+      name: input.name.trim(),
+      isolation: input.isolation,
+      plan: input.plan,
+      contactEmail: input.contactEmail?.trim().toLowerCase() || null,
+      contactPhone: input.contactPhone?.trim() || null,
+      address: input.address?.trim() || null,
+      maxUsers: input.maxUsers ?? null,
+      maxAssets: input.maxAssets ?? null,
+    } as Tenant);
     const placement = derivePlacement(input.isolation, tenant.id, this.deps.servers.mainDatabase, input.server ?? MAIN_SERVER);
     Object.assign(tenant, { serverName: placement.server, databaseName: placement.database, schemaName: placement.schema });
     if (input.plan === Plan.TRIAL) tenant.trialEndsAt = new Date(Date.now() + TRIAL_DAYS * 86_400_000);

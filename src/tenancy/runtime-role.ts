@@ -20,7 +20,19 @@ export async function ensureRuntimeRole(owner: MikroORM, role: { name: string; p
   await conn.execute(`alter role ${r} login nosuperuser nocreatedb nocreaterole nobypassrls password ${literal(role.password)}`);
 }
 
-/** Lets the runtime role read and write the tenant tables of `schema`, and nothing else there. */
+/** Tenant tables the runtime role may only add to and read (the audit trail): no UPDATE or DELETE. */
+export const APPEND_ONLY_TABLES = ['audit_log'];
+
+/** Privileges the runtime role should hold on one table of a placement schema. */
+export function expectedRuntimePrivileges(table: string): string[] {
+  if (table === MIGRATIONS_TABLE) return [];
+  return APPEND_ONLY_TABLES.includes(table) ? ['INSERT', 'SELECT'] : ['DELETE', 'INSERT', 'SELECT', 'UPDATE'];
+}
+
+/**
+ * Lets the runtime role read and write the tenant tables of `schema`, and nothing else there:
+ * append-only tables get INSERT and SELECT only; the migrations table nothing.
+ */
 export async function grantRuntimeAccess(owner: MikroORM, schema: string, roleName: string): Promise<void> {
   const s = quoteIdent(schema);
   const r = quoteIdent(roleName);
@@ -28,4 +40,11 @@ export async function grantRuntimeAccess(owner: MikroORM, schema: string, roleNa
   await conn.execute(`grant usage on schema ${s} to ${r}`);
   await conn.execute(`grant select, insert, update, delete on all tables in schema ${s} to ${r}`);
   await conn.execute(`revoke all on ${s}.${MIGRATIONS_TABLE} from ${r}`);
+  const tables = (await conn.execute(
+    `select table_name from information_schema.tables where table_schema = ? and table_name in (${APPEND_ONLY_TABLES.map(() => '?').join(', ')})`,
+    [schema, ...APPEND_ONLY_TABLES],
+  )) as { table_name: string }[];
+  for (const { table_name } of tables) {
+    await conn.execute(`revoke update, delete, truncate, references, trigger on ${s}.${quoteIdent(table_name)} from ${r}`);
+  }
 }

@@ -30,3 +30,31 @@ export function toTenantRecord(t: Tenant): TenantRecord {
     trialEndsAt: t.trialEndsAt,
   });
 }
+
+/** A catalog entry with what operators see besides the record: contact details, limits and lifecycle. */
+export interface TenantDetails extends TenantRecord {
+  readonly contactEmail: string | null;
+  readonly contactPhone: string | null;
+  readonly address: string | null;
+  readonly maxUsers: number | null;
+  readonly maxAssets: number | null;
+  readonly deletedAt: Date | null;
+  readonly purgeAfter: Date | null;
+  readonly legalHold: boolean;
+  readonly legalHoldReason: string | null;
+}
+
+export function toTenantDetails(t: Tenant): TenantDetails {
+  return Object.freeze({
+    ...toTenantRecord(t),
+    contactEmail: t.contactEmail,
+    contactPhone: t.contactPhone,
+    address: t.address,
+    maxUsers: t.maxUsers,
+    maxAssets: t.maxAssets,
+    deletedAt: t.deletedAt,
+    purgeAfter: t.purgeAfter,
+    legalHold: t.legalHold,
+    legalHoldReason: t.legalHoldReason,
+  });
+}

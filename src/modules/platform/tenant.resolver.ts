@@ -39,6 +39,6 @@ export class TenantResolver {
 
   @Mutation(() => TenantNode, { description: 'Marks the hospital deleted: it stops resolving at once; its data is kept for the retention period.' })
   async deleteTenant(@Arg('slug') slug: string, @Ctx() ctx: RequestContext): Promise<TenantNode> {
-    return TenantNode.from(await ctx.services.tenancy.provisioner.setStatus(slug, TenantStatus.DELETED));
+    return TenantNode.from(await ctx.services.tenancy.lifecycle.softDelete(slug));
   }
 }

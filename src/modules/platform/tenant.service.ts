@@ -1,15 +1,15 @@
 import { passwordProblem } from '../../auth/passwords';
 import { BadInputError } from '../../errors';
-import { TenantStatus, type Tenancy, type TenantRecord } from '../../tenancy';
+import { TenantStatus, type Tenancy, type TenantDetails } from '../../tenancy';
 import { Tenant } from '../../tenancy/catalog';
-import { toTenantRecord } from '../../tenancy/tenant-record';
+import type { NewTenant } from '../../tenancy/provisioning';
+import { toTenantDetails } from '../../tenancy/tenant-record';
 import type { Page } from '../common/connection';
 import { paginate } from '../common/paginate';
 import { createUser } from '../users/user.service';
-import type { CreateTenantInput } from './tenant.types';
 
 /** Provisions a hospital with its first ADMIN user, all or nothing. */
-export async function createTenant(tenancy: Tenancy, input: CreateTenantInput): Promise<TenantRecord> {
+export async function createTenant(tenancy: Tenancy, input: NewTenant & { admin: { email: string; password: string } }) {
   const issue = passwordProblem(input.admin.password);
   if (issue) throw BadInputError.forFields({ 'admin.password': issue });
   return tenancy.provisioner.create(input, {
@@ -21,13 +21,13 @@ export async function createTenant(tenancy: Tenancy, input: CreateTenantInput): 
 
 const LISTED = [TenantStatus.ACTIVE, TenantStatus.SUSPENDED];
 
-export async function listTenants(tenancy: Tenancy, args: { first: number; after?: string | null }): Promise<Page<TenantRecord>> {
+export async function listTenants(tenancy: Tenancy, args: { first: number; after?: string | null }): Promise<Page<TenantDetails>> {
   const page = await paginate(tenancy.central.em.fork(), Tenant, { status: { $in: LISTED } }, args, { slug: 'asc' });
   await tenancy.central.em.fork().populate(page.edges.map((e) => e.node), ['domains']);
-  return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toTenantRecord(e.node) })) };
+  return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toTenantDetails(e.node) })) };
 }
 
-export async function findTenant(tenancy: Tenancy, slug: string): Promise<TenantRecord | null> {
+export async function findTenant(tenancy: Tenancy, slug: string): Promise<TenantDetails | null> {
   const tenant = await tenancy.central.em.fork().findOne(Tenant, { slug, status: { $in: LISTED } }, { populate: ['domains'] });
-  return tenant ? toTenantRecord(tenant) : null;
+  return tenant ? toTenantDetails(tenant) : null;
 }

@@ -2,7 +2,7 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { IsOptional, Length } from 'class-validator';
 import { Isolation, Plan, TenantStatus } from '../../tenancy';
-import type { TenantRecord } from '../../tenancy';
+import type { TenantDetails, TenantRecord } from '../../tenancy';
 
 registerEnumType(Isolation, { name: 'Isolation', description: 'Where a hospital’s rows live.' });
 registerEnumType(Plan, { name: 'Plan' });
@@ -37,8 +37,33 @@ export class TenantNode {
   @Field(() => GraphQLDateTime)
   createdAt!: Date;
 
-  static from(record: TenantRecord): TenantNode {
+  @Field(() => String, { nullable: true })
+  contactEmail!: string | null;
+
+  @Field(() => String, { nullable: true })
+  contactPhone!: string | null;
+
+  @Field(() => String, { nullable: true })
+  address!: string | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'When the hospital was deleted (its data is kept until purgeAfter).' })
+  deletedAt!: Date | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'When a deleted hospital may be purged.' })
+  purgeAfter!: Date | null;
+
+  @Field({ description: 'A legal hold keeps a deleted hospital’s data: it cannot be purged.' })
+  legalHold!: boolean;
+
+  static from(record: TenantRecord | TenantDetails): TenantNode {
+    const details = 'legalHold' in record ? record : null;
     return Object.assign(new TenantNode(), {
+      contactEmail: details?.contactEmail ?? null,
+      contactPhone: details?.contactPhone ?? null,
+      address: details?.address ?? null,
+      deletedAt: details?.deletedAt ?? null,
+      purgeAfter: details?.purgeAfter ?? null,
+      legalHold: details?.legalHold ?? false,
       id: record.id,
       slug: record.slug,
       name: record.name,
@@ -85,4 +110,16 @@ export class CreateTenantInput {
 
   @Field(() => [String], { defaultValue: [], description: 'Custom host names; the first is primary.' })
   domains!: string[];
+
+  @Field({ nullable: true, description: 'Contact email of the hospital (not a login).' })
+  @IsOptional()
+  contactEmail?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  contactPhone?: string;
+
+  @Field({ nullable: true, description: 'Postal address.' })
+  @IsOptional()
+  address?: string;
 }

@@ -61,6 +61,37 @@ export class Tenant {
   @Property({ type: 'timestamptz', nullable: true })
   trialEndsAt: Date | null = null;
 
+  /** How to reach the hospital (operators and billing; never patient data). */
+  @Property({ type: 'text', nullable: true })
+  contactEmail: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  contactPhone: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  address: string | null = null;
+
+  /** Per-hospital limits overriding the plan's (null: the plan decides). */
+  @Property({ type: 'integer', nullable: true })
+  maxUsers: number | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  maxAssets: number | null = null;
+
+  /** Set when the hospital is deleted; its data is kept until `purgeAfter`. */
+  @Property({ type: 'timestamptz', nullable: true })
+  deletedAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  purgeAfter: Date | null = null;
+
+  /** A legal hold keeps a deleted hospital's data: purging is refused while it is set. */
+  @Property({ type: 'boolean' })
+  legalHold: boolean = false;
+
+  @Property({ type: 'text', nullable: true })
+  legalHoldReason: string | null = null;
+
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 

@@ -24,6 +24,8 @@ export class SharedIsolation implements IsolationStrategy {
           [placement.schema, MIGRATIONS_TABLE], 'all', trx,
         )) as { table_name: string }[];
         await conn.execute('set constraints all deferred', [], 'run', trx);
+        // The audit trail refuses deletes except of the hospital being purged, in this transaction only.
+        await conn.execute("select set_config('sovereign.purging_tenant', ?, true)", [tenantId], 'run', trx);
         for (const { table_name } of tables) {
           await conn.execute(`delete from ${quoteIdent(placement.schema)}.${quoteIdent(table_name)} where tenant_id = ?`, [tenantId], 'run', trx);
         }

@@ -1,0 +1,118 @@
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import type { RequestContext } from '../context';
+import type { Logger } from '../logger';
+import { AuditActorKind, AuditOutcome } from '../modules/audit/audit-entry.entity';
+import { recordPlatformAudit, recordTenantAudit, type TenantAuditRecord } from '../modules/audit/audit.service';
+import { runInTenant } from '../tenancy';
+import { AUDITED_READ_TYPES, collectIds, errorsByKey, noteNestedRead, readType, slugArg, tenantOf, type RootField } from './audit-fields';
+import { rollsBack } from './session-plugin';
+
+/**
+ * The audit trail, recorded per operation (one entry per root field). Inside a hospital: every
+ * mutation, every read of a patient's record, and every request a platform admin makes. On the
+ * platform host: every mutation, in the central trail. Entries go into the request's own transaction;
+ * when a mutation request is rolled back, its entries (FAILURE, or ROLLED_BACK for the parts that
+ * had worked) are written in a transaction of their own, so a failed attempt is never lost.
+ */
+export function auditPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart(requestContext) {
+          const fields: RootField[] = [];
+          return {
+            willResolveField({ info, args, source }) {
+              if (info.path.prev !== undefined) {
+                // A patient's record read anywhere in the result (e.g. an appointment's patient)
+                // counts as a read by the root field that led to it.
+                if (AUDITED_READ_TYPES.has(info.parentType.name)) noteNestedRead(fields, info.path, source);
+                return;
+              }
+              if (info.fieldName.startsWith('__')) return;
+              const field: RootField = {
+                key: String(info.path.key),
+                name: info.fieldName,
+                recordIds: new Set(),
+                auditedRead: AUDITED_READ_TYPES.has(readType(info.returnType)),
+                tenant: { slug: slugArg(args) },
+              };
+              collectIds(args, field.recordIds, 'args');
+              fields.push(field);
+              return (error, result) => {
+                if (error) return;
+                collectIds(result, field.recordIds, 'result');
+                const tenant = tenantOf(result);
+                if (tenant.slug) field.tenant = tenant;
+              };
+            },
+            async executionDidEnd() {
+              try {
+                await writeEntries(requestContext, fields);
+              } catch (error) {
+                logger.error({ err: error, requestId: requestContext.contextValue.requestId }, 'audit write failed');
+                // No unaudited success: the request reports an error (and a mutation is rolled back).
+                requestContext.response.body = {
+                  kind: 'single',
+                  singleResult: { errors: [{ message: `Internal server error (reference ${requestContext.contextValue.requestId})`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] },
+                };
+              }
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+async function writeEntries(requestContext: GraphQLRequestContext<RequestContext>, fields: RootField[]): Promise<void> {
+  const ctx = requestContext.contextValue;
+  const type = requestContext.operation?.operation === 'mutation' ? 'mutation' : 'query';
+  const { byKey: errors, total } = errorsByKey(requestContext);
+  const rolledBack = rollsBack(type, total);
+  const principal = ctx.principal;
+  const outcome = (f: RootField) => (errors.has(f.key) ? AuditOutcome.FAILURE : rolledBack ? AuditOutcome.ROLLED_BACK : AuditOutcome.SUCCESS);
+
+  if (!ctx.tenant) {
+    const audited = type === 'mutation' ? fields : [];
+    if (audited.length === 0) return;
+    await recordPlatformAudit(ctx.services.tenancy.central, audited.map((f) => ({
+      actorId: principal?.id ?? null,
+      actorEmail: principal?.kind === 'platform' ? principal.email : null,
+      operation: f.name,
+      tenantId: f.tenant.id ?? null,
+      tenantSlug: f.tenant.slug ?? null,
+      recordIds: [...f.recordIds],
+      outcome: errors.has(f.key) ? AuditOutcome.FAILURE : AuditOutcome.SUCCESS,
+      errorCode: errors.get(f.key) ?? null,
+      clientAddress: ctx.clientAddress,
+      requestId: ctx.requestId,
+      source: 'API',
+    })));
+    return;
+  }
+
+  const everything = type === 'mutation' || principal?.kind === 'platform';
+  const audited = everything ? fields : fields.filter((f) => f.auditedRead);
+  if (audited.length === 0) return;
+  const records: TenantAuditRecord[] = audited.map((f) => ({
+    actorId: principal?.id ?? null,
+    actorKind: principal ? (principal.kind as AuditActorKind) : AuditActorKind.anonymous,
+    actorRole: principal ? principal.roles.join(',') : null,
+    operation: f.name,
+    operationType: type,
+    recordIds: [...f.recordIds],
+    outcome: outcome(f),
+    errorCode: errors.get(f.key) ?? null,
+    clientAddress: ctx.clientAddress,
+    requestId: ctx.requestId,
+  }));
+  const apart = (entries: TenantAuditRecord[]) => runInTenant(ctx.services.tenancy.pools, ctx.tenant!, (em) => recordTenantAudit(em, entries));
+  if (rolledBack || !ctx.session) return apart(records);
+  try {
+    await recordTenantAudit(await ctx.session.em(), records);
+  } catch (error) {
+    // The request's transaction is unusable: it will not commit, so record the attempt as failed.
+    await apart(records.map((r) => ({ ...r, outcome: AuditOutcome.FAILURE, errorCode: r.errorCode ?? 'INTERNAL_SERVER_ERROR' })));
+    throw error;
+  }
+}

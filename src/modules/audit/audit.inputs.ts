@@ -1,0 +1,39 @@
+import { IsOptional } from 'class-validator';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { ConnectionArgs } from '../common/connection';
+import { AuditOutcome } from './audit-entry.entity';
+
+@InputType({ description: 'Every given condition must hold.' })
+export class AuditLogFilter {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  actorId?: string;
+
+  @Field({ nullable: true, description: 'The GraphQL field, e.g. updatePatient.' })
+  @IsOptional()
+  operation?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Entries that touched or read this record.' })
+  @IsOptional()
+  recordId?: string;
+
+  @Field(() => AuditOutcome, { nullable: true })
+  @IsOptional()
+  outcome?: AuditOutcome;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'At or after this time.' })
+  @IsOptional()
+  from?: Date;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Before this time.' })
+  @IsOptional()
+  to?: Date;
+}
+
+@ArgsType()
+export class AuditLogArgs extends ConnectionArgs {
+  @Field(() => AuditLogFilter, { nullable: true })
+  @IsOptional()
+  filter?: AuditLogFilter;
+}

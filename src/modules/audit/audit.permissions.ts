@@ -1,0 +1,5 @@
+import { hasTenantRole } from '../../auth/rules';
+
+export const auditPermissions = {
+  Query: { auditLog: hasTenantRole('ADMIN') },
+};

@@ -1,0 +1,42 @@
+import type { FilterQuery, MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { PlatformAuditEntry } from '../../tenancy/catalog';
+import type { Page } from '../common/connection';
+import { isUuid } from '../common/ids';
+import { paginate } from '../common/paginate';
+import { AuditEntry } from './audit-entry.entity';
+import type { AuditLogFilter } from './audit.inputs';
+
+// An id that names no row: a malformed id filter must match nothing, not the anonymous entries.
+const NO_ROW = '00000000-0000-0000-0000-000000000000';
+
+/** What one audited operation inside a hospital records (the tenant is stamped by the write guard). */
+export type TenantAuditRecord = Pick<AuditEntry, 'actorId' | 'actorKind' | 'actorRole' | 'operation' | 'operationType' | 'recordIds' | 'outcome' | 'errorCode' | 'clientAddress' | 'requestId'>;
+
+/** What one platform action records centrally. */
+export type PlatformAuditRecord = Partial<Omit<PlatformAuditEntry, 'id' | 'at'>> & Pick<PlatformAuditEntry, 'operation' | 'outcome'>;
+
+/** Appends entries to the bound hospital's audit trail (in the caller's transaction). */
+export async function recordTenantAudit(em: EntityManager, records: TenantAuditRecord[]): Promise<void> {
+  for (const record of records) em.create(AuditEntry, { ...record, at: new Date() } as AuditEntry);
+  await em.flush();
+}
+
+/** Appends entries to the central trail of platform actions. */
+export async function recordPlatformAudit(central: MikroORM, records: PlatformAuditRecord[]): Promise<void> {
+  const em = central.em.fork();
+  for (const record of records) em.create(PlatformAuditEntry, { ...record, at: new Date() } as PlatformAuditEntry);
+  await em.flush();
+}
+
+/** The hospital's trail, newest first, filtered. */
+export async function listAuditLog(em: EntityManager, args: { first: number; after?: string | null; filter?: AuditLogFilter }): Promise<Page<AuditEntry>> {
+  const f = args.filter ?? {};
+  const where: FilterQuery<AuditEntry> = {};
+  if (f.actorId !== undefined && f.actorId !== null) where.actorId = isUuid(f.actorId) ? f.actorId : NO_ROW;
+  if (f.operation) where.operation = f.operation;
+  if (f.outcome) where.outcome = f.outcome;
+  if (f.recordId) where.recordIds = { $contains: [f.recordId] };
+  if (f.from || f.to) where.at = { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lt: f.to } : {}) };
+  return paginate(em, AuditEntry, where, args, { at: 'desc', id: 'desc' });
+}

@@ -1,0 +1,100 @@
+import { IsEmail, IsOptional, Length, Matches } from 'class-validator';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Isolation, Plan } from '../../tenancy';
+import { DemoRequestStatus } from '../../tenancy/catalog';
+import { TenantNode } from '../platform/tenant.types';
+
+registerEnumType(DemoRequestStatus, { name: 'DemoRequestStatus' });
+
+@InputType()
+export class RequestDemoInput {
+  @Field()
+  @Length(1, 200)
+  hospitalName!: string;
+
+  @Field()
+  @Length(1, 200)
+  contactName!: string;
+
+  @Field()
+  @IsEmail({}, { message: 'email must be an email address' })
+  email!: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Matches(/^\+?[0-9 ()./-]{5,30}$/, { message: 'phone must be a phone number' })
+  phone?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Length(0, 2000)
+  message?: string;
+}
+
+@ObjectType('DemoRequest', { description: 'A request for a demo from a prospective hospital.' })
+export class DemoRequestNode {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  hospitalName!: string;
+
+  @Field()
+  contactName!: string;
+
+  @Field()
+  email!: string;
+
+  @Field(() => String, { nullable: true })
+  phone!: string | null;
+
+  @Field(() => String, { nullable: true })
+  message!: string | null;
+
+  @Field(() => DemoRequestStatus)
+  status!: DemoRequestStatus;
+
+  @Field(() => GraphQLDateTime)
+  createdAt!: Date;
+}
+
+@ObjectType({ description: 'What the public sees after asking for a demo.' })
+export class DemoRequestReceipt {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => DemoRequestStatus)
+  status!: DemoRequestStatus;
+}
+
+@InputType()
+export class ConvertDemoToTenantInput {
+  @Field(() => ID)
+  demoRequestId!: string;
+
+  @Field({ description: 'Slug of the new hospital.' })
+  slug!: string;
+
+  @Field(() => Isolation, { defaultValue: Isolation.SHARED })
+  isolation: Isolation = Isolation.SHARED;
+
+  @Field(() => Plan, { defaultValue: Plan.TRIAL })
+  plan: Plan = Plan.TRIAL;
+
+  @Field({ nullable: true, description: 'DATABASE isolation only: the named database server.' })
+  @IsOptional()
+  server?: string;
+}
+
+@ObjectType({ description: 'The hospital made from a demo request, and its first ADMIN’s initial password (shown only here, once).' })
+export class ConvertDemoPayload {
+  @Field(() => TenantNode)
+  tenant!: TenantNode;
+
+  @Field()
+  adminEmail!: string;
+
+  @Field({ description: 'Hand it to the ADMIN out of band; it is stored only as a hash.' })
+  initialPassword!: string;
+}

@@ -1,0 +1,138 @@
+import { runInTenant } from '../../src/tenancy';
+import { createUser } from '../../src/modules/users/user.service';
+import { ownerQuery } from '../fixtures/database';
+import { errorCode, STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
+import { AuditLogDocument, CreatePatientDocument, PatientDocument, PatientsDocument, UpdatePatientDocument } from './generated/graphql';
+
+describe('audit trail', () => {
+  let gw: TestGateway;
+  let a: { id: string; slug: string; token: string };
+  let b: { id: string; slug: string; token: string };
+  let doctor: { token: string; id: string };
+  const patient = { firstName: 'Ada', lastName: 'Lovelace', birthDate: '1815-12-10', mrn: 'AL-1' };
+  const trail = (hospital: { slug: string; token: string }, filter = {}) =>
+    gw.gql(AuditLogDocument, { first: 100, filter }, hospital).then((r) => {
+      if (!r.data) throw new Error(JSON.stringify(r.errors));
+      return r.data.auditLog.edges.map((e) => e.node);
+    });
+
+  beforeAll(async () => {
+    gw = await TestGateway.start();
+    a = await gw.createTenant({ slug: 'audit-a', isolation: 'SCHEMA' });
+    b = await gw.createTenant({ slug: 'audit-b' });
+    const record = (await gw.tenancy.store.bySlug(a.slug))!;
+    const user = await runInTenant(gw.tenancy.pools, record, (em) => createUser(em, { email: 'doc@audit-a.test', password: STAFF_PASSWORD, roles: ['DOCTOR'] }));
+    doctor = { id: user.id, token: await gw.login('doc@audit-a.test', STAFF_PASSWORD, a.slug) };
+  });
+  afterAll(() => gw.stop());
+
+  it('records a mutation with who, role, operation, record id, time, client address and outcome', async () => {
+    const created = await gw.gql(CreatePatientDocument, { input: patient }, { slug: a.slug, token: doctor.token, headers: { 'x-request-id': 'req-create-1' } });
+    const id = created.data!.createPatient.id;
+    const [entry] = await trail(a, { operation: 'createPatient' });
+    expect(entry).toMatchObject({
+      actorId: doctor.id,
+      actorKind: 'tenant',
+      actorRole: 'DOCTOR',
+      operation: 'createPatient',
+      operationType: 'mutation',
+      recordIds: [id],
+      outcome: 'SUCCESS',
+      errorCode: null,
+      requestId: 'req-create-1',
+    });
+    expect(entry!.clientAddress).toMatch(/127\.0\.0\.1/);
+    expect(Date.now() - new Date(entry!.at).getTime()).toBeLessThan(60_000);
+  });
+
+  it("records every read of a patient's record, by id and in lists, but not other queries", async () => {
+    const id = (await gw.gql(PatientsDocument, { search: 'AL-1' }, { slug: a.slug, token: doctor.token })).data!.patients.edges[0]!.node.id;
+    await gw.gql(PatientDocument, { id }, { slug: a.slug, token: doctor.token });
+    const reads = await trail(a, { recordId: id, operation: 'patient' });
+    expect(reads).toHaveLength(1);
+    const lists = await trail(a, { operation: 'patients', actorId: doctor.id });
+    expect(lists[0]).toMatchObject({ operationType: 'query', recordIds: [id], outcome: 'SUCCESS' });
+    expect(await trail(a, { operation: 'auditLog' })).toEqual([]);
+  });
+
+  it('records a failed mutation, and the undone part of a rolled-back one, after the rollback', async () => {
+    await gw.gql(CreatePatientDocument, { input: { ...patient, mrn: 'DUP-9' } }, { slug: a.slug, token: doctor.token });
+    const response = await gw.raw(
+      `/t/${a.slug}/graphql`,
+      {
+        query: `mutation {
+          ok: createPatient(input: { firstName: "B", lastName: "Fine", birthDate: "1990-01-01", mrn: "FINE-1" }) { id }
+          dup: createPatient(input: { firstName: "C", lastName: "Dup", birthDate: "1990-01-01", mrn: "DUP-9" }) { id }
+        }`,
+      },
+      { authorization: `Bearer ${doctor.token}`, 'x-request-id': 'req-rollback' },
+    );
+    expect(((await response.json()) as { data: unknown }).data).toBeNull();
+    const entries = await gw.gql(AuditLogDocument, { first: 10, filter: {} }, a);
+    const ofRequest = entries.data!.auditLog.edges.map((e) => e.node).filter((e) => e.requestId === 'req-rollback');
+    expect(ofRequest.map((e) => [e.outcome, e.errorCode]).sort()).toEqual([['FAILURE', 'CONFLICT'], ['ROLLED_BACK', null]]);
+  });
+
+  it('records a refused attempt with its error code', async () => {
+    const denied = await gw.gql(UpdatePatientDocument, { id: '00000000-0000-4000-8000-000000000000', input: { lastName: 'X' } }, { slug: a.slug, token: doctor.token });
+    expect(errorCode(denied)).toBe('NOT_FOUND');
+    const [entry] = await trail(a, { operation: 'updatePatient', outcome: 'FAILURE' });
+    expect(entry).toMatchObject({ errorCode: 'NOT_FOUND', recordIds: ['00000000-0000-4000-8000-000000000000'] });
+  });
+
+  it('records every request a platform admin makes inside a hospital, reads included', async () => {
+    const platform = await gw.platformToken();
+    await gw.gql(PatientsDocument, {}, { slug: b.slug, token: platform });
+    const raw = await gw.raw(`/t/${b.slug}/graphql`, { query: '{ me { id } }' }, { authorization: `Bearer ${platform}` });
+    expect(raw.status).toBe(200);
+    const entries = await trail(b, { operation: 'me' });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actorKind: 'platform', actorRole: 'SUPERADMIN', operationType: 'query' });
+  });
+
+  it("shows each hospital only its own trail, and only to its ADMINs", async () => {
+    const ofB = await trail(b);
+    expect(ofB.every((e) => e.actorKind === 'platform' || e.operation === 'login')).toBe(true);
+    expect(ofB.some((e) => e.operation === 'createPatient')).toBe(false);
+    expect(errorCode(await gw.gql(AuditLogDocument, {}, { slug: a.slug, token: doctor.token }))).toBe('FORBIDDEN');
+    expect(errorCode(await gw.gql(AuditLogDocument, {}, { slug: a.slug, token: b.token }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('keeps no patient data in the trail, only ids', async () => {
+    const rows = await ownerQuery<{ row: string }>(
+      `select row_to_json(l)::text as row from ${(await gw.tenancy.store.bySlug(a.slug))!.placement.schema}.audit_log l`, [], new URL(gw.databaseUrl).pathname.slice(1),
+    );
+    expect(rows.length).toBeGreaterThan(3);
+    for (const { row } of rows) expect(row).not.toMatch(/Lovelace|AL-1|DUP-9|Ada/);
+  });
+
+  it.each([
+    ['update', 'update audit_log set outcome = $$SUCCESS$$'],
+    ['delete', 'delete from audit_log'],
+    ['truncate', 'truncate audit_log'],
+  ])('refuses to %s audit rows as the runtime role, even inside its own hospital', async (_what, sql) => {
+    const record = (await gw.tenancy.store.bySlug(a.slug))!;
+    await expect(runInTenant(gw.tenancy.pools, record, (em) => em.getConnection().execute(sql.replace('audit_log', `${record.placement.schema}.audit_log`), [], 'run', em.getTransactionContext()))).rejects.toThrow(/permission denied/);
+  });
+
+  it('refuses UPDATE and DELETE of audit rows even to the owner, through the trigger', async () => {
+    const schema = (await gw.tenancy.store.bySlug(a.slug))!.placement.schema;
+    const db = new URL(gw.databaseUrl).pathname.slice(1);
+    await expect(ownerQuery(`update ${schema}.audit_log set outcome = 'SUCCESS'`, [], db)).rejects.toThrow(/append-only/);
+    await expect(ownerQuery(`delete from ${schema}.audit_log`, [], db)).rejects.toThrow(/append-only/);
+  });
+
+  it('fails the request, and keeps nothing of it, when its audit entry cannot be written', async () => {
+    const c = await gw.createTenant({ slug: 'audit-c', isolation: 'SCHEMA' });
+    const { schema } = (await gw.tenancy.store.bySlug(c.slug))!.placement;
+    const db = new URL(gw.databaseUrl).pathname.slice(1);
+    await ownerQuery(`revoke insert on ${schema}.audit_log from sovereign_app`, [], db);
+    try {
+      const result = await gw.gql(CreatePatientDocument, { input: { ...patient, mrn: 'UNAUDITED-1' } }, c);
+      expect(errorCode(result)).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await ownerQuery(`grant insert on ${schema}.audit_log to sovereign_app`, [], db);
+    }
+    expect((await gw.gql(PatientsDocument, { search: 'UNAUDITED-1' }, c)).data?.patients.totalCount).toBe(0);
+  });
+});
