@@ -6,7 +6,7 @@ import type { AppServices, RequestContext } from '../context';
 import { DomainError } from '../errors';
 import { loadPlatformPrincipal } from '../modules/platform/platform-user.service';
 import { loadTenantPrincipal } from '../modules/users/user.service';
-import { TenantSession } from '../tenancy';
+import type { TenantSession } from '../tenancy';
 import { digestOf } from './digest';
 
 /** Domain errors raised before execution keep their code and get an HTTP status. */
@@ -24,7 +24,7 @@ export function contextBuilder(services: AppServices) {
     let session: TenantSession | null = null;
     try {
       const tenant = await services.tenancy.resolver.resolve(digestOf(req));
-      session = tenant ? new TenantSession(tenant, services.tenancy.pools) : null;
+      session = tenant ? services.tenancy.session(tenant) : null;
       const principal = await authenticate(req.headers.authorization, tenant?.id ?? null, services.tokens, {
         platformUser: (id) => loadPlatformPrincipal(services.tenancy.central, id),
         tenantUser: async (id) => (session ? loadTenantPrincipal(await session.em(), id) : null),

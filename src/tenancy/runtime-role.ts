@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { MIGRATIONS_TABLE } from './migrations/runner';
 import { quoteIdent } from './placement';
+import { FENCES_TABLE } from './placement-hold';
 
 function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -20,7 +21,10 @@ export async function ensureRuntimeRole(owner: MikroORM, role: { name: string; p
   await conn.execute(`alter role ${r} login nosuperuser nocreatedb nocreaterole nobypassrls password ${literal(role.password)}`);
 }
 
-/** Lets the runtime role read and write the tenant tables of `schema`, and nothing else there. */
+/**
+ * Lets the runtime role read and write the tenant tables of `schema`, and nothing else there: not the
+ * migrations table, and the placement fences only for reading (only moves write them).
+ */
 export async function grantRuntimeAccess(owner: MikroORM, schema: string, roleName: string): Promise<void> {
   const s = quoteIdent(schema);
   const r = quoteIdent(roleName);
@@ -28,4 +32,6 @@ export async function grantRuntimeAccess(owner: MikroORM, schema: string, roleNa
   await conn.execute(`grant usage on schema ${s} to ${r}`);
   await conn.execute(`grant select, insert, update, delete on all tables in schema ${s} to ${r}`);
   await conn.execute(`revoke all on ${s}.${MIGRATIONS_TABLE} from ${r}`);
+  const [fences] = await conn.execute<{ present: boolean }[]>('select to_regclass(?) is not null as present', [`${s}.${FENCES_TABLE}`]);
+  if (fences?.present) await conn.execute(`revoke insert, update, delete, truncate on ${s}.${FENCES_TABLE} from ${r}`);
 }
