@@ -77,6 +77,7 @@ async function load(deps: TransferDeps, file: string, manifest: ArchiveManifest,
         onProgress?.({ phase: 'import', table, rows: rows.length });
       }
       assertSameSummaries(manifest.tables, await summariseAll(io, tables));
+      await io.advanceSequences(tables);
       await io.commit();
     } catch (error) {
       await io.rollback();

@@ -131,6 +131,19 @@ export class PlacementIo {
     }
   }
 
+  /** Moves sequences past the values loaded into their columns, so the next insert does not collide. */
+  async advanceSequences(tables: TenantTable[]): Promise<void> {
+    for (const table of tables) {
+      for (const { column, sequence } of table.sequences) {
+        await this.tx.all(
+          `select setval(?::regclass, greatest((select coalesce(max(t.${quoteIdent(column)}), 0) from ${qualified(this.schema, table)} t),
+                                               (select last_value from ${sequence})), true)`,
+          [sequence],
+        );
+      }
+    }
+  }
+
   /** Deletes every row of the hospital from `tables` (children first). */
   async clear(tables: TenantTable[]): Promise<void> {
     for (const table of [...tables].reverse()) {

@@ -55,6 +55,7 @@ export async function syncPlacements(source: PlacementIo, target: PlacementIo, t
     onTable(table.name, stats);
   }
   for (const [table, keys] of deletions.reverse()) await target.delete(table, keys);
+  if (total.inserted > 0) await target.advanceSequences(tables);
   return total;
 }
 

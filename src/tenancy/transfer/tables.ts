@@ -12,6 +12,8 @@ export interface TenantTable {
   primaryKey: string[];
   /** Columns filled by `generated always as identity` (need `overriding system value`). */
   identityAlways: boolean;
+  /** Columns fed by a sequence (serial or identity), with the sequence's qualified name. */
+  sequences: { column: string; sequence: string }[];
 }
 
 /** Tables of a placement that are bookkeeping of the placement itself, never hospital data. */
@@ -22,9 +24,10 @@ export const INFRASTRUCTURE_TABLES = [MIGRATIONS_TABLE, FENCES_TABLE];
  * order), so rows can be loaded in this order and deleted in the reverse one.
  */
 export async function listTenantTables(tx: OwnerTx, schema: string): Promise<TenantTable[]> {
-  const columns = await tx.all<{ table: string; column: string; type: string; generated: string; identity: string; pk: boolean }>(
+  const columns = await tx.all<{ table: string; column: string; type: string; generated: string; identity: string; pk: boolean; sequence: string | null }>(
     `select c.relname as "table", a.attname as "column", format_type(a.atttypid, a.atttypmod) as type,
             a.attgenerated as generated, a.attidentity as identity,
+            pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) as sequence,
             coalesce(a.attnum = any(i.indkey), false) as pk
        from pg_class c
        join pg_namespace n on n.oid = c.relnamespace
@@ -36,12 +39,13 @@ export async function listTenantTables(tx: OwnerTx, schema: string): Promise<Ten
   );
   const tables = new Map<string, TenantTable>();
   for (const col of columns) {
-    const table = tables.get(col.table) ?? { name: col.table, columns: [], writable: [], primaryKey: [], identityAlways: false };
+    const table = tables.get(col.table) ?? { name: col.table, columns: [], writable: [], primaryKey: [], identityAlways: false, sequences: [] };
     tables.set(col.table, table);
     table.columns.push({ name: col.column, type: col.type });
     if (col.generated === '') table.writable.push(col.column);
     if (col.pk) table.primaryKey.push(col.column);
     if (col.identity === 'a') table.identityAlways = true;
+    if (col.sequence) table.sequences.push({ column: col.column, sequence: col.sequence });
   }
   for (const table of tables.values()) {
     if (!table.columns.some((c) => c.name === 'tenant_id')) throw new Error(`Table ${schema}.${table.name} has no tenant_id column`);
