@@ -4,11 +4,12 @@ import type { GraphQLSchema } from 'graphql';
 import { isObjectType } from 'graphql';
 import { patientPermissions } from '../modules/patients/patient.permissions';
 import { tenantPermissions } from '../modules/platform/tenant.permissions';
+import { transferPermissions } from '../modules/platform/transfer.permissions';
 import { sessionPermissions } from '../modules/session/session.permissions';
 
 type RuleMap = Record<string, Record<string, unknown>>;
 
-const MODULES: RuleMap[] = [sessionPermissions, patientPermissions, tenantPermissions];
+const MODULES: RuleMap[] = [sessionPermissions, patientPermissions, tenantPermissions, transferPermissions];
 
 /** Every module's rules, merged; a root field named twice is a programming error. */
 export function operationRules(): RuleMap {

@@ -3,10 +3,11 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { PatientResolver } from '../modules/patients/patient.resolver';
 import { TenantResolver } from '../modules/platform/tenant.resolver';
+import { TransferResolver } from '../modules/platform/transfer.resolver';
 import { SessionResolver } from '../modules/session/session.resolver';
 import { permissions } from './permissions';
 
-const RESOLVERS = [SessionResolver, PatientResolver, TenantResolver] as const;
+const RESOLVERS = [SessionResolver, PatientResolver, TenantResolver, TransferResolver] as const;
 
 /** The schema as clients see it (no middleware), from the code. */
 export function buildPublicSchema(): Promise<GraphQLSchema> {
