@@ -2,11 +2,15 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { DomainError } from '../errors';
+import { registerExportTenant } from './commands/export-tenant';
+import { registerImportTenant } from './commands/import-tenant';
 import { registerMigrate } from './commands/migrate';
+import { registerMoveTenant } from './commands/move-tenant';
+import { registerVerifyIsolation } from './commands/verify-isolation';
 import { EXIT } from './runtime';
 
 /** Each command lives in src/cli/commands/ and registers itself here. */
-const COMMANDS: ((program: Command) => void)[] = [registerMigrate];
+const COMMANDS: ((program: Command) => void)[] = [registerMigrate, registerExportTenant, registerImportTenant, registerMoveTenant, registerVerifyIsolation];
 
 export function buildProgram(): Command {
   const program = new Command('sovereign')

@@ -22,11 +22,14 @@ export interface TransferDeps {
   provisioner: TenantProvisioner;
 }
 
-/** Progress of a long transfer, per table. */
+/** Progress of a long transfer: one event per table and phase. */
 export interface TransferProgress {
-  phase: 'export' | 'import' | 'copy' | 'catch-up' | 'hold' | 'staging';
+  phase: 'export' | 'import' | 'copy' | 'catch-up' | 'hold';
   table: string;
+  /** Rows written (or, in later move phases, rows that changed since the previous pass). */
   rows: number;
+  /** Tables in this phase. */
+  tables: number;
 }
 
 /** The catalog entry of `slug` in one of `statuses`, or NOT_FOUND. */

@@ -39,7 +39,7 @@ export async function exportTenant(deps: TransferDeps, slug: string, file: strin
       for (const [i, table] of tables.entries()) {
         await writer.table(table.name, summaries[i]!.rows);
         for await (const batch of io.rows(table)) for (const row of batch) await writer.row(row);
-        onProgress({ phase: 'export', table: table.name, rows: summaries[i]!.rows });
+        onProgress({ phase: 'export', table: table.name, rows: summaries[i]!.rows, tables: tables.length });
       }
       await writer.finish();
       return manifest;

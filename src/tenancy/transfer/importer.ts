@@ -72,10 +72,20 @@ async function load(deps: TransferDeps, file: string, manifest: ArchiveManifest,
       const mismatch = shapeMismatch(tables, manifest.tables.map((t) => ({ name: t.table, columns: t.columns })));
       if (mismatch) throw new ArchiveFormatError(`its tables do not match migration ${manifest.migrationVersion}: ${mismatch}`);
       const byName = new Map(tables.map((t) => [t.name, t]));
+      const pending = manifest.tables.map((t) => t.table);
+      const loaded = new Map<string, number>();
+      const reportUntil = (table?: string) => {
+        while (pending.length > 0 && pending[0] !== table) {
+          const done = pending.shift()!;
+          onProgress?.({ phase: 'import', table: done, rows: loaded.get(done) ?? 0, tables: tables.length });
+        }
+      };
       for await (const { table, rows } of readRows(file)) {
+        reportUntil(table);
         await io.insert(byName.get(table)!, rows).catch(asConflict);
-        onProgress?.({ phase: 'import', table, rows: rows.length });
+        loaded.set(table, (loaded.get(table) ?? 0) + rows.length);
       }
+      reportUntil();
       assertSameSummaries(manifest.tables, await summariseAll(io, tables));
       await io.advanceSequences(tables);
       await io.commit();

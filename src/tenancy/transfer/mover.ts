@@ -110,7 +110,7 @@ export class TenantMover {
     return withOwners(this.deps, source, target, async (sourceOrm, targetOrm) => {
       const tables = await this.tablesOf(sourceOrm, targetOrm, source, target, tenantId);
       for (const phase of ['copy', 'catch-up'] as const) {
-        await this.pass(sourceOrm, targetOrm, source, target, tenantId, tables, (table, s) => onProgress({ phase, table, rows: s.inserted + s.updated + s.deleted }));
+        await this.pass(sourceOrm, targetOrm, source, target, tenantId, tables, (table, s) => onProgress({ phase, table, rows: s.inserted + s.updated + s.deleted, tables: tables.length }));
         await afterStep(phase);
       }
       const result = await holdAndSwitch({ deps: this.deps, source, target, sourceOrm, targetOrm, tenantId, tables, holdTimeoutMs: options.holdTimeoutMs ?? 10_000, afterStep, onProgress });

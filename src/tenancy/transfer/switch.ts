@@ -53,7 +53,7 @@ export async function holdAndSwitch(ctx: SwitchContext): Promise<{ heldMs: numbe
     const from = await PlacementIo.attach(hold, source, tenantId, { writes: false });
     const to = await PlacementIo.open(ctx.targetOrm, target, tenantId);
     try {
-      await syncPlacements(from, to, tables, (table, s) => ctx.onProgress({ phase: 'hold', table, rows: s.inserted + s.updated + s.deleted }));
+      await syncPlacements(from, to, tables, (table, s) => ctx.onProgress({ phase: 'hold', table, rows: s.inserted + s.updated + s.deleted, tables: tables.length }));
       await clearFenceIn(to.tx, target, tenantId);
       await to.commit();
     } catch (error) {
