@@ -134,11 +134,13 @@ export class PlacementIo {
   /** Moves sequences past the values loaded into their columns, so the next insert does not collide. */
   async advanceSequences(tables: TenantTable[]): Promise<void> {
     for (const table of tables) {
-      for (const { column, sequence } of table.sequences) {
+      for (const column of table.sequences) {
         await this.tx.all(
-          `select setval(?::regclass, greatest((select coalesce(max(t.${quoteIdent(column)}), 0) from ${qualified(this.schema, table)} t),
-                                               (select last_value from ${sequence})), true)`,
-          [sequence],
+          `select setval(x.seq, greatest(x.m, coalesce(pg_sequence_last_value(x.seq), 0)), true)
+             from (select pg_get_serial_sequence(?, ?)::regclass as seq,
+                          (select max(t.${quoteIdent(column)}) from ${qualified(this.schema, table)} t) as m) x
+            where x.m is not null`,
+          [qualified(this.schema, table), column],
         );
       }
     }

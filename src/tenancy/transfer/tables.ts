@@ -12,8 +12,8 @@ export interface TenantTable {
   primaryKey: string[];
   /** Columns filled by `generated always as identity` (need `overriding system value`). */
   identityAlways: boolean;
-  /** Columns fed by a sequence (serial or identity), with the sequence's qualified name. */
-  sequences: { column: string; sequence: string }[];
+  /** Columns fed by a sequence (serial or identity). */
+  sequences: string[];
 }
 
 /** Tables of a placement that are bookkeeping of the placement itself, never hospital data. */
@@ -24,10 +24,10 @@ export const INFRASTRUCTURE_TABLES = [MIGRATIONS_TABLE, FENCES_TABLE];
  * order), so rows can be loaded in this order and deleted in the reverse one.
  */
 export async function listTenantTables(tx: OwnerTx, schema: string): Promise<TenantTable[]> {
-  const columns = await tx.all<{ table: string; column: string; type: string; generated: string; identity: string; pk: boolean; sequence: string | null }>(
+  const columns = await tx.all<{ table: string; column: string; type: string; generated: string; identity: string; pk: boolean; sequence: boolean }>(
     `select c.relname as "table", a.attname as "column", format_type(a.atttypid, a.atttypmod) as type,
             a.attgenerated as generated, a.attidentity as identity,
-            pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) as sequence,
+            pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) is not null as sequence,
             coalesce(a.attnum = any(i.indkey), false) as pk
        from pg_class c
        join pg_namespace n on n.oid = c.relnamespace
@@ -45,7 +45,7 @@ export async function listTenantTables(tx: OwnerTx, schema: string): Promise<Ten
     if (col.generated === '') table.writable.push(col.column);
     if (col.pk) table.primaryKey.push(col.column);
     if (col.identity === 'a') table.identityAlways = true;
-    if (col.sequence) table.sequences.push({ column: col.column, sequence: col.sequence });
+    if (col.sequence) table.sequences.push(col.column);
   }
   for (const table of tables.values()) {
     if (!table.columns.some((c) => c.name === 'tenant_id')) throw new Error(`Table ${schema}.${table.name} has no tenant_id column`);
