@@ -6,7 +6,8 @@ import type { TenantRecord } from '../tenant-record';
 import { TransferClaims, type ModePlacement, type TransferClaim } from './claims';
 import { findEntry, placementOf, samePlacement, SERVING, withOwners, type TransferDeps, type TransferProgress } from './deps';
 import type { TableSummary } from './digest';
-import { clearFence, setFence } from './fences';
+import { clearFence } from './fences';
+import { cleanUpSource, prepareTarget, undoTarget } from './housekeeping';
 import { OwnerTx } from './owner-tx';
 import { PlacementIo } from './placement-io';
 import { holdAndSwitch, MoveInterruptedError, type MoveStep } from './switch';
@@ -70,12 +71,12 @@ export class TenantMover {
       const { heldMs, tables } = await this.copyAndSwitch(entry.id, source, target, options, () => (switched = true));
       switched = true;
       this.deps.store.invalidate(entry.id);
-      const cleanupError = await this.cleanUp(source, entry.id).then(() => null, (e: unknown) => String(e));
+      const cleanupError = await cleanUpSource(this.deps, source, entry.id).then(() => null, (e: unknown) => String(e));
       await this.claims.release(entry.id).catch(() => undefined);
       return { tenant: (await this.deps.store.byId(entry.id))!, from: source, to: target, tables, heldMs, cleanupError };
     } catch (error) {
       if (!switched && !(error instanceof MoveInterruptedError)) {
-        await this.undoTarget(target, entry.id).catch(() => undefined);
+        await undoTarget(this.deps, target, entry.id).catch(() => undefined);
         await this.claims.release(entry.id).catch(() => undefined);
       }
       throw error;
@@ -105,7 +106,7 @@ export class TenantMover {
       if (Date.now() - beat > HEARTBEAT_MS) void this.claims.heartbeat(tenantId).catch(() => undefined);
       beat = Date.now();
     };
-    await this.prepareTarget(target, tenantId);
+    await prepareTarget(this.deps, target, tenantId);
     await afterStep('placement');
     return withOwners(this.deps, source, target, async (sourceOrm, targetOrm) => {
       const tables = await this.tablesOf(sourceOrm, targetOrm, source, target, tenantId);
@@ -145,47 +146,14 @@ export class TenantMover {
     }
   }
 
-  /** An empty target: a fresh schema or database, or no rows of the hospital in the shared pool. */
-  private async prepareTarget(target: ModePlacement, tenantId: string): Promise<void> {
-    if (target.isolation === Isolation.SHARED) return this.clearRows(target, tenantId, { fence: false });
-    await this.deps.strategies[target.isolation].destroy(target, tenantId);
-    await this.deps.strategies[target.isolation].create(target);
-  }
-
-  /** After a failed move: drop the target; in the shared pool, remove the rows and fence it again. */
-  private async undoTarget(target: ModePlacement, tenantId: string): Promise<void> {
-    if (target.isolation === Isolation.SHARED) return this.clearRows(target, tenantId, { fence: true });
-    await this.deps.strategies[target.isolation].destroy(target, tenantId);
-  }
-
-  /** After the switch: the old placement goes; in the shared pool, the rows go and the fence stays. */
-  private async cleanUp(source: ModePlacement, tenantId: string): Promise<void> {
-    if (source.isolation === Isolation.SHARED) return this.clearRows(source, tenantId, { fence: true });
-    await this.deps.strategies[source.isolation].destroy(source, tenantId);
-  }
-
-  private async clearRows(placement: ModePlacement, tenantId: string, options: { fence: boolean }): Promise<void> {
-    await this.deps.owner.run(placement.server, placement.database, async (orm) => {
-      const io = await PlacementIo.open(orm, placement, tenantId);
-      try {
-        await io.clear(await io.tables());
-        await io.commit();
-      } catch (error) {
-        await io.rollback();
-        throw error;
-      }
-      if (options.fence) await setFence(orm, placement, tenantId);
-    });
-  }
-
   /** Settles a move that died: finish it if the catalog had switched, otherwise undo it. */
   private async recover(claim: TransferClaim, entry: Tenant): Promise<void> {
     const now = placementOf(entry);
     if (samePlacement(now, claim.target)) {
-      await this.cleanUp(claim.source, claim.tenantId);
+      await cleanUpSource(this.deps, claim.source, claim.tenantId);
     } else if (samePlacement(now, claim.source)) {
       await this.deps.owner.run(claim.source.server, claim.source.database, (orm) => clearFence(orm, claim.source, claim.tenantId));
-      await this.undoTarget(claim.target, claim.tenantId);
+      await undoTarget(this.deps, claim.target, claim.tenantId);
     }
     this.deps.store.invalidate(claim.tenantId);
     await this.claims.release(claim.tenantId);
