@@ -4,11 +4,11 @@ import { Tenant } from '../catalog';
 import { HOLD_KEY_SQL } from '../placement-hold';
 import type { ModePlacement } from './claims';
 import { placementOf, samePlacement, type TransferDeps, type TransferProgress } from './deps';
-import type { TableSummary } from './digest';
+import { summarise, type TableSummary } from './digest';
 import { clearFence, clearFenceIn, setFence } from './fences';
 import { OwnerTx } from './owner-tx';
 import { PlacementIo } from './placement-io';
-import { assertSameSummaries, summariseAll, syncPlacements } from './sync';
+import { assertSameSummaries, summariseAll, syncPlacements, type SyncResult } from './sync';
 import type { TenantTable } from './tables';
 
 /** Steps of a move after which tests inject failures. */
@@ -52,8 +52,9 @@ export async function holdAndSwitch(ctx: SwitchContext): Promise<{ heldMs: numbe
     const heldSince = Date.now();
     const from = await PlacementIo.attach(hold, source, tenantId, { writes: false });
     const to = await PlacementIo.open(ctx.targetOrm, target, tenantId);
+    let synced: SyncResult;
     try {
-      await syncPlacements(from, to, tables, (table, s) => ctx.onProgress({ phase: 'hold', table, rows: s.inserted + s.updated + s.deleted, tables: tables.length }));
+      synced = await syncPlacements(from, to, tables, (table, s) => ctx.onProgress({ phase: 'hold', table, rows: s.inserted + s.updated + s.deleted, tables: tables.length }));
       await clearFenceIn(to.tx, target, tenantId);
       await to.commit();
     } catch (error) {
@@ -61,7 +62,9 @@ export async function holdAndSwitch(ctx: SwitchContext): Promise<{ heldMs: numbe
       throw error;
     }
     await ctx.afterStep('synced');
-    const summaries = await summariseAll(from, tables);
+    // The source cannot change while held, so the digests the sync read are its final state; the
+    // target is read again in full.
+    const summaries = tables.map((t) => summarise(t.name, synced.sourceDigests.get(t.name)!));
     const check = await PlacementIo.open(ctx.targetOrm, target, tenantId, { snapshot: true });
     try {
       assertSameSummaries(summaries, await summariseAll(check, tables));

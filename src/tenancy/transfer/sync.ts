@@ -1,4 +1,4 @@
-import { differingBuckets, summarise, type TableSummary } from './digest';
+import { differingBuckets, summarise, type Digest, type TableSummary } from './digest';
 import type { PlacementIo } from './placement-io';
 import type { TenantTable } from './tables';
 
@@ -6,6 +6,11 @@ export interface SyncStats {
   inserted: number;
   updated: number;
   deleted: number;
+}
+
+/** What a sync wrote, and the source's digests it compared against (final when the source is held). */
+export interface SyncResult extends SyncStats {
+  sourceDigests: Map<string, Digest>;
 }
 
 /** The copy did not come out identical; nothing was switched. */
@@ -23,12 +28,15 @@ export class TransferMismatchError extends Error {
  * first pass copies everything while the hospital keeps serving, and a later pass (under the hold)
  * moves only what changed meanwhile.
  */
-export async function syncPlacements(source: PlacementIo, target: PlacementIo, tables: TenantTable[], onTable: (table: string, stats: SyncStats) => void = () => undefined): Promise<SyncStats> {
+export async function syncPlacements(source: PlacementIo, target: PlacementIo, tables: TenantTable[], onTable: (table: string, stats: SyncStats) => void = () => undefined): Promise<SyncResult> {
   const total: SyncStats = { inserted: 0, updated: 0, deleted: 0 };
+  const sourceDigests = new Map<string, Digest>();
   const deletions: [TenantTable, string[]][] = [];
   for (const table of tables) {
     const stats: SyncStats = { inserted: 0, updated: 0, deleted: 0 };
-    const [from, to] = [await source.digest(table), await target.digest(table)];
+    // Both sides are on their own connections: digest them at the same time.
+    const [from, to] = await Promise.all([source.digest(table), target.digest(table)]);
+    sourceDigests.set(table.name, from);
     const buckets = differingBuckets(from, to);
     if (buckets.length > 0 && (to.size === 0 || table.primaryKey.length === 0)) {
       if (to.size > 0) {
@@ -56,7 +64,7 @@ export async function syncPlacements(source: PlacementIo, target: PlacementIo, t
   }
   for (const [table, keys] of deletions.reverse()) await target.delete(table, keys);
   if (total.inserted > 0) await target.advanceSequences(tables);
-  return total;
+  return { ...total, sourceDigests };
 }
 
 /** Row counts and checksums of the hospital in `io`, per table. */
