@@ -6,6 +6,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, createGzip, type Gzip } from 'node:zlib';
 import type { TableSummary } from './digest';
 
+/** Names an archive's manifest; the version changes when the layout does. */
 export const ARCHIVE_FORMAT = 'sovereign-tenant-archive';
 export const ARCHIVE_FORMAT_VERSION = 1;
 

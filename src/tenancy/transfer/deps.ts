@@ -39,12 +39,15 @@ export async function findEntry(deps: Pick<TransferDeps, 'central'>, slug: strin
   return tenant;
 }
 
+/** Statuses of hospitals that can be moved (and that requests can reach). */
 export const SERVING = [TenantStatus.ACTIVE, TenantStatus.SUSPENDED];
 
+/** A catalog entry's placement and mode. */
 export function placementOf(tenant: Tenant): ModePlacement {
   return { isolation: tenant.isolation, server: tenant.serverName, database: tenant.databaseName, schema: tenant.schemaName };
 }
 
+/** True when two placements name the same server, database and schema. */
 export function samePlacement(a: Placement, b: Placement): boolean {
   return a.server === b.server && a.database === b.database && a.schema === b.schema;
 }

@@ -10,6 +10,7 @@ import type { TenantTable } from './tables';
  */
 export type Digest = Map<number, string>;
 
+/** One table's row count and checksum (as in an archive's manifest). */
 export interface TableSummary {
   table: string;
   rows: number;
@@ -25,10 +26,12 @@ export function keyExpression(table: TenantTable): string {
   return `jsonb_build_object(${table.primaryKey.map((c) => `'${c}', t.${quoteIdent(c)}`).join(', ')})::text`;
 }
 
+/** SQL for the bucket (0–4095) of `t`'s row, from its key, so a changed row keeps its bucket. */
 export function bucketExpression(table: TenantTable): string {
   return `('x' || substr(md5(${keyExpression(table)}), 1, 3))::bit(12)::int`;
 }
 
+/** The quoted, schema-qualified name of a table. */
 export function qualified(schema: string, table: TenantTable): string {
   return `${quoteIdent(schema)}.${quoteIdent(table.name)}`;
 }
@@ -42,6 +45,7 @@ export function digestSql(schema: string, table: TenantTable): string {
            group by bucket`;
 }
 
+/** A digest from the rows of digestSql. */
 export function toDigest(rows: { bucket: number; n: number; a: string; b: string }[]): Digest {
   return new Map(rows.map((r) => [r.bucket, `${r.n}:${r.a}:${r.b}`]));
 }

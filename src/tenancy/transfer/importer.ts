@@ -9,6 +9,7 @@ import { PlacementIo } from './placement-io';
 import { assertSameSummaries, summariseAll, syncPlacements, TransferMismatchError } from './sync';
 import { shapeMismatch } from './tables';
 
+/** Where and as what to restore an archive. */
 export interface ImportOptions {
   slug: string;
   isolation: Isolation;

@@ -14,6 +14,7 @@ import { holdAndSwitch, MoveInterruptedError, type MoveStep } from './switch';
 import { syncPlacements } from './sync';
 import { shapeMismatch, type TenantTable } from './tables';
 
+/** How to move a hospital. */
 export interface MoveOptions {
   /** DATABASE only: the named server (default: main). */
   server?: string;
@@ -24,6 +25,7 @@ export interface MoveOptions {
   afterStep?: (step: MoveStep) => void | Promise<void>;
 }
 
+/** A completed move. */
 export interface MoveResult {
   tenant: TenantRecord;
   from: ModePlacement;

@@ -22,6 +22,7 @@ export class MoveInterruptedError extends Error {
   }
 }
 
+/** Everything the final phase of a move works with. */
 export interface SwitchContext {
   deps: TransferDeps;
   source: ModePlacement;

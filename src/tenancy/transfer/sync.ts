@@ -2,6 +2,7 @@ import { differingBuckets, summarise, type Digest, type TableSummary } from './d
 import type { PlacementIo } from './placement-io';
 import type { TenantTable } from './tables';
 
+/** Rows a sync wrote to the target. */
 export interface SyncStats {
   inserted: number;
   updated: number;
