@@ -10,7 +10,8 @@ export interface TransferClaim {
   tenantId: string;
   source: ModePlacement;
   target: ModePlacement;
-  heartbeatAt: Date;
+  /** No heartbeat for longer than the staleness limit given to `find` (by the database's clock). */
+  stale: boolean;
 }
 
 const TABLE = 'catalog.tenant_transfers';
@@ -33,8 +34,11 @@ export class TransferClaims {
     return rows.length === 1;
   }
 
-  async find(tenantId: string): Promise<TransferClaim | null> {
-    const [row] = await this.execute(`select * from ${TABLE} where tenant_id = ?`, [tenantId]);
+  async find(tenantId: string, staleAfterMs: number): Promise<TransferClaim | null> {
+    const [row] = await this.execute(
+      `select *, heartbeat_at < now() - make_interval(secs => ?) as stale from ${TABLE} where tenant_id = ?`,
+      [staleAfterMs / 1000, tenantId],
+    );
     if (!row) return null;
     const side = (prefix: string): ModePlacement => ({
       isolation: row[`${prefix}_isolation`] as Isolation,
@@ -42,11 +46,16 @@ export class TransferClaims {
       database: row[`${prefix}_database`] as string,
       schema: row[`${prefix}_schema`] as string,
     });
-    return { tenantId, source: side('source'), target: side('target'), heartbeatAt: new Date(row.heartbeat_at as string) };
+    return { tenantId, source: side('source'), target: side('target'), stale: row.stale === true };
   }
 
   async heartbeat(tenantId: string): Promise<void> {
     await this.execute(`update ${TABLE} set heartbeat_at = now() where tenant_id = ?`, [tenantId]);
+  }
+
+  /** Marks a move as dead, so that the next attempt settles it at once. */
+  async abandon(tenantId: string): Promise<void> {
+    await this.execute(`update ${TABLE} set heartbeat_at = '-infinity' where tenant_id = ?`, [tenantId]);
   }
 
   async release(tenantId: string): Promise<void> {

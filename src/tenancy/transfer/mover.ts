@@ -37,9 +37,9 @@ export interface MoveResult {
   cleanupError: string | null;
 }
 
-/** A claim without a heartbeat for this long belongs to a move that died. */
-const STALE_CLAIM_MS = 10 * 60_000;
+/** A move beats every HEARTBEAT_MS while it runs; a claim silent for STALE_CLAIM_MS belongs to a move that died. */
 const HEARTBEAT_MS = 15_000;
+const STALE_CLAIM_MS = 10 * 60_000;
 
 /**
  * Moves a live hospital to another isolation mode or server: create the target placement, copy while
@@ -57,8 +57,8 @@ export class TenantMover {
 
   async move(slug: string, to: Isolation, options: MoveOptions = {}): Promise<MoveResult> {
     let entry = await findEntry(this.deps, slug, SERVING);
-    const stale = await this.claims.find(entry.id);
-    if (stale && Date.now() - stale.heartbeatAt.getTime() < STALE_CLAIM_MS) throw ConflictError.because(`A move of "${slug}" is already under way`);
+    const stale = await this.claims.find(entry.id, STALE_CLAIM_MS);
+    if (stale && !stale.stale) throw ConflictError.because(`A move of "${slug}" is already under way`);
     if (stale) {
       await this.recover(stale, entry);
       entry = await findEntry(this.deps, slug, SERVING);
@@ -69,6 +69,8 @@ export class TenantMover {
     if (!(await this.claims.claim(entry.id, source, target))) throw ConflictError.because(`A move of "${slug}" is already under way`);
 
     let switched = false;
+    const heartbeat = setInterval(() => void this.claims.heartbeat(entry.id).catch(() => undefined), HEARTBEAT_MS);
+    heartbeat.unref();
     try {
       const { heldMs, tables } = await this.copyAndSwitch(entry.id, source, target, options, () => (switched = true));
       switched = true;
@@ -77,11 +79,14 @@ export class TenantMover {
       await this.claims.release(entry.id).catch(() => undefined);
       return { tenant: (await this.deps.store.byId(entry.id))!, from: source, to: target, tables, heldMs, cleanupError };
     } catch (error) {
-      if (!switched && !(error instanceof MoveInterruptedError)) {
+      if (error instanceof MoveInterruptedError) await this.claims.abandon(entry.id).catch(() => undefined);
+      else if (!switched) {
         await undoTarget(this.deps, target, entry.id).catch(() => undefined);
         await this.claims.release(entry.id).catch(() => undefined);
       }
       throw error;
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 
@@ -100,14 +105,8 @@ export class TenantMover {
   private async copyAndSwitch(tenantId: string, source: ModePlacement, target: ModePlacement, options: MoveOptions, onSwitched: () => void) {
     const afterStep = async (step: MoveStep) => {
       await options.afterStep?.(step);
-      await this.claims.heartbeat(tenantId);
     };
-    let beat = Date.now();
-    const onProgress = (p: TransferProgress) => {
-      options.onProgress?.(p);
-      if (Date.now() - beat > HEARTBEAT_MS) void this.claims.heartbeat(tenantId).catch(() => undefined);
-      beat = Date.now();
-    };
+    const onProgress = (p: TransferProgress) => options.onProgress?.(p);
     await prepareTarget(this.deps, target, tenantId);
     await afterStep('placement');
     return withOwners(this.deps, source, target, async (sourceOrm, targetOrm) => {

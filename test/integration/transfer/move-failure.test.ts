@@ -1,5 +1,6 @@
 import { Isolation, TenantSession } from '../../../src/tenancy';
 import type { MoveStep } from '../../../src/tenancy/transfer';
+import { MoveInterruptedError } from '../../../src/tenancy/transfer/switch';
 import { derivePlacement } from '../../../src/tenancy/placement';
 import { CreatePatientDocument, PatientsDocument } from '../../e2e/generated/graphql';
 import { ownerQuery } from '../../fixtures/database';
@@ -111,6 +112,25 @@ describe('a move that fails half-way', () => {
     await gw.tenancy.transfer.move(hospital.slug, DATABASE);
     expect(await ownerQuery('select 1 from information_schema.schemata where schema_name = $1', [oldSchema], dbName(gw))).toHaveLength(0);
     expect(await dumpHospital(gw, hospital.slug)).toEqual(hospital.data);
+  });
+
+  it('keeps the record of a move interrupted with its outcome unknown, and the next attempt settles it at once', async () => {
+    const hospital = await hospitalIn(SCHEMA);
+    const attempt = gw.tenancy.transfer.move(hospital.slug, SHARED, {
+      afterStep: (step) => {
+        if (step === 'fenced') throw new MoveInterruptedError('lost the catalog connection');
+      },
+    });
+    await expect(attempt).rejects.toThrow('lost the catalog connection');
+    // Nothing was undone: the source is still fenced and the record stays for the next attempt.
+    const fenced = await ownerQuery(`select 1 from "${hospital.before.schema_name}".placement_fences where tenant_id = $1`, [hospital.before.id], dbName(gw));
+    expect(fenced).toHaveLength(1);
+    expect(await ownerQuery('select 1 from catalog.tenant_transfers where tenant_id = $1', [hospital.before.id], dbName(gw))).toHaveLength(1);
+
+    await gw.tenancy.transfer.move(hospital.slug, DATABASE);
+    expect(await dumpHospital(gw, hospital.slug)).toEqual(hospital.data);
+    expect(await rowsLeft(dbName(gw), 'tenants_shared', hospital.before.id)).toBe(0);
+    expect((await gw.gql(PatientsDocument, {}, hospital)).data?.patients.totalCount).toBe(3);
   });
 
   it('refuses with CONFLICT while another move of the hospital still beats', async () => {
