@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Isolation } from '../../../src/tenancy';
 import { derivePlacement } from '../../../src/tenancy/placement';
-import { PatientsDocument } from '../../e2e/generated/graphql';
+import { CreatePatientDocument, PatientsDocument } from '../../e2e/generated/graphql';
 import { ownerQuery } from '../../fixtures/database';
 import { STAFF_PASSWORD, TestGateway } from '../../fixtures/gateway';
 import { archiveDir, catalogEntry, dbName, dumpHospital, rowsLeft, seedHospital } from '../../fixtures/transfer';
@@ -53,6 +53,28 @@ describe('export and import of a hospital', () => {
     expect(manifest.tables.map((t: { table: string; rows: number }) => [t.table, t.rows])).toEqual([['users', 2], ['patients', 5]]);
     for (const t of manifest.tables) expect(t.checksum).toMatch(/^[0-9a-f]{32}$/);
     await expect(origin.tenancy.transfer.export('origin-schema', archive(Isolation.SCHEMA))).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('exports one consistent snapshot of a hospital that keeps taking writes', async () => {
+    const hospital = await origin.createTenant({ slug: 'busy-export', isolation: Isolation.SCHEMA });
+    let exporting = true;
+    let written = 0;
+    const writer = (async () => {
+      // Writes all through the export, then three more after it (which it cannot contain).
+      for (let i = 0, after = 0; after < 3; i += 1) {
+        if (!exporting) after += 1;
+        const created = await origin.gql(CreatePatientDocument, { input: { firstName: 'Busy', lastName: 'Writer', birthDate: '1990-01-01', mrn: `BUSY-${i}` } }, hospital);
+        if (created.data) written += 1;
+      }
+    })();
+    while (written < 3) await new Promise((r) => setImmediate(r));
+    const manifest = await origin.tenancy.transfer.export('busy-export', join(dir, 'busy.gz')).finally(() => (exporting = false));
+    await writer;
+    const imported = await destination.tenancy.transfer.import(join(dir, 'busy.gz'), { slug: 'busy-restored', isolation: Isolation.SHARED });
+    const rows = manifest.tables.find((t) => t.table === 'patients')!.rows;
+    expect(rows).toBeGreaterThanOrEqual(3);
+    expect(rows).toBeLessThan(written);
+    expect((await dumpHospital(destination, imported.slug)).patients).toHaveLength(rows);
   });
 
   it('imports next to the original in the same deployment, in a schema of its own', async () => {
