@@ -12,6 +12,11 @@ import { registerListTenants } from './commands/list-tenants';
 import { registerMigrate } from './commands/migrate';
 import { registerPurgeTenant } from './commands/purge-tenant';
 import { registerResumeTenant, registerSuspendTenant } from './commands/tenant-status';
+
+import { registerExportTenant } from './commands/export-tenant';
+import { registerImportTenant } from './commands/import-tenant';
+import { registerMoveTenant } from './commands/move-tenant';
+import { registerVerifyIsolation } from './commands/verify-isolation';
 import { EXIT } from './runtime';
 
 /** Each command lives in src/cli/commands/ and registers itself here. */
@@ -27,6 +32,10 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerPurgeTenant,
   registerMigrate,
   registerDoctor,
+  registerExportTenant,
+  registerImportTenant,
+  registerMoveTenant,
+  registerVerifyIsolation,
 ];
 
 export function buildProgram(): Command {

@@ -17,6 +17,7 @@ import { auditPermissions } from '../modules/audit/audit.permissions';
 import { demoPermissions } from '../modules/demo/demo.permissions';
 import { patientPermissions } from '../modules/patients/patient.permissions';
 import { tenantPermissions } from '../modules/platform/tenant.permissions';
+import { transferPermissions } from '../modules/platform/transfer.permissions';
 import { sessionPermissions } from '../modules/session/session.permissions';
 import { userPermissions } from '../modules/users/user.permissions';
 
@@ -25,7 +26,7 @@ type RuleMap = Record<string, Record<string, unknown>>;
 const MODULES: RuleMap[] = [
   sessionPermissions, userPermissions, apiKeyPermissions, patientPermissions, tenantPermissions, departmentPermissions,
   appointmentPermissions, clinicalPermissions, labPermissions, billingPermissions, settingsPermissions,
-  patientRecordPermissions, tenantPlanPermissions, searchPermissions, auditPermissions, demoPermissions,
+  patientRecordPermissions, tenantPlanPermissions, searchPermissions, auditPermissions, demoPermissions, transferPermissions,
 ];
 
 /** Every module's rules (root and field level), merged; a field named twice is a programming error. */

@@ -17,6 +17,7 @@ import { PatientResolver } from '../modules/patients/patient.resolver';
 import { TenantPlanResolver } from '../modules/platform/tenant-plan.resolver';
 import { TenantResolver } from '../modules/platform/tenant.resolver';
 import { AccountResolver } from '../modules/session/account.resolver';
+import { TransferResolver } from '../modules/platform/transfer.resolver';
 import { SessionResolver } from '../modules/session/session.resolver';
 import { UserResolver } from '../modules/users/user.resolver';
 import { permissions } from './permissions';
@@ -24,7 +25,7 @@ import { permissions } from './permissions';
 const RESOLVERS = [
   SessionResolver, AccountResolver, UserResolver, ApiKeyResolver, PatientResolver, TenantResolver, DepartmentResolver,
   StaffAssignmentResolver, AppointmentResolver, EncounterResolver, LabResolver, InvoiceResolver, SettingsResolver,
-  PatientRecordResolver, TenantPlanResolver, PatientDetailsResolver, SearchResolver, AuditResolver, DemoResolver,
+  PatientRecordResolver, TenantPlanResolver, PatientDetailsResolver, SearchResolver, AuditResolver, DemoResolver, TransferResolver,
 ] as const;
 
 /** The schema as clients see it (no middleware), from the code. */

@@ -8,7 +8,7 @@ import { loadApiKeyPrincipal } from '../modules/api-keys/api-key.service';
 import { loadPlatformPrincipal, loadTenantPrincipal } from '../modules/session/principals';
 import { createLoaders } from '../modules/loaders';
 import { tenantEm } from '../modules/common/tenant-em';
-import { TenantSession } from '../tenancy';
+import type { TenantSession } from '../tenancy';
 import { digestOf } from './digest';
 
 /** Domain errors raised before execution keep their code and get an HTTP status. */
@@ -26,7 +26,7 @@ export function contextBuilder(services: AppServices) {
     let session: TenantSession | null = null;
     try {
       const tenant = await services.tenancy.resolver.resolve(digestOf(req));
-      session = tenant ? new TenantSession(tenant, services.tenancy.pools) : null;
+      session = tenant ? services.tenancy.session(tenant) : null;
       const apiKey = req.headers['x-api-key'];
       const credentials = { authorization: req.headers.authorization, apiKey: typeof apiKey === 'string' ? apiKey : undefined };
       const principal = await authenticate(credentials, tenant?.id ?? null, services.tokens, {

@@ -1,7 +1,8 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
-import { Isolation } from './catalog';
+import { TenantError } from '../errors';
+import { Isolation, TenantStatus } from './catalog';
 import { DatabaseIsolation } from './isolation/database';
 import { SchemaIsolation } from './isolation/schema';
 import { SharedIsolation } from './isolation/shared';
@@ -18,6 +19,10 @@ import { TenantResolver } from './resolution/resolver';
 import { localBus, redisBus, type InvalidationBus } from './resolution/invalidation';
 import { CachedTenantStore, CatalogTenantStore } from './resolution/tenant-store';
 import { ServerRegistry } from './servers';
+import type { TenantRecord } from './tenant-record';
+import { TenantSession } from './tenant-session';
+import { TenantTransfer } from './transfer';
+import { samePlacement } from './transfer/deps';
 
 export interface TenancyOptions {
   config: Pick<Config, 'extraServers' | 'appRole' | 'pools' | 'baseDomain' | 'redisUrl' | 'tenantRetentionDays'>;
@@ -39,7 +44,9 @@ export class Tenancy {
   readonly provisioner: TenantProvisioner;
   readonly lifecycle: TenantLifecycle;
   readonly strategies: Record<Isolation, IsolationStrategy>;
-  private readonly migrator: PlacementMigrator;
+  readonly migrator: PlacementMigrator;
+  /** Export, import and moving live hospitals between modes and servers. */
+  readonly transfer: TenantTransfer;
   private bus: InvalidationBus = localBus;
 
   private constructor(
@@ -74,7 +81,37 @@ export class Tenancy {
       strategies: this.strategies,
       retentionDays: config.tenantRetentionDays,
     });
+    this.transfer = new TenantTransfer({
+      central,
+      owner: this.owner,
+      servers,
+      pools: this.pools,
+      store: this.store,
+      strategies: this.strategies,
+      migrator: this.migrator,
+      provisioner: this.provisioner,
+    });
   }
+
+  /** A request's session in `tenant`, re-routed through the catalog if the hospital has moved. */
+  session(tenant: TenantRecord): TenantSession {
+    return new TenantSession(tenant, this.pools, this.relocate);
+  }
+
+  /**
+   * Where a hospital lives now, read from the catalog past the cache, when a session could not open at
+   * the placement it was resolved to; null when the placement is unchanged. A hospital that has since
+   * been suspended or deleted is refused like at resolution.
+   */
+  readonly relocate = async (stale: TenantRecord): Promise<TenantRecord | null> => {
+    this.store.invalidate(stale.id);
+    const fresh = await this.store.byId(stale.id);
+    if (fresh && samePlacement(fresh.placement, stale.placement)) return null;
+    if (fresh?.status === TenantStatus.SUSPENDED) throw TenantError.suspended();
+    if (fresh?.status !== TenantStatus.ACTIVE) throw TenantError.notFound();
+    if (stale.isolation === Isolation.DATABASE) await this.pools.evict(stale.placement);
+    return fresh;
+  };
 
   static async open(options: TenancyOptions): Promise<Tenancy> {
     const servers = new ServerRegistry(options.databaseUrl, options.config.extraServers, options.config.appRole);

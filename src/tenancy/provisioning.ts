@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../errors';
 import { Isolation, Plan, Tenant, TenantDomain, TenantStatus } from './catalog';
 import type { IsolationStrategy } from './isolation/strategy';
-import { derivePlacement, MAIN_SERVER } from './placement';
+import { derivePlacement, MAIN_SERVER, type Placement } from './placement';
 import type { PoolRegistry } from './pools';
 import type { CachedTenantStore } from './resolution/tenant-store';
 import type { ServerRegistry } from './servers';
@@ -34,7 +34,12 @@ export type ProvisioningStep = 'catalog' | 'placement' | 'seed';
 
 export interface ProvisioningOptions {
   /** Fills the new placement (e.g. the first ADMIN user), inside the tenant's own transaction. */
-  seed(em: EntityManager, tenant: TenantRecord): Promise<void>;
+  seed?(em: EntityManager, tenant: TenantRecord): Promise<void>;
+  /**
+   * Creates and fills the placement in place of the isolation strategy's `create` (imports); it must
+   * leave the placement at the latest tenant migration. A failure is undone like any other step.
+   */
+  placement?(tenant: TenantRecord, placement: Placement): Promise<void>;
   /** Test seam: called after each step. */
   afterStep?(step: ProvisioningStep): void | Promise<void>;
 }
@@ -84,10 +89,12 @@ export class TenantProvisioner {
     const placement = { server: tenant.serverName, database: tenant.databaseName, schema: tenant.schemaName };
     try {
       await options.afterStep?.('catalog');
-      await strategy.create(placement);
-      await options.afterStep?.('placement');
       const record = toTenantRecord(tenant);
-      await runInTenant(this.deps.pools, record, (em) => options.seed(em, record));
+      if (options.placement) await options.placement(record, placement);
+      else await strategy.create(placement);
+      await options.afterStep?.('placement');
+      const seed = options.seed;
+      if (seed) await runInTenant(this.deps.pools, record, (em) => seed(em, record));
       await options.afterStep?.('seed');
       tenant.status = TenantStatus.ACTIVE;
       tenant.migrationVersion = this.deps.latestMigration;

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { MIGRATIONS_TABLE } from './migrations/runner';
 import { quoteIdent } from './placement';
+import { FENCES_TABLE } from './placement-hold';
 
 function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -22,16 +23,20 @@ export async function ensureRuntimeRole(owner: MikroORM, role: { name: string; p
 
 /** Tenant tables the runtime role may only add to and read (the audit trail): no UPDATE or DELETE. */
 export const APPEND_ONLY_TABLES = ['audit_log'];
+/** Tenant tables the runtime role may only read (placement fences: only moves write them). */
+export const READ_ONLY_TABLES = [FENCES_TABLE];
 
 /** Privileges the runtime role should hold on one table of a placement schema. */
 export function expectedRuntimePrivileges(table: string): string[] {
   if (table === MIGRATIONS_TABLE) return [];
+  if (READ_ONLY_TABLES.includes(table)) return ['SELECT'];
   return APPEND_ONLY_TABLES.includes(table) ? ['INSERT', 'SELECT'] : ['DELETE', 'INSERT', 'SELECT', 'UPDATE'];
 }
 
 /**
  * Lets the runtime role read and write the tenant tables of `schema`, and nothing else there:
- * append-only tables get INSERT and SELECT only; the migrations table nothing.
+ * append-only tables get INSERT and SELECT only, read-only tables SELECT only, the migrations table
+ * nothing.
  */
 export async function grantRuntimeAccess(owner: MikroORM, schema: string, roleName: string): Promise<void> {
   const s = quoteIdent(schema);
@@ -40,11 +45,13 @@ export async function grantRuntimeAccess(owner: MikroORM, schema: string, roleNa
   await conn.execute(`grant usage on schema ${s} to ${r}`);
   await conn.execute(`grant select, insert, update, delete on all tables in schema ${s} to ${r}`);
   await conn.execute(`revoke all on ${s}.${MIGRATIONS_TABLE} from ${r}`);
+  const restricted = [...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES];
   const tables = (await conn.execute(
-    `select table_name from information_schema.tables where table_schema = ? and table_name in (${APPEND_ONLY_TABLES.map(() => '?').join(', ')})`,
-    [schema, ...APPEND_ONLY_TABLES],
+    `select table_name from information_schema.tables where table_schema = ? and table_name in (${restricted.map(() => '?').join(', ')})`,
+    [schema, ...restricted],
   )) as { table_name: string }[];
   for (const { table_name } of tables) {
-    await conn.execute(`revoke update, delete, truncate, references, trigger on ${s}.${quoteIdent(table_name)} from ${r}`);
+    const extra = READ_ONLY_TABLES.includes(table_name) ? 'insert, ' : '';
+    await conn.execute(`revoke ${extra}update, delete, truncate, references, trigger on ${s}.${quoteIdent(table_name)} from ${r}`);
   }
 }

@@ -1,22 +1,40 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { enterPlacement } from './placement-hold';
 import type { PoolLease, PoolRegistry } from './pools';
 import { TENANT_FILTER } from './tenant-scoped';
 import type { TenantRecord } from './tenant-record';
 
 /**
+ * Finds where a hospital lives now when its session could not open at the placement it was resolved
+ * to (it was moved, or that placement is gone): the fresh catalog entry, or null when the placement
+ * has not changed (the original error then stands).
+ */
+export type Relocate = (stale: TenantRecord) => Promise<TenantRecord | null>;
+
+/**
  * One unit of work inside one tenant: an EntityManager fork bound to the tenant's placement (schema)
  * and filter parameters, inside one transaction (so row-level security sees the tenant on every
  * statement). The transaction begins on first use and ends with `end()`. This is the only place that
- * decides where a tenant's data is.
+ * decides where a tenant's data is. Opening takes the hospital's shared hold and checks the placement
+ * fence (see placement-hold.ts); a session that finds its hospital moved re-opens where it lives now.
  */
 export class TenantSession {
   private lease?: PoolLease;
   private opened?: Promise<EntityManager>;
+  private current: TenantRecord;
 
   constructor(
-    readonly tenant: TenantRecord,
+    tenant: TenantRecord,
     private readonly pools: PoolRegistry,
-  ) {}
+    private readonly relocate?: Relocate,
+  ) {
+    this.current = tenant;
+  }
+
+  /** The tenant as last read from the catalog (its placement changes if the session was re-routed). */
+  get tenant(): TenantRecord {
+    return this.current;
+  }
 
   /** The bound EntityManager; the first call opens the transaction. */
   em(): Promise<EntityManager> {
@@ -45,12 +63,31 @@ export class TenantSession {
   }
 
   private async open(): Promise<EntityManager> {
-    this.lease = await this.pools.acquire(this.tenant.placement);
-    const em = this.lease.orm.em.fork({ schema: this.tenant.placement.schema, clear: true }) as EntityManager;
-    em.setFilterParams(TENANT_FILTER, { id: this.tenant.id });
+    try {
+      return await this.openAt(this.current);
+    } catch (error) {
+      const moved = this.relocate ? await this.relocate(this.current) : null;
+      if (!moved) throw error;
+      this.current = moved;
+      return this.openAt(moved);
+    }
+  }
+
+  private async openAt(tenant: TenantRecord): Promise<EntityManager> {
+    this.lease = await this.pools.acquire(tenant.placement);
+    const em = this.lease.orm.em.fork({ schema: tenant.placement.schema, clear: true }) as EntityManager;
+    em.setFilterParams(TENANT_FILTER, { id: tenant.id });
     try {
       await em.begin();
     } catch (error) {
+      this.lease.release();
+      this.lease = undefined;
+      throw error;
+    }
+    try {
+      await enterPlacement(em, tenant);
+    } catch (error) {
+      await em.rollback().catch(() => undefined);
       this.lease.release();
       this.lease = undefined;
       throw error;
@@ -63,8 +100,8 @@ export class TenantSession {
  * Runs `fn` inside `tenant` as one transaction: commits when it resolves, rolls back when it throws.
  * The explicit, greppable way for central code (provisioning, operators, tests) to touch tenant data.
  */
-export async function runInTenant<T>(pools: PoolRegistry, tenant: TenantRecord, fn: (em: EntityManager) => Promise<T>): Promise<T> {
-  const session = new TenantSession(tenant, pools);
+export async function runInTenant<T>(pools: PoolRegistry, tenant: TenantRecord, fn: (em: EntityManager) => Promise<T>, relocate?: Relocate): Promise<T> {
+  const session = new TenantSession(tenant, pools, relocate);
   try {
     const result = await fn(await session.em());
     await session.end(true);

@@ -95,6 +95,7 @@ const CALLS: Record<string, Call> = {
   'Mutation.issueInvoice': { query: print(ops.IssueInvoiceDocument), variables: () => ({ id: NOBODY }) },
   'Mutation.voidInvoice': { query: print(ops.VoidInvoiceDocument), variables: () => ({ id: NOBODY }) },
   'Mutation.recordPayment': { query: print(ops.RecordPaymentDocument), variables: () => ({ input: { invoiceId: NOBODY, amountCents: 1, method: 'CASH' } }) },
+  'Mutation.moveTenant': { query: 'mutation { moveTenant(slug: "no-such-hospital", to: SCHEMA) { from } }' },
   'Mutation.changeTenantPlan': { query: 'mutation { changeTenantPlan(slug: "no-such-hospital", plan: BASIC) { id } }' },
   'Query.auditLog': { query: '{ auditLog(first: 1) { totalCount } }' },
   'Mutation.requestDemo': { query: 'mutation { requestDemo(input: { hospitalName: "H", contactName: "C", email: "not-an-email" }) { id } }' },

@@ -15,7 +15,7 @@ export class DatabaseIsolation implements IsolationStrategy {
     private readonly runtimeRole: string,
   ) {}
 
-  async create(placement: Placement): Promise<void> {
+  async create(placement: Placement, upTo?: string): Promise<void> {
     const db = quoteIdent(placement.database);
     await this.owner.run(placement.server, undefined, async (orm) => {
       const conn = orm.em.fork().getConnection();
@@ -25,7 +25,7 @@ export class DatabaseIsolation implements IsolationStrategy {
     });
     await this.owner.run(placement.server, placement.database, async (orm) => {
       await orm.em.fork().getConnection().execute('revoke create on schema public from public');
-      await this.migrator.migrate(orm, placement.schema);
+      await this.migrator.migrate(orm, placement.schema, upTo);
     });
   }
 

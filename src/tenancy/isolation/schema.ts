@@ -12,8 +12,8 @@ export class SchemaIsolation implements IsolationStrategy {
     private readonly migrator: PlacementMigrator,
   ) {}
 
-  async create(placement: Placement): Promise<void> {
-    await this.owner.run(placement.server, placement.database, (orm) => this.migrator.migrate(orm, placement.schema));
+  async create(placement: Placement, upTo?: string): Promise<void> {
+    await this.owner.run(placement.server, placement.database, (orm) => this.migrator.migrate(orm, placement.schema, upTo));
   }
 
   async destroy(placement: Placement): Promise<void> {

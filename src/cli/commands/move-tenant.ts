@@ -1,0 +1,34 @@
+import { Option, type Command } from 'commander';
+import { Isolation } from '../../tenancy';
+import { printTables, transferProgress } from '../transfer-progress';
+import { EXIT, withTenancy } from '../runtime';
+
+/** `sovereign move-tenant <slug> --to <mode> [--server <name>]`: a live hospital to another mode or server. */
+export function registerMoveTenant(program: Command): void {
+  program
+    .command('move-tenant')
+    .description(
+      'Move a live hospital to another isolation mode or database server: copy while it serves, hold its requests only for the final ' +
+        'delta, verification and catalog switch, then remove the old placement. On any failure it stays where it was, intact.',
+    )
+    .argument('<slug>', 'the hospital to move')
+    .addOption(new Option('--to <mode>', 'target isolation mode').choices(Object.values(Isolation)).makeOptionMandatory())
+    .option('--server <name>', 'DATABASE only: the named database server (default: main)')
+    .option('--hold-timeout <ms>', 'longest wait for the hospital’s requests in flight before the final switch', (v) => Number.parseInt(v, 10), 10_000)
+    .action(async (slug: string, options: { to: Isolation; server?: string; holdTimeout: number }) => {
+      process.exitCode = await withTenancy(async ({ tenancy }) => {
+        const bar = transferProgress();
+        try {
+          const result = await tenancy.transfer.move(slug, options.to, { server: options.server, holdTimeoutMs: options.holdTimeout, onProgress: bar.onProgress });
+          bar.stop();
+          console.log(`moved ${slug}: ${result.from.isolation} on ${result.from.server} → ${result.to.isolation} on ${result.to.server}`);
+          console.log(`requests were held for ${result.heldMs} ms; verified on both sides:`);
+          printTables(result.tables);
+          if (result.cleanupError) console.error(`warning: the old placement could not be removed: ${result.cleanupError}`);
+          return EXIT.OK;
+        } finally {
+          bar.stop();
+        }
+      });
+    });
+}

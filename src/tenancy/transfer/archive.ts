@@ -1,0 +1,163 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip, createGzip, type Gzip } from 'node:zlib';
+import type { TableSummary } from './digest';
+
+/** Names an archive's manifest; the version changes when the layout does. */
+export const ARCHIVE_FORMAT = 'sovereign-tenant-archive';
+export const ARCHIVE_FORMAT_VERSION = 1;
+
+/**
+ * The first line of an archive. Row counts and checksums are those of the snapshot the rows were read
+ * from; the checksum ignores `tenant_id` (see digest.ts), so an import under a new id verifies too.
+ */
+export interface ArchiveManifest {
+  format: typeof ARCHIVE_FORMAT;
+  formatVersion: number;
+  createdAt: string;
+  hospital: { id: string; slug: string; name: string; plan: string; isolation: string };
+  /** Last tenant migration applied to the exported placement, and every one applied, in order. */
+  migrationVersion: string;
+  migrations: string[];
+  tables: (TableSummary & { columns: { name: string; type: string }[] })[];
+}
+
+/** The file is not a complete, well-formed archive. */
+export class ArchiveFormatError extends Error {
+  constructor(message: string) {
+    super(`Not a valid hospital archive: ${message}`);
+    this.name = 'ArchiveFormatError';
+  }
+}
+
+/**
+ * Writes an archive: gzip'd JSON lines — the manifest (an object); then per table a header
+ * `["table", name, rows]` and one JSON object per row; then `["end", rows]`. It is written to `<file>.partial` and renamed when complete, so a failed
+ * export never leaves something that looks like an archive.
+ */
+export class ArchiveWriter {
+  private readonly partial: string;
+  private readonly gzip: Gzip = createGzip();
+  private readonly written: Promise<void>;
+  private rows = 0;
+
+  constructor(private readonly file: string) {
+    this.partial = `${file}.partial`;
+    this.written = pipeline(this.gzip, createWriteStream(this.partial, { flags: 'wx' }));
+    this.written.catch(() => undefined);
+  }
+
+  async manifest(manifest: ArchiveManifest): Promise<void> {
+    await this.line(JSON.stringify(manifest));
+  }
+
+  async table(name: string, rows: number): Promise<void> {
+    await this.line(JSON.stringify(['table', name, rows]));
+  }
+
+  async row(json: string): Promise<void> {
+    this.rows += 1;
+    await this.line(json);
+  }
+
+  async finish(): Promise<void> {
+    await this.line(JSON.stringify(['end', this.rows]));
+    this.gzip.end();
+    await this.written;
+    await rename(this.partial, this.file);
+  }
+
+  async abort(): Promise<void> {
+    this.gzip.destroy();
+    await this.written.catch(() => undefined);
+    await rm(this.partial, { force: true });
+  }
+
+  private async line(text: string): Promise<void> {
+    if (!this.gzip.write(`${text}\n`)) await Promise.race([once(this.gzip, 'drain'), this.written]);
+  }
+}
+
+/** The lines of a gzip'd file, one at a time; read errors and corrupt data reject the iteration. */
+async function* lines(file: string): AsyncGenerator<string> {
+  const source = createReadStream(file);
+  const gunzip = createGunzip();
+  source.on('error', (error) => gunzip.destroy(error));
+  source.pipe(gunzip);
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  try {
+    for await (const chunk of gunzip) {
+      pending += decoder.write(chunk as Buffer);
+      const parts = pending.split('\n');
+      pending = parts.pop()!;
+      yield* parts;
+    }
+    pending += decoder.end();
+    if (pending) yield pending;
+  } finally {
+    source.destroy();
+    gunzip.destroy();
+  }
+}
+
+function parseManifest(line: string | undefined): ArchiveManifest {
+  let manifest: ArchiveManifest;
+  try {
+    manifest = JSON.parse(line ?? '') as ArchiveManifest;
+  } catch {
+    throw new ArchiveFormatError('the first line is not a manifest');
+  }
+  if (manifest?.format !== ARCHIVE_FORMAT) throw new ArchiveFormatError('the first line is not a manifest');
+  if (manifest.formatVersion !== ARCHIVE_FORMAT_VERSION) throw new ArchiveFormatError(`format version ${manifest.formatVersion} is not supported`);
+  return manifest;
+}
+
+/** Reads only the manifest of an archive. */
+export async function readManifest(file: string): Promise<ArchiveManifest> {
+  for await (const line of lines(file)) return parseManifest(line);
+  throw new ArchiveFormatError('the file is empty');
+}
+
+/**
+ * The rows of an archive in batches, each tagged with its table, in the order written (foreign-key
+ * order). Checks every table's row count against its header and the manifest, and the end line, so a
+ * truncated or altered file fails before anything it loaded is kept.
+ */
+export async function* readRows(file: string, batchSize = 500): AsyncGenerator<{ table: string; rows: string[] }> {
+  const iterator = lines(file);
+  const manifest = parseManifest((await iterator.next()).value as string | undefined);
+  const expected = new Map(manifest.tables.map((t) => [t.table, t.rows]));
+  let table: { name: string; rows: number; seen: number } | undefined;
+  let batch: string[] = [];
+  const close = () => {
+    if (table && table.seen !== table.rows) throw new ArchiveFormatError(`table ${table.name} has ${table.seen} rows, header says ${table.rows}`);
+  };
+  for await (const line of iterator) {
+    if (line.startsWith('[')) {
+      if (batch.length) yield { table: table!.name, rows: batch };
+      batch = [];
+      close();
+      const header = JSON.parse(line) as ['table', string, number] | ['end', number];
+      if (header[0] === 'end') {
+        if (expected.size > 0) throw new ArchiveFormatError(`tables missing: ${[...expected.keys()].join(', ')}`);
+        return;
+      }
+      if (header[0] !== 'table' || expected.get(header[1]) !== header[2]) throw new ArchiveFormatError(`table ${header[1]} does not match the manifest`);
+      expected.delete(header[1]);
+      table = { name: header[1], rows: header[2], seen: 0 };
+    } else {
+      if (!table) throw new ArchiveFormatError('a row comes before any table header');
+      table.seen += 1;
+      batch.push(line);
+      if (batch.length >= batchSize) {
+        yield { table: table.name, rows: batch };
+        batch = [];
+      }
+    }
+  }
+  throw new ArchiveFormatError('the file is truncated (no end line)');
+}

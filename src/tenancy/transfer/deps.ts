@@ -1,0 +1,69 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { NotFoundError } from '../../errors';
+import { Tenant, TenantStatus, type Isolation } from '../catalog';
+import type { IsolationStrategy, PlacementMigrator } from '../isolation/strategy';
+import type { OwnerAccess } from '../owner-access';
+import type { Placement } from '../placement';
+import type { PoolRegistry } from '../pools';
+import type { TenantProvisioner } from '../provisioning';
+import type { CachedTenantStore } from '../resolution/tenant-store';
+import type { ServerRegistry } from '../servers';
+import type { ModePlacement } from './claims';
+
+/** What export, import and move need from the tenancy core. */
+export interface TransferDeps {
+  central: MikroORM;
+  owner: OwnerAccess;
+  servers: ServerRegistry;
+  pools: PoolRegistry;
+  store: CachedTenantStore;
+  strategies: Record<Isolation, IsolationStrategy>;
+  migrator: PlacementMigrator;
+  provisioner: TenantProvisioner;
+}
+
+/** Progress of a long transfer: one event per table and phase. */
+export interface TransferProgress {
+  phase: 'export' | 'import' | 'copy' | 'catch-up' | 'hold';
+  table: string;
+  /** Rows written (or, in later move phases, rows that changed since the previous pass). */
+  rows: number;
+  /** Tables in this phase. */
+  tables: number;
+}
+
+/** The catalog entry of `slug` in one of `statuses`, or NOT_FOUND. */
+export async function findEntry(deps: Pick<TransferDeps, 'central'>, slug: string, statuses: TenantStatus[]): Promise<Tenant> {
+  const tenant = await deps.central.em.fork().findOne(Tenant, { slug, status: { $in: statuses } });
+  if (!tenant) throw NotFoundError.forEntity('Hospital', slug);
+  return tenant;
+}
+
+/** Statuses of hospitals that can be moved (and that requests can reach). */
+export const SERVING = [TenantStatus.ACTIVE, TenantStatus.SUSPENDED];
+
+/** A catalog entry's placement and mode. */
+export function placementOf(tenant: Tenant): ModePlacement {
+  return { isolation: tenant.isolation, server: tenant.serverName, database: tenant.databaseName, schema: tenant.schemaName };
+}
+
+/** True when two placements name the same server, database and schema. */
+export function samePlacement(a: Placement, b: Placement): boolean {
+  return a.server === b.server && a.database === b.database && a.schema === b.schema;
+}
+
+/** Runs `fn` with owner connections to the databases of two placements at once. */
+export function withOwners<T>(deps: Pick<TransferDeps, 'owner'>, a: Placement, b: Placement, fn: (a: MikroORM, b: MikroORM) => Promise<T>): Promise<T> {
+  return deps.owner.run(a.server, a.database, (ormA) => deps.owner.run(b.server, b.database, (ormB) => fn(ormA, ormB)));
+}
+
+/** The migrations applied to a placement, in the order this deployment applies them. */
+export function placementMigrations(deps: Pick<TransferDeps, 'migrator'>, applied: string[]): string[] {
+  const known = deps.migrator.names;
+  return [...applied].sort((a, b) => rank(known, a) - rank(known, b) || a.localeCompare(b));
+}
+
+function rank(known: string[], name: string): number {
+  const i = known.indexOf(name);
+  return i === -1 ? Number.MAX_SAFE_INTEGER : i;
+}

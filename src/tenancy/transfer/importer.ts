@@ -1,0 +1,129 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { BadInputError, ConflictError } from '../../errors';
+import { Isolation, Plan } from '../catalog';
+import { derivePlacement, type Placement } from '../placement';
+import type { TenantRecord } from '../tenant-record';
+import { ArchiveFormatError, readManifest, readRows, type ArchiveManifest } from './archive';
+import { withOwners, type TransferDeps, type TransferProgress } from './deps';
+import { PlacementIo } from './placement-io';
+import { assertSameSummaries, summariseAll, syncPlacements, TransferMismatchError } from './sync';
+import { shapeMismatch } from './tables';
+
+/** Where and as what to restore an archive. */
+export interface ImportOptions {
+  slug: string;
+  isolation: Isolation;
+  /** DATABASE only: the named server. */
+  server?: string;
+  /** Default: the name in the archive. */
+  name?: string;
+  onProgress?: (p: TransferProgress) => void;
+}
+
+/**
+ * Restores an archive as a NEW hospital (new slug, new tenant id: every row's tenant_id is rewritten
+ * on load) in any isolation mode, through provisioning's all-or-nothing path: the placement is created
+ * at the archive's migration version, loaded in one transaction, verified against the manifest's
+ * counts and checksums, brought to the latest migration, and only then activated. Any failure leaves
+ * nothing behind. A SHARED hospital from an older archive is staged in a schema of its own first
+ * (the shared schema is always at the latest migration), then copied in.
+ */
+export async function importTenant(deps: TransferDeps, file: string, options: ImportOptions): Promise<TenantRecord> {
+  const manifest = await readManifest(file).catch(rethrowAsInput);
+  const upTo = checkVersion(deps, manifest);
+  const plan = Object.values(Plan).find((p) => p === manifest.hospital.plan);
+  if (!plan) throw BadInputError.forFields({ file: `unknown plan "${manifest.hospital.plan}"` });
+  const input = { slug: options.slug, name: options.name ?? manifest.hospital.name, isolation: options.isolation, plan, server: options.server };
+  const latest = deps.migrator.latest;
+  return deps.provisioner.create(input, {
+    placement: async (tenant, placement) => {
+      if (options.isolation !== Isolation.SHARED || upTo === latest) {
+        await deps.strategies[options.isolation].create(placement, upTo);
+        await load(deps, file, manifest, placement, tenant.id, options.onProgress);
+        if (upTo !== latest) await deps.owner.run(placement.server, placement.database, (orm) => deps.migrator.migrate(orm, placement.schema));
+        return;
+      }
+      const staging = derivePlacement(Isolation.SCHEMA, tenant.id, deps.servers.mainDatabase);
+      try {
+        await deps.strategies[Isolation.SCHEMA].create(staging, upTo);
+        await load(deps, file, manifest, staging, tenant.id, options.onProgress);
+        await deps.owner.run(staging.server, staging.database, (orm) => deps.migrator.migrate(orm, staging.schema));
+        await withOwners(deps, staging, placement, (from, to) => copyVerified(from, to, staging, placement, tenant.id));
+      } finally {
+        await deps.strategies[Isolation.SCHEMA].destroy(staging, tenant.id);
+      }
+    },
+  }).catch(rethrowAsInput);
+}
+
+/** The archive's migrations must be a prefix of this deployment's; returns the version to create at. */
+function checkVersion(deps: TransferDeps, manifest: ArchiveManifest): string {
+  const known = deps.migrator.names;
+  if (manifest.migrations.length === 0 || manifest.migrations.some((m, i) => known[i] !== m)) {
+    throw BadInputError.forFields({ file: `was written at migration ${manifest.migrationVersion || '(none)'}, which this version does not know; upgrade first` });
+  }
+  return manifest.migrationVersion;
+}
+
+async function load(deps: TransferDeps, file: string, manifest: ArchiveManifest, placement: Placement, tenantId: string, onProgress?: (p: TransferProgress) => void): Promise<void> {
+  await deps.owner.run(placement.server, placement.database, async (orm) => {
+    const io = await PlacementIo.open(orm, placement, tenantId);
+    try {
+      const tables = await io.tables();
+      const mismatch = shapeMismatch(tables, manifest.tables.map((t) => ({ name: t.table, columns: t.columns })));
+      if (mismatch) throw new ArchiveFormatError(`its tables do not match migration ${manifest.migrationVersion}: ${mismatch}`);
+      const byName = new Map(tables.map((t) => [t.name, t]));
+      const pending = manifest.tables.map((t) => t.table);
+      const loaded = new Map<string, number>();
+      const reportUntil = (table?: string) => {
+        while (pending.length > 0 && pending[0] !== table) {
+          const done = pending.shift()!;
+          onProgress?.({ phase: 'import', table: done, rows: loaded.get(done) ?? 0, tables: tables.length });
+        }
+      };
+      for await (const { table, rows } of readRows(file)) {
+        reportUntil(table);
+        await io.insert(byName.get(table)!, rows).catch(asConflict);
+        loaded.set(table, (loaded.get(table) ?? 0) + rows.length);
+      }
+      reportUntil();
+      assertSameSummaries(manifest.tables, await summariseAll(io, tables));
+      await io.advanceSequences(tables);
+      await io.commit();
+    } catch (error) {
+      await io.rollback();
+      throw error;
+    }
+  });
+}
+
+/** Copies a hospital between two placements (the target empty), verifies, and commits. */
+async function copyVerified(fromOrm: MikroORM, toOrm: MikroORM, from: Placement, to: Placement, tenantId: string): Promise<void> {
+  const source = await PlacementIo.open(fromOrm, from, tenantId, { snapshot: true });
+  const target = await PlacementIo.open(toOrm, to, tenantId);
+  try {
+    const tables = await source.tables();
+    await syncPlacements(source, target, tables).catch(asConflict);
+    assertSameSummaries(await summariseAll(source, tables), await summariseAll(target, tables));
+    await target.commit();
+  } catch (error) {
+    await target.rollback();
+    throw error;
+  } finally {
+    await source.rollback();
+  }
+}
+
+/** Row ids are kept: in the shared pool they collide while the hospital they came from is still there. */
+function asConflict(error: unknown): never {
+  const code = (error as { code?: string }).code ?? ((error as { cause?: { code?: string } }).cause?.code);
+  if (code === '23505') throw ConflictError.because('Rows of this archive already exist in the shared pool (is the hospital it came from still there?); import it into its own SCHEMA or DATABASE instead');
+  throw error;
+}
+
+function rethrowAsInput(error: unknown): never {
+  if (error instanceof ArchiveFormatError) throw BadInputError.forFields({ file: error.message });
+  if (error instanceof TransferMismatchError) throw BadInputError.forFields({ file: `its rows do not match its manifest (${error.tables.join(', ')})` });
+  if ((error as { code?: string }).code === 'ENOENT') throw BadInputError.forFields({ file: 'does not exist' });
+  throw error;
+}

@@ -1,0 +1,42 @@
+import type { Isolation } from '../catalog';
+import type { TenantRecord } from '../tenant-record';
+import type { ArchiveManifest } from './archive';
+import type { TransferDeps, TransferProgress } from './deps';
+import { exportTenant } from './exporter';
+import { importTenant, type ImportOptions } from './importer';
+import { TenantMover, type MoveOptions, type MoveResult } from './mover';
+
+/**
+ * Moving hospitals' data: one mechanism ("copy the rows from placement P1 to P2, verify, switch the
+ * catalog entry") behind export to a portable archive, import of an archive as a new hospital, and
+ * moving a live hospital between isolation modes or servers. No HTTP or GraphQL here.
+ */
+export class TenantTransfer {
+  private readonly mover: TenantMover;
+
+  constructor(private readonly deps: TransferDeps) {
+    this.mover = new TenantMover(deps);
+  }
+
+  /** Writes hospital `slug` to `file` (which must not exist yet); returns the manifest. */
+  export(slug: string, file: string, onProgress?: (p: TransferProgress) => void): Promise<ArchiveManifest> {
+    return exportTenant(this.deps, slug, file, onProgress);
+  }
+
+  /** Restores `file` as a new hospital, all or nothing. */
+  import(file: string, options: ImportOptions): Promise<TenantRecord> {
+    return importTenant(this.deps, file, options);
+  }
+
+  /** Moves live hospital `slug` to isolation `to` (and server, for DATABASE). */
+  move(slug: string, to: Isolation, options?: MoveOptions): Promise<MoveResult> {
+    return this.mover.move(slug, to, options);
+  }
+}
+
+export type { ArchiveManifest } from './archive';
+export type { TransferProgress } from './deps';
+export type { TableSummary } from './digest';
+export type { ImportOptions } from './importer';
+export type { MoveOptions, MoveResult } from './mover';
+export type { MoveStep } from './switch';

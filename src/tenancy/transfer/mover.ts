@@ -1,0 +1,162 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { BadInputError, ConflictError } from '../../errors';
+import { Isolation, type Tenant } from '../catalog';
+import { derivePlacement, MAIN_SERVER } from '../placement';
+import type { TenantRecord } from '../tenant-record';
+import { TransferClaims, type ModePlacement, type TransferClaim } from './claims';
+import { findEntry, placementOf, samePlacement, SERVING, withOwners, type TransferDeps, type TransferProgress } from './deps';
+import type { TableSummary } from './digest';
+import { clearFence } from './fences';
+import { cleanUpSource, prepareTarget, undoTarget } from './housekeeping';
+import { OwnerTx } from './owner-tx';
+import { PlacementIo } from './placement-io';
+import { holdAndSwitch, MoveInterruptedError, type MoveStep } from './switch';
+import { syncPlacements } from './sync';
+import { shapeMismatch, type TenantTable } from './tables';
+
+/** How to move a hospital. */
+export interface MoveOptions {
+  /** DATABASE only: the named server (default: main). */
+  server?: string;
+  /** Longest wait for the hospital's requests in flight before the final switch (default 10 s). */
+  holdTimeoutMs?: number;
+  onProgress?: (p: TransferProgress) => void;
+  /** Test seam: called after each step. */
+  afterStep?: (step: MoveStep) => void | Promise<void>;
+}
+
+/** A completed move. */
+export interface MoveResult {
+  tenant: TenantRecord;
+  from: ModePlacement;
+  to: ModePlacement;
+  tables: TableSummary[];
+  /** How long the hospital's requests were held for the final switch. */
+  heldMs: number;
+  /** Null when the old placement was cleaned up; else why not (the move itself succeeded). */
+  cleanupError: string | null;
+}
+
+/** A move beats every HEARTBEAT_MS while it runs; a claim silent for STALE_CLAIM_MS belongs to a move that died. */
+const HEARTBEAT_MS = 15_000;
+const STALE_CLAIM_MS = 10 * 60_000;
+
+/**
+ * Moves a live hospital to another isolation mode or server: create the target placement, copy while
+ * the hospital serves (a snapshot pass, then a catch-up pass), then hold its requests only for the
+ * final delta, verification and catalog switch (switch.ts), then clean up the old placement. It keeps
+ * its tenant id. On any failure before the switch the target is dropped and the hospital stays where
+ * it was, intact.
+ */
+export class TenantMover {
+  private readonly claims: TransferClaims;
+
+  constructor(private readonly deps: TransferDeps) {
+    this.claims = new TransferClaims(deps.central);
+  }
+
+  async move(slug: string, to: Isolation, options: MoveOptions = {}): Promise<MoveResult> {
+    let entry = await findEntry(this.deps, slug, SERVING);
+    const stale = await this.claims.find(entry.id, STALE_CLAIM_MS);
+    if (stale && !stale.stale) throw ConflictError.because(`A move of "${slug}" is already under way`);
+    if (stale) {
+      await this.recover(stale, entry);
+      entry = await findEntry(this.deps, slug, SERVING);
+    }
+    const source = placementOf(entry);
+    const target = this.targetOf(entry, to, options.server);
+    if (entry.migrationVersion !== this.deps.migrator.latest) throw ConflictError.because(`"${slug}" is not at the latest migration; run migrate first`);
+    if (!(await this.claims.claim(entry.id, source, target))) throw ConflictError.because(`A move of "${slug}" is already under way`);
+
+    let switched = false;
+    const heartbeat = setInterval(() => void this.claims.heartbeat(entry.id).catch(() => undefined), HEARTBEAT_MS);
+    heartbeat.unref();
+    try {
+      const { heldMs, tables } = await this.copyAndSwitch(entry.id, source, target, options, () => (switched = true));
+      switched = true;
+      this.deps.store.invalidate(entry.id);
+      const cleanupError = await cleanUpSource(this.deps, source, entry.id).then(() => null, (e: unknown) => String(e));
+      await this.claims.release(entry.id).catch(() => undefined);
+      return { tenant: (await this.deps.store.byId(entry.id))!, from: source, to: target, tables, heldMs, cleanupError };
+    } catch (error) {
+      if (error instanceof MoveInterruptedError) await this.claims.abandon(entry.id).catch(() => undefined);
+      else if (!switched) {
+        await undoTarget(this.deps, target, entry.id).catch(() => undefined);
+        await this.claims.release(entry.id).catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private targetOf(entry: Tenant, to: Isolation, server: string | undefined): ModePlacement {
+    if (!Object.values(Isolation).includes(to)) throw BadInputError.forFields({ to: 'must be SHARED, SCHEMA or DATABASE' });
+    if (server !== undefined && (to !== Isolation.DATABASE || !this.deps.servers.has(server))) {
+      throw BadInputError.forFields({ server: to === Isolation.DATABASE ? 'is not a configured database server' : 'applies to DATABASE isolation only' });
+    }
+    const placement = derivePlacement(to, entry.id, this.deps.servers.mainDatabase, server ?? MAIN_SERVER);
+    if (to === entry.isolation && placement.server === entry.serverName) throw BadInputError.forFields({ to: `the hospital is already ${to} there` });
+    // Two server names may reach the same PostgreSQL: never reuse the source's database name.
+    if (to === Isolation.DATABASE && placement.database === entry.databaseName) placement.database = `${placement.database}_b`;
+    return { isolation: to, ...placement };
+  }
+
+  private async copyAndSwitch(tenantId: string, source: ModePlacement, target: ModePlacement, options: MoveOptions, onSwitched: () => void) {
+    const afterStep = async (step: MoveStep) => {
+      await options.afterStep?.(step);
+    };
+    const onProgress = (p: TransferProgress) => options.onProgress?.(p);
+    await prepareTarget(this.deps, target, tenantId);
+    await afterStep('placement');
+    return withOwners(this.deps, source, target, async (sourceOrm, targetOrm) => {
+      const tables = await this.tablesOf(sourceOrm, targetOrm, source, target, tenantId);
+      for (const phase of ['copy', 'catch-up'] as const) {
+        await this.pass(sourceOrm, targetOrm, source, target, tenantId, tables, (table, s) => onProgress({ phase, table, rows: s.inserted + s.updated + s.deleted, tables: tables.length }));
+        await afterStep(phase);
+      }
+      const result = await holdAndSwitch({ deps: this.deps, source, target, sourceOrm, targetOrm, tenantId, tables, holdTimeoutMs: options.holdTimeoutMs ?? 10_000, afterStep, onProgress });
+      onSwitched();
+      return result;
+    });
+  }
+
+  /** Both placements must have the same tables and columns (both at the latest migration). */
+  private async tablesOf(sourceOrm: MikroORM, targetOrm: MikroORM, source: ModePlacement, target: ModePlacement, tenantId: string): Promise<TenantTable[]> {
+    const read = (orm: MikroORM, p: ModePlacement) => OwnerTx.run(orm, async (tx) => (await PlacementIo.attach(tx, p, tenantId, { writes: false })).tables());
+    const [from, to] = [await read(sourceOrm, source), await read(targetOrm, target)];
+    const mismatch = shapeMismatch(from, to);
+    if (mismatch) throw ConflictError.because(`The placements differ (${mismatch}); run migrate first`);
+    return from;
+  }
+
+  /** One copy pass while the hospital serves: a consistent snapshot of the source, applied as a delta. */
+  private async pass(sourceOrm: MikroORM, targetOrm: MikroORM, source: ModePlacement, target: ModePlacement, tenantId: string, tables: TenantTable[], onTable: Parameters<typeof syncPlacements>[3]) {
+    const from = await PlacementIo.open(sourceOrm, source, tenantId, { snapshot: true });
+    try {
+      const to = await PlacementIo.open(targetOrm, target, tenantId);
+      try {
+        await syncPlacements(from, to, tables, onTable);
+        await to.commit();
+      } catch (error) {
+        await to.rollback();
+        throw error;
+      }
+    } finally {
+      await from.rollback();
+    }
+  }
+
+  /** Settles a move that died: finish it if the catalog had switched, otherwise undo it. */
+  private async recover(claim: TransferClaim, entry: Tenant): Promise<void> {
+    const now = placementOf(entry);
+    if (samePlacement(now, claim.target)) {
+      await cleanUpSource(this.deps, claim.source, claim.tenantId);
+    } else if (samePlacement(now, claim.source)) {
+      await this.deps.owner.run(claim.source.server, claim.source.database, (orm) => clearFence(orm, claim.source, claim.tenantId));
+      await undoTarget(this.deps, claim.target, claim.tenantId);
+    }
+    this.deps.store.invalidate(claim.tenantId);
+    await this.claims.release(claim.tenantId);
+  }
+}

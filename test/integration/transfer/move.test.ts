@@ -1,0 +1,115 @@
+import { Patient } from '../../../src/modules/patients/patient.entity';
+import { Isolation } from '../../../src/tenancy';
+import { MeDocument, PatientsDocument } from '../../e2e/generated/graphql';
+import { ownerQuery, testServerUrl } from '../../fixtures/database';
+import { TestGateway } from '../../fixtures/gateway';
+import { catalogEntry, dbName, dumpHospital, rowsLeft, seedHospital, type CatalogEntry } from '../../fixtures/transfer';
+
+const { SHARED, SCHEMA, DATABASE } = Isolation;
+
+describe('moving a hospital between modes and servers', () => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    const east = new URL(testServerUrl());
+    east.pathname = '/postgres';
+    gw = await TestGateway.start({ TENANT_DATABASE_SERVERS: `east=${east.toString()}` });
+  });
+  afterAll(() => gw.stop());
+
+  async function placementGone(before: CatalogEntry): Promise<boolean> {
+    if (before.isolation === 'SHARED') return (await rowsLeft(before.database_name, before.schema_name, before.id)) === 0;
+    if (before.isolation === 'SCHEMA') {
+      return (await ownerQuery('select 1 from information_schema.schemata where schema_name = $1', [before.schema_name], dbName(gw))).length === 0;
+    }
+    return (await ownerQuery('select 1 from pg_database where datname = $1', [before.database_name])).length === 0;
+  }
+
+  it.each([
+    [SHARED, SCHEMA, undefined],
+    [SHARED, DATABASE, undefined],
+    [SCHEMA, SHARED, undefined],
+    [SCHEMA, DATABASE, 'east'],
+    [DATABASE, SHARED, undefined],
+    [DATABASE, SCHEMA, undefined],
+    [DATABASE, DATABASE, 'east'],
+  ] as const)('moves a %s hospital to %s (server %s) with identical data, the same id, and nothing left behind', async (from, to, server) => {
+    const slug = `mv-${from.toLowerCase()}-${to.toLowerCase()}`;
+    const hospital = await gw.createTenant({ slug, isolation: from });
+    await seedHospital(gw, hospital);
+    const before = (await catalogEntry(gw, slug))!;
+    const data = await dumpHospital(gw, slug);
+
+    const result = await gw.tenancy.transfer.move(slug, to, { server });
+    expect(result.cleanupError).toBeNull();
+    expect(result.tenant).toMatchObject({ id: before.id, isolation: to, placement: { server: server ?? 'main' } });
+    expect(Object.fromEntries(result.tables.map((t) => [t.table, t.rows]))).toMatchObject({ users: 2, patients: 5 });
+
+    const after = (await catalogEntry(gw, slug))!;
+    expect(after).toMatchObject({ id: before.id, isolation: to, server_name: server ?? 'main', status: 'ACTIVE' });
+    expect(await dumpHospital(gw, slug)).toEqual(data);
+    expect(await placementGone(before)).toBe(true);
+
+    // The token issued before the move still works (same hospital id) and is served from the new placement.
+    const me = await gw.gql(MeDocument, {}, hospital);
+    expect(me.data?.me?.tenant?.slug).toBe(slug);
+    expect((await gw.gql(PatientsDocument, {}, hospital)).data?.patients.totalCount).toBe(5);
+  });
+
+  it('fences the shared pool it left, so a stale route there is re-routed instead of served', async () => {
+    const hospital = await gw.createTenant({ slug: 'fenced-shared' });
+    await seedHospital(gw, hospital, 2);
+    const stale = (await gw.tenancy.store.bySlug('fenced-shared'))!;
+    await gw.tenancy.transfer.move('fenced-shared', SCHEMA);
+    const [fence] = await ownerQuery<{ n: number }>('select count(*)::int as n from tenants_shared.placement_fences where tenant_id = $1', [stale.id], dbName(gw));
+    expect(fence!.n).toBe(1);
+
+    const session = gw.tenancy.session(stale);
+    try {
+      const em = await session.em();
+      expect(session.tenant.isolation).toBe(SCHEMA);
+      expect(await em.count(Patient, {})).toBe(2);
+    } finally {
+      await session.end(true);
+    }
+  });
+
+  it('moves a hospital back into the shared pool it once left and lifts the old fence', async () => {
+    const hospital = await gw.createTenant({ slug: 'round-trip' });
+    await seedHospital(gw, hospital, 3);
+    const data = await dumpHospital(gw, 'round-trip');
+    await gw.tenancy.transfer.move('round-trip', DATABASE);
+    await gw.tenancy.transfer.move('round-trip', SHARED);
+    expect(await dumpHospital(gw, 'round-trip')).toEqual(data);
+    expect((await gw.gql(PatientsDocument, {}, hospital)).data?.patients.totalCount).toBe(3);
+  });
+
+  it.each([
+    ['the placement it already has', 'BAD_USER_INPUT', 'mv-refuse', SHARED, undefined],
+    ['an unknown server', 'BAD_USER_INPUT', 'mv-refuse', DATABASE, 'west'],
+    ['a server for a SCHEMA move', 'BAD_USER_INPUT', 'mv-refuse', SCHEMA, 'east'],
+    ['an unknown hospital', 'NOT_FOUND', 'nobody-here', SCHEMA, undefined],
+  ] as const)('refuses %s with %s', async (_why, code, slug, to, server) => {
+    if (!(await catalogEntry(gw, 'mv-refuse'))) await gw.createTenant({ slug: 'mv-refuse' });
+    await expect(gw.tenancy.transfer.move(slug, to, { server })).rejects.toMatchObject({ code });
+    expect((await catalogEntry(gw, 'mv-refuse'))!.isolation).toBe('SHARED');
+  });
+
+  it('refuses with CONFLICT a hospital that is not at the latest migration', async () => {
+    await gw.createTenant({ slug: 'mv-behind', isolation: SCHEMA });
+    await ownerQuery('update catalog.tenants set migration_version = null where slug = $1', ['mv-behind'], dbName(gw));
+    await expect(gw.tenancy.transfer.move('mv-behind', SHARED)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('refuses with CONFLICT a second move of the same hospital while one is under way', async () => {
+    await gw.createTenant({ slug: 'mv-twice' });
+    let second: Promise<unknown> | undefined;
+    await gw.tenancy.transfer.move('mv-twice', SCHEMA, {
+      afterStep: (step) => {
+        if (step === 'copy') second = gw.tenancy.transfer.move('mv-twice', DATABASE);
+      },
+    });
+    await expect(second).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await catalogEntry(gw, 'mv-twice'))!.isolation).toBe('SCHEMA');
+  });
+});
