@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Connection, ConnectionArgs } from '../common/connection';
 import { tenantEm } from '../common/tenant-em';
+import { enforcePlanLimit } from '../plans/plan-limits';
 import { TenantRoleEnum } from './roles';
 import { User } from './user.entity';
 import { CreateUserInput } from './user.inputs';
@@ -19,7 +20,9 @@ function actorId(ctx: RequestContext): string | null {
 export class UserResolver {
   @Mutation(() => User)
   async createUser(@Arg('input') input: CreateUserInput, @Ctx() ctx: RequestContext): Promise<User> {
-    return users.createUser(await tenantEm(ctx), { ...input, roles: [input.role] });
+    const em = await tenantEm(ctx);
+    await enforcePlanLimit(em, ctx.tenant!, 'users');
+    return users.createUser(em, { ...input, roles: [input.role] });
   }
 
   @Query(() => UserConnection)

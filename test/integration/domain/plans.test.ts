@@ -1,8 +1,6 @@
 import { Patient } from '../../../src/modules/patients/patient.entity';
-import { enforcePlanLimit } from '../../../src/modules/plans/plan-limits';
-import { createUser } from '../../../src/modules/users/user.service';
 import { runInTenant } from '../../../src/tenancy';
-import { ChangeTenantPlanDocument, CreateDepartmentDocument, CreatePatientDocument, PatientsDocument } from '../../e2e/generated/graphql';
+import { ChangeTenantPlanDocument, CreateDepartmentDocument, CreatePatientDocument, CreateUserDocument, PatientsDocument } from '../../e2e/generated/graphql';
 import { ownerQuery } from '../../fixtures/database';
 import { errorCode, STAFF_PASSWORD, TestGateway } from '../../fixtures/gateway';
 
@@ -75,15 +73,14 @@ describe('plans', () => {
     expect(errorCode(await gw.gql(ChangeTenantPlanDocument, { slug: 'no-such-hospital', plan: 'ENTERPRISE' }, { token: platform }))).toBe('NOT_FOUND');
   });
 
-  it('counts a TRIAL hospital’s users against its limit of 5 (for the user-creation path to call)', async () => {
+  it('lets a TRIAL hospital have 5 users and refuses the 6th createUser with PLAN_LIMIT_REACHED', async () => {
     const trial = await gw.createTenant({ slug: 'trial-users', plan: 'TRIAL' });
-    const tenant = (await gw.tenancy.store.bySlug(trial.slug))!;
-    const addUser = (n: number) => runInTenant(gw.tenancy.pools, tenant, async (em) => {
-      await enforcePlanLimit(em, tenant, 'users');
-      await createUser(em, { email: `u${n}@trial-users.test`, password: STAFF_PASSWORD, roles: ['NURSE'] });
-    });
-    for (const n of [2, 3, 4, 5]) await addUser(n);
-    await expect(addUser(6)).rejects.toMatchObject({ code: 'PLAN_LIMIT_REACHED', details: { resource: 'users', limit: 5 } });
+    const addUser = (n: number) =>
+      gw.gql(CreateUserDocument, { input: { email: `u${n}@trial-users.test`, password: STAFF_PASSWORD, role: 'NURSE' } }, trial);
+    for (const n of [2, 3, 4, 5]) expect((await addUser(n)).errors).toBeUndefined();
+    const sixth = await addUser(6);
+    expect(errorCode(sixth)).toBe('PLAN_LIMIT_REACHED');
+    expect(sixth.errors?.[0]?.extensions).toMatchObject({ resource: 'users', limit: 5 });
   });
 
   it('lifts the patient limit at once when a full trial is upgraded', async () => {
