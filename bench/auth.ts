@@ -1,11 +1,8 @@
 import 'reflect-metadata';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { startEmbeddedPostgres } from '../src/db/embedded';
+import { benchDatabase, percentile } from './support';
 
 /**
  * Cost of authentication per request, end to end over HTTP on one gateway: the same small query
@@ -16,24 +13,10 @@ import { startEmbeddedPostgres } from '../src/db/embedded';
 const N = Number(process.env.BENCH_REQUESTS ?? 300);
 const LOGINS = Number(process.env.BENCH_LOGINS ?? 20);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function main(): Promise<void> {
-  let serverUrl = process.env.BENCH_DATABASE_URL;
-  let stop = async () => undefined as void;
-  if (!serverUrl) {
-    const db = await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'sovereign-bench-')), port: 54_401, database: 'postgres', persistent: false });
-    serverUrl = db.url;
-    stop = db.stop;
-  }
-  const database = `sovbench_${Date.now().toString(36)}`;
-  const owner = new Client({ connectionString: serverUrl });
-  await owner.connect();
-  await owner.query(`create database ${database}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
+  const db = await benchDatabase();
+  const url = new URL(db.url);
   const config = loadConfig({
     NODE_ENV: 'test', JWT_SECRET: 'b'.repeat(40), DATA_DIR: tmpdir(), LOG_LEVEL: 'silent',
     PLATFORM_ADMIN_EMAIL: 'root@bench.test', PLATFORM_ADMIN_PASSWORD: 'bench-platform-password', LOGIN_MAX_FAILURES: '1000',
@@ -76,10 +59,7 @@ async function main(): Promise<void> {
     await measure('login (argon2id verify)', LOGINS, () => login(hospital, 'admin@bench.test', 'bench-admin-password'));
   } finally {
     await app.stop();
-    const { rows } = await owner.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${database}%`]);
-    for (const { datname } of rows) await owner.query(`drop database "${datname}" with (force)`);
-    await owner.end();
-    await stop();
+    await db.close();
   }
 }
 

@@ -1,19 +1,17 @@
 import 'reflect-metadata';
 import { Migration } from '@mikro-orm/migrations';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { Client } from 'pg';
 import { CATALOG_MIGRATIONS } from '../migrations/catalog';
 import { TENANT_MIGRATIONS } from '../migrations/tenant';
 import { openTenancy, TENANT_ENTITIES } from '../src/app';
 import { loadConfig } from '../src/config';
-import { startEmbeddedPostgres } from '../src/db/embedded';
 import { Isolation, Plan, Tenancy, TenantStatus } from '../src/tenancy';
 import { Tenant } from '../src/tenancy/catalog';
 import { derivePlacement } from '../src/tenancy/placement';
+import { benchDatabase } from './support';
 
 /**
  * `migrate` over many SCHEMA hospitals: (1) nothing to apply, through the real CLI in its own process
@@ -54,19 +52,8 @@ async function createHospitals(tenancy: Tenancy): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let serverUrl = process.env.BENCH_DATABASE_URL;
-  let stop = async () => undefined as void;
-  if (!serverUrl) {
-    const db = await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'sovereign-bench-')), port: 54_401, database: 'postgres', persistent: false });
-    serverUrl = db.url;
-    stop = db.stop;
-  }
-  const database = `sovbench_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
+  const db = await benchDatabase();
+  const url = new URL(db.url);
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'b'.repeat(40), DATA_DIR: tmpdir(), LOG_LEVEL: 'silent' });
   const tenancy = await openTenancy(config, url.toString());
   try {
@@ -101,9 +88,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await tenancy.close();
-    await admin.query(`drop database ${database} with (force)`);
-    await admin.end();
-    await stop();
+    await db.close();
   }
 }
 

@@ -1,13 +1,10 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Client } from 'pg';
 import { openTenancy } from '../src/app';
 import { loadConfig } from '../src/config';
-import { startEmbeddedPostgres } from '../src/db/embedded';
 import { createTenant } from '../src/modules/platform/tenant.service';
 import { Isolation, Plan } from '../src/tenancy';
+import { benchDatabase, percentile } from './support';
 
 /**
  * Provisioning time per isolation mode: median and p90 of N hospitals each, created one after another
@@ -16,24 +13,10 @@ import { Isolation, Plan } from '../src/tenancy';
  */
 const PER_MODE = Number(process.env.BENCH_TENANTS ?? 20);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function main(): Promise<void> {
-  let serverUrl = process.env.BENCH_DATABASE_URL;
-  let stop = async () => undefined as void;
-  if (!serverUrl) {
-    const db = await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'sovereign-bench-')), port: 54_400, database: 'postgres', persistent: false });
-    serverUrl = db.url;
-    stop = db.stop;
-  }
-  const database = `sovbench_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
+  const db = await benchDatabase();
+  const url = new URL(db.url);
 
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'b'.repeat(40), DATA_DIR: tmpdir(), LOG_LEVEL: 'silent' });
   const tenancy = await openTenancy(config, url.toString());
@@ -60,10 +43,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await tenancy.close();
-    const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${database}%`]);
-    for (const { datname } of rows) await admin.query(`drop database "${datname}" with (force)`);
-    await admin.end();
-    await stop();
+    await db.close();
   }
 }
 

@@ -2,13 +2,12 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Client } from 'pg';
 import { openTenancy } from '../src/app';
 import { loadConfig } from '../src/config';
-import { startEmbeddedPostgres } from '../src/db/embedded';
 import { Patient } from '../src/modules/patients/patient.entity';
 import { createTenant } from '../src/modules/platform/tenant.service';
 import { Isolation, Plan, runInTenant, type Tenancy } from '../src/tenancy';
+import { benchDatabase } from './support';
 
 /**
  * Export, import and live moves of one hospital with BENCH_PATIENTS patients: wall time of each, and
@@ -59,19 +58,8 @@ async function underLoad(gateway: Tenancy, slug: string, run: () => Promise<unkn
 }
 
 async function main(): Promise<void> {
-  let serverUrl = process.env.BENCH_DATABASE_URL;
-  let stop = async () => undefined as void;
-  if (!serverUrl) {
-    const db = await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'sovereign-bench-')), port: 54_401, database: 'postgres', persistent: false });
-    serverUrl = db.url;
-    stop = db.stop;
-  }
-  const database = `sovbench_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
+  const db = await benchDatabase();
+  const url = new URL(db.url);
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'b'.repeat(40), DATA_DIR: tmpdir(), LOG_LEVEL: 'silent' });
   const operator = await openTenancy(config, url.toString());
   const gateway = await openTenancy(config, url.toString());
@@ -103,10 +91,7 @@ async function main(): Promise<void> {
   } finally {
     await gateway.close();
     await operator.close();
-    const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${database}%`]);
-    for (const { datname } of rows) await admin.query(`drop database "${datname}" with (force)`);
-    await admin.end();
-    await stop();
+    await db.close();
   }
 }
 
