@@ -71,6 +71,7 @@ export async function createApp(config: Config, databaseUrl: string, overrides: 
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const tenancy = await openWhenReachable(config, databaseUrl, logger);
   let loginThrottle: LoginThrottle | undefined;
+  let rateLimits: RateLimits | undefined;
   try {
     if (config.migrateOnStart) {
       const report = await tenancy.migrate();
@@ -80,11 +81,12 @@ export async function createApp(config: Config, databaseUrl: string, overrides: 
       logger.info({ email: config.platformAdmin.email }, 'created the first platform admin');
     }
     loginThrottle = await createLoginThrottle({ ...config.loginThrottle, redisUrl: config.redisUrl });
+    rateLimits = await RateLimits.open({ demoRequestsPerHour: config.demoRequestsPerHour, redisUrl: config.redisUrl, deployment: tenancy.servers.mainDatabase });
     const services: AppServices = {
       tenancy,
       tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds, config.refreshTtlSeconds),
       loginThrottle,
-      rateLimits: new RateLimits({ demoRequestsPerHour: config.demoRequestsPerHour }),
+      rateLimits,
     };
     const schema = await buildGatewaySchema();
     const http = await createHttpServer(schema, services, { logger, config });
@@ -104,11 +106,13 @@ export async function createApp(config: Config, databaseUrl: string, overrides: 
       stop: async () => {
         await http.apollo.stop();
         await services.loginThrottle.close();
+        await services.rateLimits.close();
         await tenancy.close();
       },
     };
   } catch (error) {
     await loginThrottle?.close();
+    await rateLimits?.close();
     await tenancy.close();
     throw error;
   }

@@ -82,6 +82,6 @@ export class TenantError extends DomainError {
 export class RateLimitedError extends DomainError {
   /** Too many attempts; `retryAfterSeconds` says when the next one may succeed. */
   static retryAfter(retryAfterSeconds: number): RateLimitedError {
-    return new RateLimitedError('RATE_LIMITED', `Too many requests; try again in ${retryAfterSeconds} s`, { retryAfter: retryAfterSeconds });
+    return new RateLimitedError('RATE_LIMITED', `Too many requests; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 }

@@ -1,6 +1,6 @@
-import Redis from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { DomainError } from '../errors';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimitedError } from '../errors';
+import { createRateLimiter } from '../rate-limits';
 
 /**
  * Counts failed secret checks (password, TOTP code) per key — always (hospital, email) — and locks
@@ -41,8 +41,7 @@ class RateLimiterThrottle implements LoginThrottle {
   async assertAllowed(key: string): Promise<void> {
     const state = await this.limiter.get(key);
     if (state && state.consumedPoints >= this.maxFailures) {
-      const retryAfterSeconds = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
-      throw new DomainError('RATE_LIMITED', 'Too many failed attempts; try again later', { retryAfterSeconds });
+      throw RateLimitedError.retryAfter(Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
     }
   }
 
@@ -61,10 +60,7 @@ class RateLimiterThrottle implements LoginThrottle {
   }
 }
 
-/**
- * In memory by default (one process); with `redisUrl`, in Redis (atomic increments shared across
- * replicas), falling back to memory while Redis is unreachable rather than failing every sign-in.
- */
+/** In memory by default (one process); with `redisUrl`, shared by every replica (see createRateLimiter). */
 export async function createLoginThrottle(options: LoginThrottleOptions): Promise<LoginThrottle> {
   const limits = {
     keyPrefix: options.keyPrefix ?? 'sovereign:login',
@@ -72,18 +68,6 @@ export async function createLoginThrottle(options: LoginThrottleOptions): Promis
     duration: options.lockoutSeconds,
     blockDuration: options.lockoutSeconds,
   };
-  if (!options.redisUrl) return new RateLimiterThrottle(new RateLimiterMemory(limits), options.maxFailures);
-  const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
-  redis.on('error', () => undefined); // reconnects by itself; the insurance limiter covers the gap
-  // Start-up waits for the first connection, so counting starts in Redis rather than in memory.
-  await redis.connect().catch(() => undefined);
-  const limiter = new RateLimiterRedis({
-    ...limits,
-    storeClient: redis,
-    rejectIfRedisNotReady: true,
-    insuranceLimiter: new RateLimiterMemory(limits),
-  });
-  return new RateLimiterThrottle(limiter, options.maxFailures, async () => {
-    await redis.quit().catch(() => redis.disconnect());
-  });
+  const { limiter, close } = await createRateLimiter(limits, options.redisUrl);
+  return new RateLimiterThrottle(limiter, options.maxFailures, close);
 }

@@ -30,7 +30,7 @@ describe('demo requests', () => {
     expect(codes).toContain('RATE_LIMITED');
     const limited = await gw.gql(RequestDemoDocument, { input: form });
     expect(errorCode(limited)).toBe('RATE_LIMITED');
-    expect(limited.errors?.[0]?.extensions?.retryAfter).toEqual(expect.any(Number));
+    expect(limited.errors?.[0]?.extensions?.retryAfterSeconds).toEqual(expect.any(Number));
   });
 
   it('keeps the demo list and conversion to the platform team', async () => {

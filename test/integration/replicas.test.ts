@@ -1,4 +1,4 @@
-import { MeDocument, SuspendTenantDocument } from '../e2e/generated/graphql';
+import { MeDocument, RequestDemoDocument, SuspendTenantDocument } from '../e2e/generated/graphql';
 import { errorCode, TestGateway } from '../fixtures/gateway';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -8,8 +8,8 @@ describe('two gateway replicas sharing Redis', () => {
   let second: TestGateway;
 
   beforeAll(async () => {
-    first = await TestGateway.start({ REDIS_URL });
-    second = await TestGateway.start({ REDIS_URL }, first.databaseUrl);
+    first = await TestGateway.start({ REDIS_URL, DEMO_REQUESTS_PER_HOUR: '2' });
+    second = await TestGateway.start({ REDIS_URL, DEMO_REQUESTS_PER_HOUR: '2' }, first.databaseUrl);
   });
   afterAll(async () => {
     await second.stop();
@@ -30,5 +30,14 @@ describe('two gateway replicas sharing Redis', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(code).toBe('TENANT_SUSPENDED');
+  });
+
+  it('holds the public demo-request limit across both replicas, not once per replica', async () => {
+    const ask = (gw: TestGateway, n: number) =>
+      gw.gql(RequestDemoDocument, { input: { hospitalName: `H${n}`, contactName: 'C', email: `c${n}@example.org` } });
+    expect((await ask(first, 1)).errors).toBeUndefined();
+    expect((await ask(second, 2)).errors).toBeUndefined();
+    expect(errorCode(await ask(first, 3))).toBe('RATE_LIMITED');
+    expect(errorCode(await ask(second, 4))).toBe('RATE_LIMITED');
   });
 });
