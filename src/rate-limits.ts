@@ -80,7 +80,8 @@ export function scaledLimit(perMinute: number, multiplier: number): number | nul
   return Math.max(1, Math.round(perMinute * multiplier));
 }
 
-type PlanLimiters = Record<Plan, { tenant: RateLimiterAbstract; user: RateLimiterAbstract }>;
+type Limiter = RateLimiterAbstract | null;
+type PlanLimiters = Record<Plan, { tenant: Limiter; user: Limiter }>;
 
 /**
  * The request rate limits, all counted on one store (shared by replicas with REDIS_URL, keys
@@ -90,9 +91,9 @@ type PlanLimiters = Record<Plan, { tenant: RateLimiterAbstract; user: RateLimite
 export class RateLimits {
   private constructor(
     private readonly store: LimiterStore,
-    private readonly plans: PlanLimiters | null,
-    private readonly platformUser: RateLimiterAbstract | null,
-    private readonly publicCalls: RateLimiterAbstract | null,
+    private readonly plans: PlanLimiters,
+    private readonly platformUser: Limiter,
+    private readonly publicCalls: Limiter,
     private readonly demo: RateLimiterAbstract,
   ) {}
 
@@ -104,11 +105,8 @@ export class RateLimits {
       const points = scaledLimit(base, limits.multiplier);
       return points === null ? null : store.limiter({ keyPrefix: `${prefix}:${name}`, points, duration: 60 }, { blockWhenSpent: true });
     };
-    let plans: PlanLimiters | null = null;
-    if (limits.multiplier > 0) {
-      const entries = Object.entries(limits.plans).map(([plan, l]) => [plan, { tenant: perMinute(`tenant:${plan}`, l.tenant)!, user: perMinute(`user:${plan}`, l.user)! }]);
-      plans = Object.fromEntries(entries) as PlanLimiters;
-    }
+    const entries = Object.entries(limits.plans).map(([plan, l]) => [plan, { tenant: perMinute(`tenant:${plan}`, l.tenant), user: perMinute(`user:${plan}`, l.user) }]);
+    const plans = Object.fromEntries(entries) as PlanLimiters;
     const demo = store.limiter({ keyPrefix: `${prefix}:demo`, points: Math.max(1, limits.demoRequestsPerHour), duration: 3600 }, { blockWhenSpent: true });
     return new RateLimits(store, plans, perMinute('platform-user', limits.platformUserPerMinute), perMinute('public', limits.publicPerMinute), demo);
   }
@@ -132,10 +130,10 @@ export class RateLimits {
       if (this.platformUser) await consume(this.platformUser, principal.id);
       return;
     }
-    if (!this.plans || !tenant) return;
+    if (!tenant) return;
     const limiters = this.plans[tenant.plan];
-    await consume(limiters.user, `${tenant.id}:${principal.id}`);
-    await consume(limiters.tenant, tenant.id);
+    if (limiters.user) await consume(limiters.user, `${tenant.id}:${principal.id}`);
+    if (limiters.tenant) await consume(limiters.tenant, tenant.id);
   }
 
   close(): Promise<void> {
