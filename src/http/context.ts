@@ -1,9 +1,7 @@
 import type { Request } from 'express';
-import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { authenticate } from '../auth/authenticate';
 import type { AppServices, RequestContext } from '../context';
-import { DomainError } from '../errors';
 import { loadApiKeyPrincipal } from '../modules/api-keys/api-key.service';
 import { loadPlatformPrincipal, loadTenantPrincipal } from '../modules/session/principals';
 import { createLoaders } from '../modules/loaders';
@@ -11,15 +9,7 @@ import { primeSettings } from '../modules/settings/settings.service';
 import { tenantEm } from '../modules/common/tenant-em';
 import type { TenantSession } from '../tenancy';
 import { digestOf } from './digest';
-
-/** Domain errors raised before execution keep their code and get an HTTP status. */
-function asRequestError(error: unknown): unknown {
-  if (!(error instanceof DomainError)) return error;
-  return new GraphQLError(error.message, {
-    originalError: error,
-    extensions: { code: error.code, ...(error.httpStatus ? { http: { status: error.httpStatus } } : {}) },
-  });
-}
+import { asRequestError } from './request-error';
 
 /** Builds the request context: tenant resolution, then the bound session, then the principal. */
 export function contextBuilder(services: AppServices) {
