@@ -60,8 +60,9 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
       costLimit(schema, config.limits.maxCost),
       rateLimitPlugin(),
       telemetryPlugin(telemetry, logger, config.slowOperationMs),
-      auditPlugin(logger),
+      // Before the audit plugin: a query's reads are forgotten before its audit entry is flushed.
       tenantSessionPlugin(logger),
+      auditPlugin(logger),
     ],
   });
   await apollo.start();

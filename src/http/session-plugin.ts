@@ -8,6 +8,8 @@ export function rollsBack(operation: string | undefined, errors: number): boolea
 }
 
 /**
+ * After a query operation has executed, forgets what it read (see TenantSession.forgetReads): a read
+ * writes nothing of what it loaded, and the audit entry and the commit flush only what they add.
  * Ends the request's tenant transaction before the response leaves. A mutation request that reports
  * any error is rolled back whole (its data is null, so nothing it did may stay); everything else is
  * committed, and if the commit fails the client gets an error instead of a false success.
@@ -16,6 +18,15 @@ export function tenantSessionPlugin(logger: Logger): ApolloServerPlugin<RequestC
   return {
     async requestDidStart() {
       return {
+        async executionDidStart({ operation, contextValue }) {
+          if (operation.operation !== 'query') return;
+          return {
+            // Runs before the audit plugin's (listed after this one) writes the entry.
+            async executionDidEnd() {
+              contextValue.session?.forgetReads();
+            },
+          };
+        },
         async willSendResponse({ contextValue, response, operation }) {
           const session = contextValue.session;
           if (!session?.started) return;

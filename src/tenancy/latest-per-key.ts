@@ -14,7 +14,7 @@ export interface LatestPerKeyQuery<T> {
 
 /**
  * The newest `first` rows of `entity` for each of `keys`, in one statement (a lateral join that reads
- * only those rows through the (tenant_id, key, …) index), mapped into the fork's identity map. The
+ * only those rows through the (tenant_id, key, …) index), created in the fork's identity map. The
  * query names the fork's tenant explicitly, and row-level security applies as to every statement.
  */
 export async function latestPerKey<T extends object>(em: EntityManager, entity: EntityName<T>, keys: readonly string[], query: LatestPerKeyQuery<T>): Promise<T[]> {
@@ -30,5 +30,9 @@ export async function latestPerKey<T extends object>(em: EntityManager, entity: 
     `select * from ${table} t where t.tenant_id = ? and t.${column(query.key)} = k.id order by t.${newest} limit ?) t ` +
     `order by k.n, t.${newest}`;
   const rows = await em.getConnection().execute<Record<string, unknown>[]>(sql, [[...keys], tenantId, query.first], 'all', em.getTransactionContext());
-  return rows.map((row) => em.map(entity, row as never));
+  // What em.find does with its rows (map columns, create or merge into the identity map), without
+  // em.map's per-row merge and validation.
+  const factory = em.getEntityFactory();
+  const driver = em.getDriver();
+  return rows.map((row) => factory.create(entity, driver.mapResult(row as never, meta) as never, { merge: true, convertCustomTypes: true, schema: em.schema }));
 }

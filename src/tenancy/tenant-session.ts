@@ -29,6 +29,7 @@ export class TenantSession {
   private current: TenantRecord;
   private signedIn?: SignedIn;
   private entered?: RequestEntry;
+  private bound?: EntityManager;
 
   constructor(
     tenant: TenantRecord,
@@ -70,6 +71,15 @@ export class TenantSession {
     return this.opened !== undefined;
   }
 
+  /**
+   * Drops what the session has read from its identity map. For a read-only unit of work once its
+   * results are built: whatever is flushed afterwards (the audit entry, the commit) then compares only
+   * what it adds, not every entity the request read, and nothing read can be written by accident.
+   */
+  forgetReads(): void {
+    this.bound?.clear();
+  }
+
   /** Commits (or rolls back) and returns the connection; safe to call more than once. */
   async end(commit: boolean): Promise<void> {
     const opened = this.opened;
@@ -83,6 +93,7 @@ export class TenantSession {
     } finally {
       this.lease?.release();
       this.lease = undefined;
+      this.bound = undefined;
     }
   }
 
@@ -111,6 +122,7 @@ export class TenantSession {
     try {
       this.entered = await enterPlacement(em, tenant, this.pools.statementTimeoutMs, this.signedIn);
       this.onEnter?.(em, this.entered);
+      this.bound = em;
     } catch (error) {
       await em.rollback().catch(() => undefined);
       this.lease.release();
