@@ -45,7 +45,7 @@ const SLOT_MINUTES = 30;
 /** The deterministic id the loader gives row `n` of `kind` in a hospital (same formula as the SQL below). */
 export function rowId(tenantId: string, kind: 'u' | 'd' | 'p' | 's', n: number): string {
   const h = createHash('md5').update(`${tenantId}/${kind}/${n}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20)}`;
 }
 
 /** Medical record numbers carry the hospital's index, so any answer can be checked for its tenant. */
@@ -74,7 +74,8 @@ const FIRST = ['Ada', 'Ben', 'Chloe', 'David', 'Emma', 'Farid', 'Grace', 'Hugo',
 const LAST = ['Adams', 'Baker', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Horvat', 'Ivanova', 'Jansen', 'Kowalski', 'Lopez', 'Meyer', 'Novak', 'Olsen', 'Petrov', 'Quinn', 'Rossi', 'Schmidt', 'Tanaka', 'Ueda', 'Varga', 'Weber', 'Young', 'Zhang'];
 const DEPARTMENTS = ['Cardiology', 'Dermatology', 'Emergency', 'Gastroenterology', 'Neurology', 'Oncology', 'Orthopaedics', 'Paediatrics', 'Radiology', 'Urology'];
 
-const uuid = (kind: string, n: string) => `md5($1::uuid::text || '/${kind}/' || ${n})::uuid`;
+// md5 of (tenant, kind, n), shaped as a version-4 UUID (input validation accepts only well-formed UUIDs).
+const uuid = (kind: string, n: string) => `overlay(overlay(md5($1::uuid::text || '/${kind}/' || ${n}) placing '4' from 13) placing '8' from 17)::uuid`;
 const pick = (list: string[], n: string) => `(array[${list.map((s) => `'${s}'`).join(',')}])[1 + (${n}) % ${list.length}]`;
 
 /**
