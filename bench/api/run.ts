@@ -22,7 +22,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
-const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'list,point,write').split(',') as WorkloadName[];
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'list,point,write').split(',').filter(Boolean) as WorkloadName[];
 const JWT_SECRET = 'bench-secret-'.padEnd(48, 'x');
 const APP_DB_PASSWORD = 'sovereign_app_dev';
 
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
       DB_MAX_OPEN_POOLS: String(databases + 2),
       // Rate limits off for the benchmark (knobs the gateway may not have yet are ignored).
       RATE_LIMIT_ENABLED: 'false',
-    }),
+    }, (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)),
     baseline: await ServerProcess.start('baseline', join(__dirname, '..', 'baseline', 'server.js'), 4611, common),
   };
   const owner = new Client({ connectionString: db.url });

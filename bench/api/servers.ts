@@ -42,8 +42,9 @@ export class ServerProcess {
     private readonly child: ChildProcess,
   ) {}
 
-  static async start(name: string, script: string, port: number, env: Record<string, string>): Promise<ServerProcess> {
-    const child = spawn(process.execPath, ['--require', join(__dirname, 'count-statements.js'), script], {
+  /** `nodeArgs`: extra Node options, e.g. `--cpu-prof` to profile a run. */
+  static async start(name: string, script: string, port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
+    const child = spawn(process.execPath, [...nodeArgs, '--require', join(__dirname, 'count-statements.js'), script], {
       env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -73,11 +74,15 @@ export class ServerProcess {
     });
   }
 
+  /** SIGTERM, then SIGKILL after a minute (the gateway's graceful stop can take about 30 s). */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
     const exited = new Promise((r) => this.child.once('exit', r));
     this.child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
+    if (this.child.exitCode === null) {
+      console.warn(`${this.name} did not stop within 60 s; killed`);
+      this.child.kill('SIGKILL');
+    }
   }
 }
