@@ -19,7 +19,7 @@ import { check, prepare, type Expectation, type WorkloadName } from './workloads
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'list,point,write').split(',').filter(Boolean) as WorkloadName[];

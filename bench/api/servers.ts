@@ -1,5 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'pg';
 
@@ -44,14 +45,17 @@ export class ServerProcess {
 
   /** `nodeArgs`: extra Node options, e.g. `--cpu-prof` to profile a run. */
   static async start(name: string, script: string, port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
+    // Its output (the gateway's warnings, e.g. slow operations) goes to a log file, not into the figures.
+    const log = openSync(join(tmpdir(), `sovereign-bench-${name}.log`), 'w');
     const child = spawn(process.execPath, [...nodeArgs, '--require', join(__dirname, 'count-statements.js'), script], {
       env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', log, log, 'ipc'],
     });
+    closeSync(log);
     const server = new ServerProcess(name, port, child);
     const deadline = Date.now() + 120_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} during start-up`);
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} during start-up; see ${join(tmpdir(), `sovereign-bench-${name}.log`)}`);
       const up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
       if (up) return server;
       if (Date.now() > deadline) throw new Error(`${name} did not start`);
@@ -74,14 +78,14 @@ export class ServerProcess {
     });
   }
 
-  /** SIGTERM, then SIGKILL after a minute (the gateway's graceful stop can take about 30 s). */
+  /** SIGTERM, then SIGKILL after 40 s (the gateway's graceful stop took about 30 s idle, longer after load). */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
     const exited = new Promise((r) => this.child.once('exit', r));
     this.child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 40_000))]);
     if (this.child.exitCode === null) {
-      console.warn(`${this.name} did not stop within 60 s; killed`);
+      console.warn(`${this.name} did not stop within 40 s; killed`);
       this.child.kill('SIGKILL');
     }
   }
