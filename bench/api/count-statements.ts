@@ -3,7 +3,7 @@ import { Client } from 'pg';
 
 /**
  * Preloaded (`node --require`) into a server under test: counts the statements it sends through
- * node-postgres and the HTTP requests it receives, and answers `'counts'` on the IPC channel, so
+ * node-postgres and the HTTP requests it receives, answers `'counts'` on the IPC channel and exits on `'exit'`, so
  * statements per request are counted where they are sent rather than guessed.
  */
 let statements = 0;
@@ -21,4 +21,5 @@ subscribe('http.server.request.start', () => {
 
 process.on('message', (message) => {
   if (message === 'counts') process.send?.({ statements, requests });
+  if (message === 'exit') process.exit(0); // the benchmark is over: no graceful drain needed
 });
