@@ -156,7 +156,7 @@ async function main(): Promise<void> {
       JWT_TTL_SECONDS: String(ttl),
       // Every database keeps its pool: no pool is closed and reopened during a run.
       DB_MAX_OPEN_POOLS: String(databases + 2),
-      // Rate limits off for the benchmark (knobs the gateway may not have yet are ignored).
+      // Request rate limits off: the benchmark is one client hammering a few hospitals.
       RATE_LIMIT_MULTIPLIER: '0',
     }, (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)),
     baseline: await ServerProcess.start('baseline', join(__dirname, '..', 'baseline', 'server.js'), 4611, common),
