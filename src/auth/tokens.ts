@@ -1,4 +1,6 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { AuthError } from '../errors';
 
 const ISSUER = 'sovereign';
@@ -17,14 +19,23 @@ export interface TokenClaims {
   tid?: string;
 }
 
-/** Signs and verifies HS256 access tokens with issuer, audience and expiry; knows the token lifetimes. */
+/**
+ * Signs and verifies HS256 access tokens with issuer, audience and expiry; knows the token lifetimes.
+ * A token that verified is remembered (by its whole text, signature included) until it expires, so a
+ * client's next requests skip the HMAC; what it grants is still read from the database every time.
+ */
 export class TokenService {
+  private readonly key: KeyObject;
+  private readonly verified = new LRUCache<string, TokenClaims>({ max: 10_000 });
+
   constructor(
-    private readonly secret: Uint8Array,
+    secret: Uint8Array,
     readonly ttlSeconds: number,
     /** Lifetime of a refresh token (sliding: each rotation starts it again). */
     readonly refreshTtlSeconds: number = 14 * 86_400,
-  ) {}
+  ) {
+    this.key = createSecretKey(secret);
+  }
 
   sign(claims: TokenClaims): Promise<string> {
     const payload: Record<string, string> = { kind: claims.kind, sid: claims.sid };
@@ -36,18 +47,23 @@ export class TokenService {
       .setAudience(AUDIENCE)
       .setIssuedAt()
       .setExpirationTime(`${this.ttlSeconds}s`)
-      .sign(this.secret);
+      .sign(this.key);
   }
 
   /** Verified claims; any forged, expired, `alg: none` or foreign token is UNAUTHENTICATED. */
   async verify(token: string): Promise<TokenClaims> {
+    const known = this.verified.get(token);
+    if (known) return known;
     try {
-      const { payload } = await jwtVerify(token, this.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
       const { kind, sid, tid } = payload;
       if (typeof payload.sub !== 'string' || (kind !== 'platform' && kind !== 'tenant')) throw new Error('malformed claims');
       if (typeof sid !== 'string') throw new Error('token without session');
       if (kind === 'tenant' && typeof tid !== 'string') throw new Error('tenant token without tenant');
-      return { sub: payload.sub, kind, sid, ...(kind === 'tenant' ? { tid: tid as string } : {}) };
+      const claims: TokenClaims = { sub: payload.sub, kind, sid, ...(kind === 'tenant' ? { tid: tid as string } : {}) };
+      const ttl = (payload.exp ?? 0) * 1000 - Date.now();
+      if (ttl > 0) this.verified.set(token, claims, { ttl });
+      return claims;
     } catch (error) {
       const expired = error instanceof errors.JWTExpired;
       throw AuthError.unauthenticated(expired ? 'Token expired' : 'Invalid token');
