@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -30,6 +30,12 @@ export interface HttpOptions {
   config: Pick<Config, 'landingPage' | 'introspection' | 'limits' | 'http' | 'slowOperationMs' | 'metricsToken' | 'trustProxy'>;
 }
 
+/** Answers carry patient data: no browser or proxy may keep them. */
+function noStore(_req: express.Request, res: express.Response, next: express.NextFunction): void {
+  res.set('cache-control', 'no-store');
+  next();
+}
+
 const POST_ONLY = { errors: [{ message: 'GraphQL requests must use POST', extensions: { code: 'BAD_USER_INPUT' } }] };
 
 /**
@@ -56,6 +62,9 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
+      // No cache hints: answers carry patient data and are never cacheable. Installed by default, the
+      // cache-control plugin would also hook every field of every result.
+      ApolloServerPluginCacheControlDisabled(),
       ...protection.plugins,
       costLimit(schema, config.limits.maxCost),
       rateLimitPlugin(),
@@ -73,7 +82,7 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
   app.get(GRAPHQL_PATHS, (_req, res) => {
     res.status(405).set('allow', 'POST').json(POST_ONLY);
   });
-  app.post(GRAPHQL_PATHS, express.json({ limit: config.http.maxBodyBytes }), expressMiddleware(apollo, { context: contextBuilder(services) }));
+  app.post(GRAPHQL_PATHS, noStore, express.json({ limit: config.http.maxBodyBytes }), expressMiddleware(apollo, { context: contextBuilder(services) }));
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) logger.error({ err }, 'http error');

@@ -25,6 +25,16 @@ describe('gateway over HTTP', () => {
     expect(me.data?.me).toMatchObject({ email: 'admin@alpha-general.test', roles: ['ADMIN'], tenant: { slug: 'alpha-general' } });
   });
 
+  it('marks every GraphQL answer as not to be stored by browsers or proxies', async () => {
+    const response = await fetch(`${gw.baseUrl}/t/${a.slug}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${a.token}` },
+      body: JSON.stringify({ query: '{ patients(first: 1) { edges { node { id } } } }' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('refuses hospital A’s token in hospital B', async () => {
     const result = await gw.gql(PatientsDocument, {}, { slug: b.slug, token: a.token });
     expect(errorCode(result)).toBe('UNAUTHENTICATED');
