@@ -41,3 +41,32 @@ export async function benchDatabase(): Promise<BenchDatabase> {
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
+
+/**
+ * Runs `fn` and lists every statement sent through node-postgres meanwhile, each with when it was sent
+ * (ms from the start) and how long its answer took.
+ */
+export async function traceStatements(fn: () => Promise<unknown>): Promise<string[]> {
+  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  const lines: string[] = [];
+  const start = performance.now();
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string };
+    const text = (typeof first === 'string' ? first : (first?.text ?? '')).replace(/\s+/g, ' ').trim();
+    const sent = performance.now();
+    const done = () => lines.push(`${(sent - start).toFixed(1).padStart(7)} ms  +${(performance.now() - sent).toFixed(1).padStart(5)}  ${text.slice(0, 110)}`);
+    const callback = args.at(-1);
+    // The ORM's driver passes a callback; other callers use the returned promise.
+    if (typeof callback === 'function') args[args.length - 1] = (...result: unknown[]) => (done(), callback(...result));
+    const result = original.apply(this, args) as Promise<unknown> | undefined;
+    void result?.then?.(done, done);
+    return result;
+  };
+  try {
+    await fn();
+  } finally {
+    proto.query = original;
+  }
+  return lines;
+}
