@@ -1,4 +1,4 @@
-import { hashPassword } from '../../auth/passwords';
+import { hashPassword, passwordProblem } from '../../auth/passwords';
 import { BadInputError } from '../../errors';
 import { TenantStatus, type Tenancy, type TenantDetails } from '../../tenancy';
 import { Tenant } from '../../tenancy/catalog';
@@ -6,15 +6,15 @@ import type { NewTenant } from '../../tenancy/provisioning';
 import { toTenantDetails } from '../../tenancy/tenant-record';
 import type { Page } from '../common/connection';
 import { paginate } from '../common/paginate';
-import { createUser, newUserProblems } from '../users/user.service';
+import { createUser } from '../users/user.service';
 
 /**
  * Provisions a hospital with its first ADMIN user, all or nothing. The admin's password is hashed
  * while the placement is being created (argon2 runs on the thread pool), not before or after it.
  */
 export async function createTenant(tenancy: Tenancy, input: NewTenant & { admin: { email: string; password: string } }) {
-  const problems = Object.fromEntries(Object.entries(newUserProblems(input.admin)).map(([field, issue]) => [`admin.${field}`, issue]));
-  if (Object.keys(problems).length > 0) throw BadInputError.forFields(problems);
+  const issue = passwordProblem(input.admin.password, input.admin.email);
+  if (issue) throw BadInputError.forFields({ 'admin.password': issue });
   const passwordHash = hashPassword(input.admin.password);
   passwordHash.catch(() => undefined); // awaited by the seed; provisioning may fail before it gets there
   return tenancy.provisioner.create(input, {

@@ -19,27 +19,21 @@ export interface NewUser {
   displayName?: string | null;
 }
 
-/** Problems with a new user's email and password, by field (empty when there are none). */
-export function newUserProblems(input: Pick<NewUser, 'email' | 'password'>): Record<string, string> {
-  const email = normaliseEmail(input.email);
-  const problems: Record<string, string> = {};
-  const emailIssue = emailProblem(email);
-  if (emailIssue) problems.email = emailIssue;
-  const passwordIssue = passwordProblem(input.password, email);
-  if (passwordIssue) problems.password = passwordIssue;
-  return problems;
-}
-
 /**
  * Creates a hospital user in the bound tenant; the email is unique within the hospital only.
  * `passwordHash`, when given, is the hash of `input.password` already under way (provisioning starts
  * it before the placement exists, so the two overlap).
  */
 export async function createUser(em: EntityManager, input: NewUser, passwordHash?: Promise<string>): Promise<User> {
-  const problems = newUserProblems(input);
+  const email = normaliseEmail(input.email);
+  const problems: Record<string, string> = {};
+  const emailIssue = emailProblem(email);
+  if (emailIssue) problems.email = emailIssue;
+  const passwordIssue = passwordProblem(input.password, email);
+  if (passwordIssue) problems.password = passwordIssue;
   if (Object.keys(problems).length > 0) throw BadInputError.forFields(problems);
   const user = em.create(User, {
-    email: normaliseEmail(input.email),
+    email,
     displayName: input.displayName?.trim() ?? '',
     passwordHash: await (passwordHash ?? hashPassword(input.password)),
     roles: [...new Set(input.roles)],
