@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const config = loadConfig({
     NODE_ENV: 'test', JWT_SECRET: 'b'.repeat(40), DATA_DIR: tmpdir(), LOG_LEVEL: 'silent',
     PLATFORM_ADMIN_EMAIL: 'root@bench.test', PLATFORM_ADMIN_PASSWORD: 'bench-platform-password', LOGIN_MAX_FAILURES: '1000',
+    RATE_LIMIT_MULTIPLIER: '0', // measures authentication, not the rate limits
   });
   const app = await createApp(config, url.toString());
   const port = await app.listen(0);

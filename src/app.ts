@@ -18,6 +18,7 @@ import { LabOrder, LabResult } from './modules/lab/lab.entity';
 import { PatientAllergy, PatientContact, PatientInsurance } from './modules/patient-record/patient-details.entity';
 import { AuditEntry } from './modules/audit/audit-entry.entity';
 import { Patient } from './modules/patients/patient.entity';
+import { PLAN_REQUEST_LIMITS, PLATFORM_ADMIN_REQUESTS_PER_MINUTE } from './modules/plans/plan-limits';
 import { HospitalSettings } from './modules/settings/settings.entity';
 import { bootstrapPlatformAdmin } from './modules/platform/platform-user.service';
 import { AuthSession } from './modules/session/auth-session.entity';
@@ -81,7 +82,10 @@ export async function createApp(config: Config, databaseUrl: string, overrides: 
       logger.info({ email: config.platformAdmin.email }, 'created the first platform admin');
     }
     loginThrottle = await createLoginThrottle({ ...config.loginThrottle, redisUrl: config.redisUrl });
-    rateLimits = await RateLimits.open({ demoRequestsPerHour: config.demoRequestsPerHour, redisUrl: config.redisUrl, deployment: tenancy.servers.mainDatabase });
+    rateLimits = await RateLimits.open(
+      { plans: PLAN_REQUEST_LIMITS, platformUserPerMinute: PLATFORM_ADMIN_REQUESTS_PER_MINUTE, demoRequestsPerHour: config.demoRequestsPerHour, ...config.rateLimits },
+      { redisUrl: config.redisUrl, deployment: tenancy.servers.mainDatabase },
+    );
     const services: AppServices = {
       tenancy,
       tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds, config.refreshTtlSeconds),

@@ -20,6 +20,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   TENANT_MISMATCH: 400,
   TENANT_SUSPENDED: 403,
   UNAUTHENTICATED: 401,
+  RATE_LIMITED: 429,
 };
 
 export class DomainError extends Error {

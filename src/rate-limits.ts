@@ -1,57 +1,151 @@
 import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type IRateLimiterOptions, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Principal } from './auth/principal';
 import { RateLimitedError } from './errors';
+import type { Plan, TenantRecord } from './tenancy';
+
+/**
+ * Where limiters count: this process's memory, or with `redisUrl` Redis (atomic counters shared by
+ * every replica, one connection for all the store's limiters), falling back to memory while Redis is
+ * unreachable rather than failing every request. The one way the gateway counts attempts.
+ */
+export class LimiterStore {
+  private constructor(private readonly redis: Redis | null) {}
+
+  static async open(redisUrl?: string): Promise<LimiterStore> {
+    if (!redisUrl) return new LimiterStore(null);
+    const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    redis.on('error', () => undefined); // reconnects by itself; the insurance limiter covers the gap
+    // Start-up waits for the first connection, so counting starts in Redis rather than in memory.
+    await redis.connect().catch(() => undefined);
+    return new LimiterStore(redis);
+  }
+
+  /**
+   * A limiter on this store. `blockWhenSpent`: once a key has spent its points, this process refuses
+   * it from memory until its window ends, so a client hammering past its limit costs no Redis trips.
+   */
+  limiter(limits: IRateLimiterOptions, options: { blockWhenSpent?: boolean } = {}): RateLimiterAbstract {
+    if (!this.redis) return new RateLimiterMemory(limits);
+    return new RateLimiterRedis({
+      ...limits,
+      storeClient: this.redis,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory(limits),
+      ...(options.blockWhenSpent ? { inMemoryBlockOnConsumed: limits.points } : {}),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.redis?.quit().catch(() => this.redis?.disconnect());
+  }
+}
 
 export interface SharedLimiter {
   limiter: RateLimiterAbstract;
   close(): Promise<void>;
 }
 
-/**
- * One limiter, in this process's memory, or with `redisUrl` in Redis (atomic counters shared by every
- * replica), falling back to memory while Redis is unreachable rather than failing every request.
- * The one way the gateway counts attempts: sign-in lockout and public operations both use it.
- */
+/** One limiter on a store of its own (see LimiterStore). */
 export async function createRateLimiter(limits: IRateLimiterOptions, redisUrl?: string): Promise<SharedLimiter> {
-  if (!redisUrl) return { limiter: new RateLimiterMemory(limits), close: async () => undefined };
-  const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
-  redis.on('error', () => undefined); // reconnects by itself; the insurance limiter covers the gap
-  // Start-up waits for the first connection, so counting starts in Redis rather than in memory.
-  await redis.connect().catch(() => undefined);
-  const limiter = new RateLimiterRedis({ ...limits, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(limits) });
-  return {
-    limiter,
-    close: async () => {
-      await redis.quit().catch(() => redis.disconnect());
-    },
-  };
+  const store = await LimiterStore.open(redisUrl);
+  return { limiter: store.limiter(limits), close: () => store.close() };
 }
 
-/** Rate limits of public operations, keyed by client address (shared by replicas with REDIS_URL). */
+/** Mutations open to anonymous callers: limited per client address (each occurrence, aliases included). */
+export const PUBLIC_MUTATIONS: ReadonlySet<string> = new Set(['login', 'refreshToken', 'requestDemo']);
+
+/** Per-minute request limits before the multiplier (see PLAN_REQUEST_LIMITS). */
+export interface RequestLimits {
+  plans: Record<Plan, { tenant: number; user: number }>;
+  platformUserPerMinute: number;
+  publicPerMinute: number;
+  /** Scales every per-minute limit; 0 turns them off. */
+  multiplier: number;
+  demoRequestsPerHour: number;
+}
+
+/** What the limits look at in one request. */
+export interface LimitedRequest {
+  tenant: Pick<TenantRecord, 'id' | 'plan'> | null;
+  principal: Principal | null;
+  clientAddress: string | null;
+  /** The operation's root field names, once per occurrence. */
+  rootFields: readonly string[];
+}
+
+/** A per-minute limit after the multiplier; null when off. */
+export function scaledLimit(perMinute: number, multiplier: number): number | null {
+  if (multiplier === 0 || perMinute === 0) return null;
+  return Math.max(1, Math.round(perMinute * multiplier));
+}
+
+type Limiter = RateLimiterAbstract | null;
+type PlanLimiters = Record<Plan, { tenant: Limiter; user: Limiter }>;
+
+/**
+ * The request rate limits, all counted on one store (shared by replicas with REDIS_URL, keys
+ * namespaced by deployment): per hospital and per user or API key by the hospital's plan, per
+ * platform admin, per client address for public mutations, and demo requests per address per hour.
+ */
 export class RateLimits {
-  private constructor(private readonly demo: SharedLimiter) {}
+  private constructor(
+    private readonly store: LimiterStore,
+    private readonly plans: PlanLimiters,
+    private readonly platformUser: Limiter,
+    private readonly publicCalls: Limiter,
+    private readonly demo: RateLimiterAbstract,
+  ) {}
 
   /** `deployment` names the counters' namespace in Redis (the main database), so deployments never share them. */
-  static async open(options: { demoRequestsPerHour: number; redisUrl?: string; deployment: string }): Promise<RateLimits> {
-    const demo = await createRateLimiter({ keyPrefix: `sovereign:demo-request:${options.deployment}`, points: Math.max(1, options.demoRequestsPerHour), duration: 3600 }, options.redisUrl);
-    return new RateLimits(demo);
+  static async open(limits: RequestLimits, options: { redisUrl?: string; deployment: string }): Promise<RateLimits> {
+    const store = await LimiterStore.open(options.redisUrl);
+    const prefix = `sovereign:rate:${options.deployment}`;
+    const perMinute = (name: string, base: number) => {
+      const points = scaledLimit(base, limits.multiplier);
+      return points === null ? null : store.limiter({ keyPrefix: `${prefix}:${name}`, points, duration: 60 }, { blockWhenSpent: true });
+    };
+    const entries = Object.entries(limits.plans).map(([plan, l]) => [plan, { tenant: perMinute(`tenant:${plan}`, l.tenant), user: perMinute(`user:${plan}`, l.user) }]);
+    const plans = Object.fromEntries(entries) as PlanLimiters;
+    const demo = store.limiter({ keyPrefix: `${prefix}:demo`, points: Math.max(1, limits.demoRequestsPerHour), duration: 3600 }, { blockWhenSpent: true });
+    return new RateLimits(store, plans, perMinute('platform-user', limits.platformUserPerMinute), perMinute('public', limits.publicPerMinute), demo);
   }
 
-  get demoRequests(): RateLimiterAbstract {
-    return this.demo.limiter;
-  }
+  /**
+   * Takes this request's points, cheapest refusal first, or throws RATE_LIMITED with the wait: per
+   * client address for public mutations (and demo requests, which exist only on the platform host);
+   * then per user or API key before its hospital, so a client over its own limit spends nothing of
+   * its hospital's. Anonymous requests are not counted otherwise (they can only be refused).
+   */
+  async enforce(request: LimitedRequest): Promise<void> {
+    const address = request.clientAddress ?? 'unknown';
+    const publicCalls = request.rootFields.filter((f) => PUBLIC_MUTATIONS.has(f)).length;
+    if (publicCalls > 0 && this.publicCalls) await consume(this.publicCalls, address, publicCalls);
+    const demos = request.rootFields.filter((f) => f === 'requestDemo').length;
+    if (demos > 0 && !request.tenant) await consume(this.demo, address, demos);
 
-  /** Takes one point for `key`, or throws RATE_LIMITED with the wait. */
-  async consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
-    try {
-      await limiter.consume(key);
-    } catch (result) {
-      if (result instanceof RateLimiterRes) throw RateLimitedError.retryAfter(Math.ceil(result.msBeforeNext / 1000));
-      throw result;
+    const { principal, tenant } = request;
+    if (!principal) return;
+    if (principal.kind === 'platform') {
+      if (this.platformUser) await consume(this.platformUser, principal.id);
+      return;
     }
+    if (!tenant) return;
+    const limiters = this.plans[tenant.plan];
+    if (limiters.user) await consume(limiters.user, `${tenant.id}:${principal.id}`);
+    if (limiters.tenant) await consume(limiters.tenant, tenant.id);
   }
 
   close(): Promise<void> {
-    return this.demo.close();
+    return this.store.close();
+  }
+}
+
+async function consume(limiter: RateLimiterAbstract, key: string, points = 1): Promise<void> {
+  try {
+    await limiter.consume(key, points);
+  } catch (result) {
+    if (result instanceof RateLimiterRes) throw RateLimitedError.retryAfter(Math.max(1, Math.ceil(result.msBeforeNext / 1000)));
+    throw result;
   }
 }

@@ -3,6 +3,7 @@ import { Migration0002Identity } from './Migration0002Identity';
 import { Migration0003Audit } from './Migration0003Audit';
 import { Migration0004PlacementFences } from './Migration0004PlacementFences';
 import { Migration0005Domain } from './Migration0005Domain';
+import { Migration0006RequestEntry } from './Migration0006RequestEntry';
 
 /** Tenant migrations in order; applied to the shared schema, every tenant schema and every tenant database. */
-export const TENANT_MIGRATIONS = [Migration0001Core, Migration0002Identity, Migration0003Audit, Migration0004PlacementFences, Migration0005Domain];
+export const TENANT_MIGRATIONS = [Migration0001Core, Migration0002Identity, Migration0003Audit, Migration0004PlacementFences, Migration0005Domain, Migration0006RequestEntry];

@@ -41,6 +41,11 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Public demo requests allowed per client address per hour. */
   demoRequestsPerHour: number;
+  /**
+   * Request rate limits: `multiplier` scales every per-minute limit (the plan table, platform admins,
+   * public mutations per address; 0 turns them off); `publicPerMinute` is the per-address base.
+   */
+  rateLimits: { multiplier: number; publicPerMinute: number };
   landingPage: boolean;
   introspection: boolean;
   limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number; hideSuggestions: boolean };
@@ -63,6 +68,14 @@ function int(env: Env, key: string, fallback: number): number {
 function positive(env: Env, key: string, fallback: number): number {
   const value = int(env, key, fallback);
   if (value === 0) throw new ConfigError(`${key} must be greater than 0`);
+  return value;
+}
+
+function decimal(env: Env, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new ConfigError(`${key} must be a non-negative number, got "${raw}"`);
   return value;
 }
 
@@ -160,6 +173,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: env.METRICS_TOKEN || undefined,
     trustProxy: trustProxy(env.TRUST_PROXY),
     demoRequestsPerHour: int(env, 'DEMO_REQUESTS_PER_HOUR', 5),
+    rateLimits: { multiplier: decimal(env, 'RATE_LIMIT_MULTIPLIER', 1), publicPerMinute: int(env, 'RATE_LIMIT_PUBLIC_PER_MINUTE', 120) },
     landingPage: bool(env, 'GRAPHQL_LANDING_PAGE', !production),
     introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
     limits: {

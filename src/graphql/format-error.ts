@@ -1,5 +1,5 @@
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { ArgumentValidationError } from 'type-graphql';
 import { DomainError, type ErrorCode } from '../errors';
@@ -40,7 +40,9 @@ function fieldProblems(error: ArgumentValidationError): Record<string, string> {
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
-    const error = unwrapResolverError(raw);
+    const unwrapped = unwrapResolverError(raw);
+    // Domain errors raised before execution arrive wrapped (see src/http/request-error.ts).
+    const error = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof DomainError ? unwrapped.originalError : unwrapped;
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
     if (error instanceof DomainError) {
       return { ...base, message: error.message, extensions: { code: error.code, ...error.details } };

@@ -1,24 +1,15 @@
 import type { Request } from 'express';
-import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { authenticate } from '../auth/authenticate';
 import type { AppServices, RequestContext } from '../context';
-import { DomainError } from '../errors';
 import { loadApiKeyPrincipal } from '../modules/api-keys/api-key.service';
 import { loadPlatformPrincipal, loadTenantPrincipal } from '../modules/session/principals';
 import { createLoaders } from '../modules/loaders';
+import { primeSettings } from '../modules/settings/settings.service';
 import { tenantEm } from '../modules/common/tenant-em';
 import type { TenantSession } from '../tenancy';
 import { digestOf } from './digest';
-
-/** Domain errors raised before execution keep their code and get an HTTP status. */
-function asRequestError(error: unknown): unknown {
-  if (!(error instanceof DomainError)) return error;
-  return new GraphQLError(error.message, {
-    originalError: error,
-    extensions: { code: error.code, ...(error.httpStatus ? { http: { status: error.httpStatus } } : {}) },
-  });
-}
+import { asRequestError } from './request-error';
 
 /** Builds the request context: tenant resolution, then the bound session, then the principal. */
 export function contextBuilder(services: AppServices) {
@@ -26,12 +17,12 @@ export function contextBuilder(services: AppServices) {
     let session: TenantSession | null = null;
     try {
       const tenant = await services.tenancy.resolver.resolve(digestOf(req));
-      session = tenant ? services.tenancy.session(tenant) : null;
+      session = tenant ? services.tenancy.session(tenant, (em, entry) => primeSettings(em, entry.settings)) : null;
       const apiKey = req.headers['x-api-key'];
       const credentials = { authorization: req.headers.authorization, apiKey: typeof apiKey === 'string' ? apiKey : undefined };
       const principal = await authenticate(credentials, tenant?.id ?? null, services.tokens, {
         platformUser: (id, sessionId) => loadPlatformPrincipal(services.tenancy.central, id, sessionId),
-        tenantUser: async (id, sessionId) => (session ? loadTenantPrincipal(await session.em(), id, sessionId) : null),
+        tenantUser: async (id, sessionId) => (session ? loadTenantPrincipal(session, id, sessionId) : null),
         apiKey: async (keyId, secret) => (session ? loadApiKeyPrincipal(await session.em(), keyId, secret) : null),
       });
       const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID();

@@ -14,6 +14,7 @@ import { auditPlugin } from './audit-plugin';
 import { contextBuilder } from './context';
 import { healthRoutes } from './health';
 import { landingPage } from './landing-page';
+import { rateLimitPlugin } from './rate-limit-plugin';
 import { tenantSessionPlugin } from './session-plugin';
 import { Telemetry, telemetryPlugin } from './telemetry';
 
@@ -57,6 +58,7 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
       ApolloServerPluginLandingPageDisabled(),
       ...protection.plugins,
       costLimit(schema, config.limits.maxCost),
+      rateLimitPlugin(),
       telemetryPlugin(telemetry, logger, config.slowOperationMs),
       auditPlugin(logger),
       tenantSessionPlugin(logger),

@@ -3,7 +3,7 @@ import type DataLoader from 'dataloader';
 import { Appointment, AppointmentStatus } from './appointments/appointment.entity';
 import { Invoice, InvoiceLine, InvoiceStatus, Payment } from './billing/billing.entity';
 import { Diagnosis, Encounter, Prescription, Vitals } from './clinical/clinical.entity';
-import { byId, groupedBy } from './common/loader-kit';
+import { byId, groupedBy, latestBy } from './common/loader-kit';
 import { Department, StaffAssignment } from './departments/department.entity';
 import { LabOrder, LabResult } from './lab/lab.entity';
 import { PatientAllergy, PatientContact, PatientInsurance } from './patient-record/patient-details.entity';
@@ -22,6 +22,8 @@ export interface Loaders {
   department: DataLoader<string, Department | null>;
   staffByDepartment: DataLoader<string, StaffAssignment[]>;
   upcomingAppointmentsByPatient: DataLoader<string, Appointment[]>;
+  /** A patient's newest `first` appointments (latest start first), one loader per `first`. */
+  latestAppointmentsByPatient(first: number): DataLoader<string, Appointment[]>;
   labResultsByPatient: DataLoader<string, LabResult[]>;
   labResultsByOrder: DataLoader<string, LabResult[]>;
   openInvoicesByPatient: DataLoader<string, Invoice[]>;
@@ -53,6 +55,7 @@ export function createLoaders(em: () => Promise<EntityManager>): Loaders {
       where: () => ({ status: { $in: UPCOMING }, endsAt: { $gte: new Date() } }),
       orderBy: { startsAt: 'asc', id: 'asc' },
     }),
+    latestAppointmentsByPatient: latestBy(em, Appointment, { key: 'patientId', newestBy: 'startsAt' }),
     labResultsByPatient: groupedBy(em, LabResult, 'patientId', { orderBy: { recordedAt: 'desc', id: 'asc' } }),
     labResultsByOrder: groupedBy(em, LabResult, 'labOrderId', { orderBy: { recordedAt: 'asc', id: 'asc' } }),
     openInvoicesByPatient: groupedBy(em, Invoice, 'patientId', { where: () => ({ status: InvoiceStatus.ISSUED }), orderBy: { createdAt: 'asc', id: 'asc' } }),

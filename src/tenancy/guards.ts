@@ -62,18 +62,21 @@ function isTenantMeta(args: EventArgs<unknown>): boolean {
 }
 
 /**
- * Second wall under every tenant table: sets `app.tenant_id` for the transaction (is_local = true,
- * never a session SET that would leak to the next user of the pooled connection), together with the
- * statement timeout, in one statement. An unbound fork sets no tenant, and the row-level security
- * policy then matches no row.
+ * Second wall under every tenant table. A transaction of a fork bound to a tenant is bound by the
+ * tenant session's first statement (`enter_request`: tenant, statement timeout and hold, see
+ * tenant-session.ts). Every other transaction gets the statement timeout and an empty tenant here, so
+ * row-level security matches no tenant row in it. Both are transaction-local (is_local = true), never a
+ * session SET that would leak to the next user of the pooled connection. A bound fork whose
+ * transaction was begun anywhere else has no tenant set, and so sees and writes nothing: it fails
+ * closed.
  */
 export class RowLevelSecurityBinder implements EventSubscriber {
   constructor(private readonly statementTimeoutMs: number) {}
 
   async afterTransactionStart({ em, transaction }: TransactionEventArgs): Promise<void> {
-    const tenantId = boundTenantId(em as EntityManager) ?? '';
+    if (boundTenantId(em as EntityManager)) return;
     await em
       .getConnection()
-      .execute("select set_config('app.tenant_id', ?, true), set_config('statement_timeout', ?, true)", [tenantId, String(this.statementTimeoutMs)], 'run', transaction);
+      .execute("select set_config('app.tenant_id', '', true), set_config('statement_timeout', ?, true)", [String(this.statementTimeoutMs)], 'run', transaction);
   }
 }

@@ -9,6 +9,7 @@ import { SharedIsolation } from './isolation/shared';
 import { PlacementMigrator, type IsolationStrategy } from './isolation/strategy';
 import { runDoctor, type DoctorOptions, type PlacementReport } from './doctor';
 import { TenantLifecycle } from './lifecycle';
+import type { OnEnter } from './tenant-session';
 import { migrateAll, migrationStatus, type MigrateOptions, type MigrationReport, type TenantMigrationResult } from './migrate';
 import type { MigrationClass } from './migrations/runner';
 import { centralOrmOptions } from './orm-options';
@@ -93,9 +94,12 @@ export class Tenancy {
     });
   }
 
-  /** A request's session in `tenant`, re-routed through the catalog if the hospital has moved. */
-  session(tenant: TenantRecord): TenantSession {
-    return new TenantSession(tenant, this.pools, this.relocate);
+  /**
+   * A request's session in `tenant`, re-routed through the catalog if the hospital has moved;
+   * `onEnter` sees what the opening statement read (settings, signed-in user).
+   */
+  session(tenant: TenantRecord, onEnter?: OnEnter): TenantSession {
+    return new TenantSession(tenant, this.pools, this.relocate, onEnter);
   }
 
   /**
@@ -189,7 +193,9 @@ export class Tenancy {
 export type { TenantRecord, TenantDetails } from './tenant-record';
 export type { Placement } from './placement';
 export type { PlacementReport, Problem } from './doctor';
-export { TenantSession, runInTenant } from './tenant-session';
+export { TenantSession, runInTenant, type OnEnter } from './tenant-session';
+export type { RequestEntry, SignedIn } from './placement-hold';
 export { Isolation, Plan, TenantStatus } from './catalog';
 export { lockTenantScope } from './tenant-lock';
+export { latestPerKey, type LatestPerKeyQuery } from './latest-per-key';
 export { fullTextRank } from './full-text';

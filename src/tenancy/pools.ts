@@ -100,6 +100,11 @@ export class PoolRegistry {
     await Promise.all(this.closing);
   }
 
+  /** The statement timeout every request transaction sets for itself. */
+  get statementTimeoutMs(): number {
+    return this.limits.statementTimeoutMs;
+  }
+
   get openPools(): number {
     return this.cache.size;
   }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { enterPlacement } from './placement-hold';
+import { enterPlacement, type RequestEntry, type SignedIn } from './placement-hold';
 import type { PoolLease, PoolRegistry } from './pools';
 import { TENANT_FILTER } from './tenant-scoped';
 import type { TenantRecord } from './tenant-record';
@@ -11,22 +11,30 @@ import type { TenantRecord } from './tenant-record';
  */
 export type Relocate = (stale: TenantRecord) => Promise<TenantRecord | null>;
 
+/** Called once the session's transaction is open, with what its first statement read. */
+export type OnEnter = (em: EntityManager, entry: RequestEntry) => void;
+
 /**
  * One unit of work inside one tenant: an EntityManager fork bound to the tenant's placement (schema)
  * and filter parameters, inside one transaction (so row-level security sees the tenant on every
  * statement). The transaction begins on first use and ends with `end()`. This is the only place that
- * decides where a tenant's data is. Opening takes the hospital's shared hold and checks the placement
- * fence (see placement-hold.ts); a session that finds its hospital moved re-opens where it lives now.
+ * decides where a tenant's data is, and the only place that binds a transaction to a tenant: right
+ * after BEGIN, one statement sets the tenant and the statement timeout, takes the hospital's shared
+ * hold and checks the placement fence (see placement-hold.ts); a session that finds its hospital
+ * moved re-opens where it lives now.
  */
 export class TenantSession {
   private lease?: PoolLease;
   private opened?: Promise<EntityManager>;
   private current: TenantRecord;
+  private signedIn?: SignedIn;
+  private entered?: RequestEntry;
 
   constructor(
     tenant: TenantRecord,
     private readonly pools: PoolRegistry,
     private readonly relocate?: Relocate,
+    private readonly onEnter?: OnEnter,
   ) {
     this.current = tenant;
   }
@@ -40,6 +48,22 @@ export class TenantSession {
   em(): Promise<EntityManager> {
     this.opened ??= this.open();
     return this.opened;
+  }
+
+  /**
+   * Opens the transaction for a signed-in user: the statement that opens it also reads the user,
+   * the session and the hospital's settings (see enterPlacement). Must be the session's first use.
+   */
+  async enterAs(signedIn: SignedIn): Promise<{ em: EntityManager; entry: RequestEntry }> {
+    if (this.opened) throw new Error('tenant session is already open');
+    this.signedIn = signedIn;
+    const em = await this.em();
+    return { em, entry: this.entered! };
+  }
+
+  /** What the opening statement read (settings, and the signed-in user when entered with one). */
+  get entry(): RequestEntry | undefined {
+    return this.entered;
   }
 
   get started(): boolean {
@@ -85,7 +109,8 @@ export class TenantSession {
       throw error;
     }
     try {
-      await enterPlacement(em, tenant);
+      this.entered = await enterPlacement(em, tenant, this.pools.statementTimeoutMs, this.signedIn);
+      this.onEnter?.(em, this.entered);
     } catch (error) {
       await em.rollback().catch(() => undefined);
       this.lease.release();

@@ -114,6 +114,7 @@ const DENIALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
 /** Field rules on object-typed fields need a selection. */
 const FIELD_SELECTIONS: Record<string, string> = {
   nextAppointments: 'nextAppointments { id }',
+  appointments: 'appointments(first: 5) { id }',
   contacts: 'contacts { id }',
   insurances: 'insurances { id }',
   allergies: 'allergies { id }',

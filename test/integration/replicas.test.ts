@@ -1,15 +1,22 @@
+import Redis from 'ioredis';
+import { PLAN_REQUEST_LIMITS } from '../../src/modules/plans/plan-limits';
+import { scaledLimit } from '../../src/rate-limits';
+import { Plan } from '../../src/tenancy';
 import { MeDocument, RequestDemoDocument, SuspendTenantDocument } from '../e2e/generated/graphql';
 import { errorCode, TestGateway } from '../fixtures/gateway';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Request limits scaled down to a few requests (platform admins and sign-ins keep room for the set-up). */
+const MULTIPLIER = 0.01;
 
 describe('two gateway replicas sharing Redis', () => {
   let first: TestGateway;
   let second: TestGateway;
 
   beforeAll(async () => {
-    first = await TestGateway.start({ REDIS_URL, DEMO_REQUESTS_PER_HOUR: '2' });
-    second = await TestGateway.start({ REDIS_URL, DEMO_REQUESTS_PER_HOUR: '2' }, first.databaseUrl);
+    const env = { REDIS_URL, DEMO_REQUESTS_PER_HOUR: '2', RATE_LIMIT_MULTIPLIER: String(MULTIPLIER), RATE_LIMIT_PUBLIC_PER_MINUTE: '10000' };
+    first = await TestGateway.start(env);
+    second = await TestGateway.start(env, first.databaseUrl);
   });
   afterAll(async () => {
     await second.stop();
@@ -39,5 +46,27 @@ describe('two gateway replicas sharing Redis', () => {
     expect((await ask(second, 2)).errors).toBeUndefined();
     expect(errorCode(await ask(first, 3))).toBe('RATE_LIMITED');
     expect(errorCode(await ask(second, 4))).toBe('RATE_LIMITED');
+  });
+
+  it("holds a user's request limit across both replicas, counted in Redis under the deployment's namespace", async () => {
+    const hospital = await first.createTenant({ slug: 'replicated-limits', plan: 'BASIC' });
+    const limit = scaledLimit(PLAN_REQUEST_LIMITS[Plan.BASIC].user, MULTIPLIER)!;
+    let userId = '';
+    for (let i = 0; i < limit; i += 1) {
+      const result = await (i % 2 === 0 ? first : second).gql(MeDocument, {}, hospital);
+      expect(result.errors).toBeUndefined();
+      userId = result.data!.me!.id;
+    }
+    const over = await (limit % 2 === 0 ? first : second).gql(MeDocument, {}, hospital);
+    expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+    expect(errorCode(await (limit % 2 === 0 ? second : first).gql(MeDocument, {}, hospital))).toBe('RATE_LIMITED');
+
+    const redis = new Redis(REDIS_URL);
+    try {
+      const deployment = new URL(first.databaseUrl).pathname.slice(1);
+      expect(await redis.exists(`sovereign:rate:${deployment}:user:BASIC:${hospital.id}:${userId}`)).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

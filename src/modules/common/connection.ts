@@ -25,7 +25,8 @@ export class ConnectionArgs {
 export interface Page<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** Counted only when the client asks for it (a getter GraphQL reads), at most once. */
+  readonly totalCount: Promise<number> | number;
 }
 
 /** A Relay connection type (`<Name>Connection` with `<Name>Edge`) for one node type. */
@@ -48,7 +49,7 @@ export function Connection<T extends object>(node: ClassType<T>, name: string): 
     pageInfo!: PageInfo;
 
     @Field(() => Int)
-    totalCount!: number;
+    totalCount!: Promise<number> | number;
   }
   return ConnectionType;
 }

@@ -20,7 +20,7 @@ class DemoRequestsArgs extends ConnectionArgs {
 export class DemoResolver {
   @Mutation(() => DemoRequestReceipt, { description: 'Asks for a demo (public, on the platform host; rate-limited per client address).' })
   async requestDemo(@Arg('input') input: RequestDemoInput, @Ctx() ctx: RequestContext): Promise<DemoRequestReceipt> {
-    const request = await demos.requestDemo(ctx.services.tenancy.central, ctx.services.rateLimits, input, ctx.clientAddress);
+    const request = await demos.requestDemo(ctx.services.tenancy.central, input, ctx.clientAddress);
     return { id: request.id, status: request.status };
   }
 

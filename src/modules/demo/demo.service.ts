@@ -1,6 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { ConflictError, NotFoundError } from '../../errors';
-import type { RateLimits } from '../../rate-limits';
 import type { Tenancy, TenantRecord } from '../../tenancy';
 import { DemoRequest, DemoRequestStatus } from '../../tenancy/catalog';
 import type { Page } from '../common/connection';
@@ -11,9 +10,8 @@ import { createTenant } from '../platform/tenant.service';
 import { normaliseEmail } from '../users/user.service';
 import type { ConvertDemoToTenantInput, RequestDemoInput } from './demo.types';
 
-/** Stores a public demo request, at most DEMO_REQUESTS_PER_HOUR per client address. */
-export async function requestDemo(central: MikroORM, limits: RateLimits, input: RequestDemoInput, clientAddress: string | null): Promise<DemoRequest> {
-  await limits.consume(limits.demoRequests, clientAddress ?? 'unknown');
+/** Stores a public demo request (at most DEMO_REQUESTS_PER_HOUR per client address: see RateLimits). */
+export async function requestDemo(central: MikroORM, input: RequestDemoInput, clientAddress: string | null): Promise<DemoRequest> {
   const em = central.em.fork();
   const request = em.create(DemoRequest, {
     hospitalName: input.hospitalName.trim(),

@@ -5,11 +5,13 @@ import { moduleEnabled } from '../settings/module.rules';
 import { HospitalModule } from '../settings/settings.entity';
 
 const registration = hasTenantRole(...FRONT_DESK, 'BILLING');
+const appointmentReaders = chain(hasTenantRole(...FRONT_DESK), moduleEnabled(HospitalModule.APPOINTMENTS));
 
 /** Field rules on Patient for the links into other modules; the patient's other fields are unaffected. */
 export const patientRecordPermissions = {
   Patient: {
-    nextAppointments: chain(hasTenantRole(...FRONT_DESK), moduleEnabled(HospitalModule.APPOINTMENTS)),
+    nextAppointments: appointmentReaders,
+    appointments: appointmentReaders,
     latestLabResults: chain(hasTenantRole(...LAB_READERS), moduleEnabled(HospitalModule.LAB)),
     openInvoiceBalanceCents: chain(hasTenantRole(...BILLING_STAFF), moduleEnabled(HospitalModule.BILLING)),
     contacts: registration,

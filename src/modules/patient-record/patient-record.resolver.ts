@@ -6,12 +6,17 @@ import { LabResult } from '../lab/lab.entity';
 import { Patient } from '../patients/patient.entity';
 import { PatientAllergy, PatientContact, PatientInsurance } from './patient-details.entity';
 
+const MAX_APPOINTMENTS = 100;
+
 /** A patient's links into the other modules, each through a per-request loader (one query per batch). */
 @Resolver(() => Patient)
 export class PatientRecordResolver {
   @FieldResolver(() => Department, { nullable: true, description: 'Primary department.' })
-  department(@Root() p: Patient, @Ctx() ctx: RequestContext): Promise<Department | null> | null {
-    return p.departmentId ? ctx.loaders.department.load(p.departmentId) : null;
+  department(@Root() p: Patient, @Ctx() ctx: RequestContext): Promise<Department | null> | Department | null {
+    if (!p.departmentId) return null;
+    const joined = p.department;
+    if (joined && joined.id === p.departmentId && joined.isInitialized()) return joined.getEntity();
+    return ctx.loaders.department.load(p.departmentId);
   }
 
   @FieldResolver(() => [Appointment], { nullable: true, description: 'Scheduled or checked-in appointments that have not ended, soonest first.' })
@@ -21,6 +26,15 @@ export class PatientRecordResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<Appointment[]> {
     return (await ctx.loaders.upcomingAppointmentsByPatient.load(p.id)).slice(0, Math.max(0, Math.min(first, 20)));
+  }
+
+  @FieldResolver(() => [Appointment], { nullable: true, description: `The patient's appointments in any status, latest start first (at most ${MAX_APPOINTMENTS}).` })
+  appointments(
+    @Root() p: Patient,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Appointment[]> {
+    return ctx.loaders.latestAppointmentsByPatient(Math.max(1, Math.min(first, MAX_APPOINTMENTS))).load(p.id);
   }
 
   @FieldResolver(() => [LabResult], { nullable: true, description: 'Most recent lab results first (clinical: hidden from non-clinical roles).' })

@@ -1,9 +1,10 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { FullTextType } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { GraphQLDateTime, GraphQLLocalDate } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../tenancy/tenant-scoped';
+import { Department } from '../departments/department.entity';
 
 @ObjectType('Patient')
 @Entity({ schema: '*', tableName: 'patients' })
@@ -37,9 +38,16 @@ export class Patient extends TenantScoped {
   @Property({ type: 'uuid', nullable: true })
   createdById: string | null = null;
 
-  /** Primary department (resolved through the request's loaders). */
+  /** Primary department; the column is written through this property only. */
   @Property({ type: 'uuid', nullable: true })
   departmentId: string | null = null;
+
+  /**
+   * The same column as a read-only relation, so a list or a lookup can read the department in its own
+   * statement (joined). Trusted only while its id still equals `departmentId`.
+   */
+  @ManyToOne(() => Department, { fieldName: 'department_id', persist: false, nullable: true, ref: true, hidden: true })
+  department?: Ref<Department> | null;
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'Set when the patient was archived (hidden from lists unless asked for).' })
   @Property({ type: 'timestamptz', nullable: true })

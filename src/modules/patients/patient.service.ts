@@ -40,8 +40,11 @@ export async function createPatient(em: EntityManager, input: CreatePatientInput
   return patient;
 }
 
+/** Read with the patient: the department, joined into the same statement. */
+const WITH_DEPARTMENT = ['department'] as const;
+
 export async function findPatient(em: EntityManager, id: string): Promise<Patient | null> {
-  return isUuid(id) ? em.findOne(Patient, { id }) : null;
+  return isUuid(id) ? em.findOne(Patient, { id }, { populate: WITH_DEPARTMENT, strategy: 'joined' }) : null;
 }
 
 export async function updatePatient(em: EntityManager, id: string, input: UpdatePatientInput): Promise<Patient> {
@@ -61,7 +64,7 @@ export async function listPatients(em: EntityManager, args: PatientsArgs): Promi
     const prefix = `${escapeLike(text)}%`;
     where.$or = [{ search: { $fulltext: text } }, { lastName: { $ilike: prefix } }, { firstName: { $ilike: prefix } }, { mrn: { $ilike: prefix } }];
   }
-  return paginate(em, Patient, where, args, { lastName: 'asc', firstName: 'asc', id: 'asc' });
+  return paginate(em, Patient, where, args, { lastName: 'asc', firstName: 'asc', id: 'asc' }, [...WITH_DEPARTMENT]);
 }
 
 /** Replaces the patient's clinical notes (DOCTOR). */

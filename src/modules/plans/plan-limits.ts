@@ -14,6 +14,20 @@ export const PLAN_LIMITS: Record<Plan, Record<LimitedResource, number | null>> =
   [Plan.ENTERPRISE]: { patients: null, users: null },
 };
 
+/**
+ * Requests per minute, by plan: per hospital (all its users and API keys together) and per user or
+ * API key. Scaled by RATE_LIMIT_MULTIPLIER; enforced before execution (src/http/rate-limit-plugin.ts).
+ */
+export const PLAN_REQUEST_LIMITS: Record<Plan, { tenant: number; user: number }> = {
+  [Plan.TRIAL]: { tenant: 600, user: 120 },
+  [Plan.BASIC]: { tenant: 3_000, user: 300 },
+  [Plan.PROFESSIONAL]: { tenant: 12_000, user: 600 },
+  [Plan.ENTERPRISE]: { tenant: 60_000, user: 1_200 },
+};
+
+/** Requests per minute per platform admin, on the platform host and inside hospitals alike. */
+export const PLATFORM_ADMIN_REQUESTS_PER_MINUTE = 600;
+
 const COUNTED = { patients: Patient, users: User } as const;
 
 export function planLimitReached(message: string, details: Record<string, unknown>): DomainError {

@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { TenantStatus } from '../../tenancy';
 import { Connection, ConnectionArgs } from '../common/connection';
+import { mapNodes } from '../common/paginate';
 import { CreateTenantInput, TenantNode } from './tenant.types';
 import * as tenants from './tenant.service';
 
@@ -18,7 +19,7 @@ export class TenantResolver {
   @Query(() => TenantConnection)
   async tenants(@Args() args: ConnectionArgs, @Ctx() ctx: RequestContext) {
     const page = await tenants.listTenants(ctx.services.tenancy, args);
-    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: TenantNode.from(e.node) })) };
+    return mapNodes(page, (node) => TenantNode.from(node));
   }
 
   @Query(() => TenantNode, { nullable: true })

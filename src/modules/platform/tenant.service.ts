@@ -5,7 +5,7 @@ import { Tenant } from '../../tenancy/catalog';
 import type { NewTenant } from '../../tenancy/provisioning';
 import { toTenantDetails } from '../../tenancy/tenant-record';
 import type { Page } from '../common/connection';
-import { paginate } from '../common/paginate';
+import { mapNodes, paginate } from '../common/paginate';
 import { createUser } from '../users/user.service';
 
 /**
@@ -29,7 +29,7 @@ const LISTED = [TenantStatus.ACTIVE, TenantStatus.SUSPENDED];
 export async function listTenants(tenancy: Tenancy, args: { first: number; after?: string | null }): Promise<Page<TenantDetails>> {
   const page = await paginate(tenancy.central.em.fork(), Tenant, { status: { $in: LISTED } }, args, { slug: 'asc' });
   await tenancy.central.em.fork().populate(page.edges.map((e) => e.node), ['domains']);
-  return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toTenantDetails(e.node) })) };
+  return mapNodes(page, toTenantDetails);
 }
 
 export async function findTenant(tenancy: Tenancy, slug: string): Promise<TenantDetails | null> {

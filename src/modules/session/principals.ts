@@ -1,11 +1,8 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Principal } from '../../auth/principal';
+import type { Principal, TenantRole } from '../../auth/principal';
 import { PlatformSession, PlatformUser } from '../../tenancy/catalog';
 import { isUuid } from '../common/ids';
-import { requiresMfa } from '../settings/settings.service';
-import { User } from '../users/user.entity';
-import { AuthSession } from './auth-session.entity';
+import type { TenantSession } from '../../tenancy';
 
 function live(session: { revokedAt: Date | null; expiresAt: Date } | null): boolean {
   return session !== null && session.revokedAt === null && session.expiresAt > new Date();
@@ -13,15 +10,17 @@ function live(session: { revokedAt: Date | null; expiresAt: Date } | null): bool
 
 /**
  * A hospital user's principal for this request, from the placement: the user must be active and
- * the session live. Roles and the MFA requirement are read now, never taken from the token.
+ * the session live. Roles and the MFA requirement are read now, never taken from the token: by the
+ * statement that opens the request's transaction (TenantSession.enterAs), so it costs no statement
+ * of its own.
  */
-export async function loadTenantPrincipal(em: EntityManager, userId: string, sessionId: string): Promise<Principal | null> {
+export async function loadTenantPrincipal(session: TenantSession, userId: string, sessionId: string): Promise<Principal | null> {
   if (!isUuid(userId) || !isUuid(sessionId)) return null;
-  const user = await em.findOne(User, { id: userId });
-  const session = user ? await em.findOne(AuthSession, { id: sessionId, userId }) : null;
-  if (!user?.active || !live(session)) return null;
-  const mfaPending = !session!.mfa && (await requiresMfa(em));
-  return { kind: 'tenant', id: user.id, email: user.email, tenantId: user.tenantId, roles: user.roles, sessionId, mfaPending };
+  const { entry } = await session.enterAs({ userId, sessionId });
+  const { user, session: signIn } = entry;
+  if (!user?.active || !live(signIn)) return null;
+  const mfaPending = !signIn!.mfa && entry.settings?.require_mfa === true;
+  return { kind: 'tenant', id: userId, email: user.email, tenantId: session.tenant.id, roles: user.roles as TenantRole[], sessionId, mfaPending };
 }
 
 /** A platform user's principal for this request, from the catalog (active user, live session). */

@@ -33,6 +33,11 @@ export function getSettings(em: EntityManager): Promise<HospitalSettings> {
   return settings;
 }
 
+/** Seeds this request's settings from the row the request's opening statement read (null: defaults). */
+export function primeSettings(em: EntityManager, row: Record<string, unknown> | null): void {
+  perRequest.set(em, Promise.resolve(row ? em.map(HospitalSettings, row as never) : new HospitalSettings()));
+}
+
 /** Whether the hospital requires every user to sign in with a second factor. */
 export async function requiresMfa(em: EntityManager): Promise<boolean> {
   return (await getSettings(em)).requireMfa;

@@ -40,9 +40,15 @@ export interface SchemaShape {
 
 const PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'];
 
-/** Removes the schema qualification PostgreSQL prints, so two placements compare equal. */
+/**
+ * Removes the schema qualification PostgreSQL prints, and a function's search path fixed to its own
+ * schema (printed back as created: FROM CURRENT, which the repair runs under that schema's search path),
+ * so two placements compare equal.
+ */
 export function unqualify(text: string, schema: string): string {
-  return text.replace(new RegExp(`(?<![A-Za-z0-9_"])"?${schema}"?\\.`, 'g'), '');
+  return text
+    .replace(new RegExp(`(?<![A-Za-z0-9_"])"?${schema}"?\\.`, 'g'), '')
+    .replace(new RegExp(`SET search_path TO '"?${schema}"?'`, 'g'), 'SET search_path FROM CURRENT');
 }
 
 /** Reads the shape of `schema` through an owner connection (read-only). */

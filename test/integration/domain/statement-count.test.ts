@@ -5,7 +5,7 @@ import { Department } from '../../../src/modules/departments/department.entity';
 import { LabOrder, LabOrderStatus, LabResult } from '../../../src/modules/lab/lab.entity';
 import { Patient } from '../../../src/modules/patients/patient.entity';
 import { runInTenant } from '../../../src/tenancy';
-import { PatientOverviewDocument } from '../../e2e/generated/graphql';
+import { PatientListDocument, PatientOverviewDocument, PatientWithAppointmentsDocument } from '../../e2e/generated/graphql';
 import { TestGateway } from '../../fixtures/gateway';
 import { addStaff, at } from '../../fixtures/staff';
 
@@ -50,6 +50,12 @@ describe('statement count of a nested patient overview', () => {
         void invoice;
       }
       await em.flush();
+      // The first patient by last name has eight appointments in all: lists show the newest five.
+      const first = await em.findOneOrFail(Patient, { lastName: 'Overview00' });
+      for (let k = 0; k < 7; k += 1) {
+        em.create(Appointment, { patientId: first.id, clinicianId: doctor.id, startsAt: new Date(at(200 + k * 2)), endsAt: new Date(at(201 + k * 2)) } as Appointment);
+      }
+      await em.flush();
     });
   }, 60_000);
   afterAll(() => gw.stop());
@@ -64,7 +70,7 @@ describe('statement count of a nested patient overview', () => {
     expect(five!.errors).toBeUndefined();
     expect(nodes).toHaveLength(50);
     for (const node of nodes) {
-      expect(node).toMatchObject({ department: { id: expect.any(String) }, nextAppointments: [expect.anything()], latestLabResults: [expect.anything()] });
+      expect(node).toMatchObject({ department: { id: expect.any(String) }, nextAppointments: expect.arrayContaining([expect.anything()]), latestLabResults: [expect.anything()] });
       expect(node.openInvoiceBalanceCents).toBeGreaterThan(0);
     }
     expect(small.count).toBeGreaterThanOrEqual(6); // the counter sees the statements at all
@@ -73,5 +79,34 @@ describe('statement count of a nested patient overview', () => {
     // begin + set_config + placement hold + fence check + user + sign-in session + settings + page + count + department
     // + appointments + lab results + invoices + the audit entry for the patient read + commit
     expect(large.count).toBeLessThanOrEqual(15);
+  });
+
+  it('lists 20 patients with department and newest five appointments in at most six statements, transaction included', async () => {
+    await gw.gql(PatientListDocument, { first: 20 }, hospital);
+    let result: Awaited<ReturnType<typeof gw.gql<unknown, unknown>>> | undefined;
+    const list = await countStatements(async () => { result = await gw.gql(PatientListDocument, { first: 20 }, hospital); });
+    if (process.env.SHOW_STATEMENTS) console.log(list.count, list.statements.join('\n'));
+    expect(result!.errors).toBeUndefined();
+    type Node = { lastName: string; department: { name: string }; appointments: { startsAt: string }[] };
+    const nodes = (result!.data as { patients: { edges: { node: Node }[] } }).patients.edges.map((e) => e.node);
+    expect(nodes).toHaveLength(20);
+    expect(nodes[0]!.lastName).toBe('Overview00');
+    expect(nodes[0]!.appointments).toHaveLength(5);
+    const starts = nodes[0]!.appointments.map((a) => a.startsAt);
+    expect(starts).toEqual([...starts].sort().reverse()); // newest first
+    expect(starts[0]).toBe(new Date(at(212)).toISOString());
+    for (const node of nodes.slice(1)) expect(node).toMatchObject({ department: { name: expect.any(String) }, appointments: [expect.anything()] });
+    expect(list.count).toBeLessThanOrEqual(6);
+  });
+
+  it('reads one patient with department and all appointments in at most six statements', async () => {
+    const tenant = (await gw.tenancy.store.bySlug(hospital.slug))!;
+    const id = await runInTenant(gw.tenancy.pools, tenant, async (em) => (await em.findOneOrFail(Patient, { lastName: 'Overview00' })).id);
+    let result: Awaited<ReturnType<typeof gw.gql<unknown, unknown>>> | undefined;
+    const point = await countStatements(async () => { result = await gw.gql(PatientWithAppointmentsDocument, { id }, hospital); });
+    expect(result!.errors).toBeUndefined();
+    expect(result!.data).toMatchObject({ patient: { id, department: { name: 'CARD' } } });
+    expect((result!.data as { patient: { appointments: unknown[] } }).patient.appointments).toHaveLength(8);
+    expect(point.count).toBeLessThanOrEqual(6);
   });
 });

@@ -1,0 +1,203 @@
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { openTenancy } from '../../src/app';
+import { TokenService } from '../../src/auth/tokens';
+import { loadConfig } from '../../src/config';
+import { quoteIdent } from '../../src/tenancy/placement';
+import { benchDatabase, percentile } from '../support';
+import { buildDataset, datasetSize, type BenchHospital, type DatasetSize } from './dataset';
+import { backendCpuMs, backendCpuSpent, ServerProcess } from './servers';
+import { check, prepare, type Expectation, type WorkloadName } from './workloads';
+
+/**
+ * The gateway against a raw baseline (bench/baseline) on the same dataset: three workloads over HTTP
+ * with autocannon, runs alternating gateway / baseline, medians reported. Every answer is checked for
+ * shape and hospital; a run with any failure is reported as not valid.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'list,point,write').split(',').filter(Boolean) as WorkloadName[];
+const JWT_SECRET = 'bench-secret-'.padEnd(48, 'x');
+const APP_DB_PASSWORD = 'sovereign_app_dev';
+
+interface RunFigures {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  failures: number;
+  firstFailure?: string;
+  statementsPerRequest: number;
+  cpuMsPerRequest: number;
+  pgCpuMsPerRequest: number;
+}
+
+let sent = 0; // never reset: every write gets its own time slot across all runs
+const written: { hospital: number; id: string }[] = [];
+
+async function measure(server: ServerProcess, workload: WorkloadName, seconds: number, ctx: { hospitals: BenchHospital[]; tokens: string[]; size: DatasetSize; owner: Client; prefix: string }): Promise<RunFigures> {
+  let failures = 0;
+  let firstFailure: string | undefined;
+  const countsBefore = await server.counts();
+  const cpuBefore = server.cpuMs();
+  const pgBefore = await backendCpuMs(ctx.owner, ctx.prefix);
+  const result = await autocannon({
+    url: `http://127.0.0.1:${server.port}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request, context) => {
+          const next = prepare(workload, sent++, ctx.hospitals, ctx.tokens, ctx.size);
+          (context as { expect?: Expectation }).expect = next.expect;
+          return { ...request, path: next.path, headers: next.headers, body: next.body };
+        },
+        onResponse: (status, body, context) => {
+          const expect = (context as { expect: Expectation }).expect;
+          const problem = check(workload, status, body, expect, ctx.size);
+          if (problem) {
+            failures += 1;
+            firstFailure ??= problem;
+          } else if (workload === 'write' && written.length < 300 && sent % 37 === 0) {
+            written.push({ hospital: expect.hospital, id: JSON.parse(body).data.createAppointment.id });
+          }
+        },
+      },
+    ],
+  });
+  const pgAfter = await backendCpuMs(ctx.owner, ctx.prefix);
+  const cpu = server.cpuMs() - cpuBefore;
+  const countsAfter = await server.counts();
+  const served = Math.max(1, countsAfter.requests - countsBefore.requests);
+  failures += result.errors + result.timeouts;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    failures,
+    firstFailure,
+    statementsPerRequest: (countsAfter.statements - countsBefore.statements) / served,
+    cpuMsPerRequest: cpu / served,
+    pgCpuMsPerRequest: backendCpuSpent(pgBefore, pgAfter) / served,
+  };
+}
+
+/** Sampled tenant check of the writes: each sampled appointment is in its own hospital's rows. */
+async function checkWrites(hospitals: BenchHospital[], databaseUrl: string): Promise<string> {
+  let wrong = 0;
+  for (const w of written) {
+    const h = hospitals[w.hospital]!;
+    const url = new URL(databaseUrl);
+    url.pathname = `/${h.placement.database}`;
+    const client = new Client({ connectionString: url.toString() });
+    await client.connect();
+    const { rows } = await client.query(`select tenant_id from ${quoteIdent(h.placement.schema)}.appointments where id = $1`, [w.id]);
+    await client.end();
+    if (rows[0]?.tenant_id !== h.id) wrong += 1;
+  }
+  return `${written.length} sampled writes checked in their hospital's placement: ${wrong} wrong`;
+}
+
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+const fixed = (n: number, digits = 1) => n.toFixed(digits);
+
+function report(workload: WorkloadName, runs: Record<string, RunFigures[]>): string[] {
+  const rows: string[] = [];
+  const m = (name: string, key: keyof RunFigures) => median(runs[name]!.map((r) => r[key] as number));
+  for (const name of ['gateway', 'baseline']) {
+    const failures = runs[name]!.reduce((sum, r) => sum + r.failures, 0);
+    const failure = runs[name]!.find((r) => r.firstFailure)?.firstFailure;
+    rows.push(
+      `| ${workload} | ${name} | ${fixed(m(name, 'rps'), 0)} | ${fixed(m(name, 'p50'))} | ${fixed(m(name, 'p99'))} | ${fixed(m(name, 'statementsPerRequest'), 2)} | ` +
+        `${fixed(m(name, 'cpuMsPerRequest'), 2)} | ${fixed(m(name, 'pgCpuMsPerRequest'), 2)} | ${failures}${failure ? ` (${failure})` : ''} |`,
+    );
+  }
+  const ratio = m('gateway', 'rps') / m('baseline', 'rps');
+  rows.push(`| ${workload} | gateway / baseline | ${(ratio * 100).toFixed(0)} % | | | | | | |`);
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const size = datasetSize();
+  const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+  const db = await benchDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET, APP_DB_PASSWORD, DATA_DIR: tmpdir(), LOG_LEVEL: 'silent' });
+  const tenancy = await openTenancy(config, db.url);
+  let hospitals: BenchHospital[];
+  try {
+    await tenancy.migrate();
+    log(`dataset: ${size.hospitals} hospitals (${size.isolation}) × ${size.patients} patients × ${size.appointments} appointments, ${size.departments} departments each`);
+    hospitals = await buildDataset(tenancy, size, log);
+  } finally {
+    await tenancy.close();
+  }
+  // One access token per hospital, for its first DOCTOR's session, valid for the whole run.
+  const ttl = 4 * 3600;
+  const signer = new TokenService(new TextEncoder().encode(JWT_SECRET), ttl);
+  const tokens = await Promise.all(hospitals.map((h) => signer.sign({ sub: h.userId, kind: 'tenant', sid: h.sessionId, tid: h.id })));
+  const databases = new Set(hospitals.map((h) => h.placement.database)).size;
+  const common = { DATABASE_URL: db.url, JWT_SECRET, DB_POOL_SIZE: String(POOL_SIZE) };
+  const servers = {
+    gateway: await ServerProcess.start('gateway', join(__dirname, '..', '..', 'src', 'main.js'), 4610, {
+      ...common,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      APP_DB_PASSWORD,
+      DATA_DIR: tmpdir(),
+      MIGRATE_ON_START: 'false',
+      JWT_TTL_SECONDS: String(ttl),
+      // Every database keeps its pool: no pool is closed and reopened during a run.
+      DB_MAX_OPEN_POOLS: String(databases + 2),
+      // Request rate limits off: the benchmark is one client hammering a few hospitals.
+      RATE_LIMIT_MULTIPLIER: '0',
+    }, (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)),
+    baseline: await ServerProcess.start('baseline', join(__dirname, '..', 'baseline', 'server.js'), 4611, common),
+  };
+  const owner = new Client({ connectionString: db.url });
+  await owner.connect();
+  const prefix = new URL(db.url).pathname.slice(1);
+  const ctx = { hospitals, tokens, size, owner, prefix };
+  const lines = [
+    '| workload | server | req/s | p50 ms | p99 ms | SQL statements / request | server CPU ms / request | PostgreSQL CPU ms / request | failures |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const load = [loadavg()[0]!];
+  try {
+    for (const workload of WORKLOADS) {
+      const runs: Record<string, RunFigures[]> = { gateway: [], baseline: [] };
+      for (const server of Object.values(servers)) await measure(server, workload, WARMUP_SECONDS, ctx);
+      for (let round = 1; round <= ROUNDS; round += 1) {
+        for (const [name, server] of Object.entries(servers)) {
+          const r = await measure(server, workload, SECONDS, ctx);
+          runs[name]!.push(r);
+          log(`${workload} ${name} #${round}: ${fixed(r.rps, 0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${fixed(r.statementsPerRequest, 2)} SQL/req, ` +
+            `${fixed(r.cpuMsPerRequest, 2)} CPU ms/req, PostgreSQL ${fixed(r.pgCpuMsPerRequest, 2)} ms/req, ${r.failures} failures${r.firstFailure ? ` (${r.firstFailure})` : ''}`);
+          load.push(loadavg()[0]!);
+        }
+      }
+      lines.push(...report(workload, runs));
+    }
+    if (WORKLOADS.includes('write')) log(await checkWrites(hospitals, db.url));
+    console.log(`\n${size.hospitals} hospitals (${size.isolation}) × ${size.patients} patients × ${size.appointments} appointments; ${CONNECTIONS} connections, ` +
+      `${ROUNDS} alternating runs of ${SECONDS} s per server and workload (medians), pool size ${POOL_SIZE}; load average (1 min) ${fixed(Math.min(...load))}–${fixed(Math.max(...load))}\n`);
+    console.log(lines.join('\n'));
+  } finally {
+    await owner.end();
+    await servers.gateway.stop();
+    await servers.baseline.stop();
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from 'pg';
+
+const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc. */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0; // the process has gone
+  }
+}
+
+/** CPU used so far by each PostgreSQL backend connected to a database whose name starts with `prefix`. */
+export async function backendCpuMs(owner: Client, prefix: string): Promise<Map<number, number>> {
+  const { rows } = await owner.query<{ pid: number }>('select pid from pg_stat_activity where datname like $1 and pid <> pg_backend_pid()', [`${prefix}%`]);
+  return new Map(rows.map(({ pid }) => [pid, processCpuMs(pid)]));
+}
+
+/** Backend CPU spent between two snapshots (backends that appeared in between count from zero). */
+export function backendCpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
+export interface Counts {
+  statements: number;
+  requests: number;
+}
+
+/** A server under test, in its own process with the statement counter preloaded. */
+export class ServerProcess {
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {}
+
+  /** `nodeArgs`: extra Node options, e.g. `--cpu-prof` to profile a run. */
+  static async start(name: string, script: string, port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
+    // Its output (the gateway's warnings, e.g. slow operations) goes to a log file, not into the figures.
+    const log = openSync(join(tmpdir(), `sovereign-bench-${name}.log`), 'w');
+    const child = spawn(process.execPath, [...nodeArgs, '--require', join(__dirname, 'count-statements.js'), script], {
+      env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+      stdio: ['ignore', log, log, 'ipc'],
+    });
+    closeSync(log);
+    const server = new ServerProcess(name, port, child);
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} during start-up; see ${join(tmpdir(), `sovereign-bench-${name}.log`)}`);
+      const up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      if (up) return server;
+      if (Date.now() > deadline) throw new Error(`${name} did not start`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  cpuMs(): number {
+    return processCpuMs(this.pid);
+  }
+
+  counts(): Promise<Counts> {
+    return new Promise((resolve) => {
+      this.child.once('message', (m) => resolve(m as Counts));
+      this.child.send('counts');
+    });
+  }
+
+  /** Asks the process to exit (profiles given by `--cpu-prof` are written), then SIGKILL after 10 s. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.send('exit');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (this.child.exitCode === null) {
+      console.warn(`${this.name} did not stop within 10 s; killed`);
+      this.child.kill('SIGKILL');
+    }
+  }
+}

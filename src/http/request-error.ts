@@ -1,0 +1,14 @@
+import { GraphQLError } from 'graphql';
+import { DomainError } from '../errors';
+
+/**
+ * A domain error raised before execution (context, plugins), as Apollo reports it: its code, its
+ * details (through the error formatter), its HTTP status and, with a retry hint, `Retry-After`.
+ */
+export function asRequestError(error: unknown): unknown {
+  if (!(error instanceof DomainError)) return error;
+  const retryAfter = error.details?.retryAfterSeconds;
+  const headers = typeof retryAfter === 'number' ? new Map([['retry-after', String(retryAfter)]]) : undefined;
+  const http = error.httpStatus ? { status: error.httpStatus, ...(headers ? { headers } : {}) } : undefined;
+  return new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, ...(http ? { http } : {}) } });
+}

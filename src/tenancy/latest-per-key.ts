@@ -1,0 +1,34 @@
+import type { EntityName, EntityProperty } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { boundTenantId, TenantWriteViolation } from './guards';
+import { quoteIdent } from './placement';
+
+export interface LatestPerKeyQuery<T> {
+  /** Property holding the grouping key (a uuid column), e.g. `patientId`. */
+  key: keyof T & string;
+  /** Property ordered by, newest first (ties broken by id, newest first). */
+  newestBy: keyof T & string;
+  /** Rows per key. */
+  first: number;
+}
+
+/**
+ * The newest `first` rows of `entity` for each of `keys`, in one statement (a lateral join that reads
+ * only those rows through the (tenant_id, key, …) index), mapped into the fork's identity map. The
+ * query names the fork's tenant explicitly, and row-level security applies as to every statement.
+ */
+export async function latestPerKey<T extends object>(em: EntityManager, entity: EntityName<T>, keys: readonly string[], query: LatestPerKeyQuery<T>): Promise<T[]> {
+  const tenantId = boundTenantId(em);
+  if (!tenantId) throw new TenantWriteViolation('a tenant read needs a bound fork');
+  const meta = em.getMetadata().get<T>(typeof entity === 'string' ? entity : (entity as { name: string }).name);
+  const properties = meta.properties as unknown as Record<string, EntityProperty>;
+  const column = (prop: string) => quoteIdent(properties[prop]!.fieldNames[0]!);
+  const table = `${quoteIdent(em.schema ?? meta.schema ?? 'public')}.${quoteIdent(meta.tableName)}`;
+  const newest = `${column(query.newestBy)} desc, t.id desc`;
+  const sql =
+    `select t.* from unnest(array[?]::uuid[]) with ordinality as k(id, n) cross join lateral (` +
+    `select * from ${table} t where t.tenant_id = ? and t.${column(query.key)} = k.id order by t.${newest} limit ?) t ` +
+    `order by k.n, t.${newest}`;
+  const rows = await em.getConnection().execute<Record<string, unknown>[]>(sql, [[...keys], tenantId, query.first], 'all', em.getTransactionContext());
+  return rows.map((row) => em.map(entity, row as never));
+}
