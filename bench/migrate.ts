@@ -3,15 +3,12 @@ import { Migration } from '@mikro-orm/migrations';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pLimit from 'p-limit';
 import { CATALOG_MIGRATIONS } from '../migrations/catalog';
 import { TENANT_MIGRATIONS } from '../migrations/tenant';
 import { openTenancy, TENANT_ENTITIES } from '../src/app';
 import { loadConfig } from '../src/config';
-import { Isolation, Plan, Tenancy, TenantStatus } from '../src/tenancy';
-import { Tenant } from '../src/tenancy/catalog';
-import { derivePlacement } from '../src/tenancy/placement';
-import { benchDatabase } from './support';
+import { Isolation, Tenancy } from '../src/tenancy';
+import { benchDatabase, createHospitals } from './support';
 
 /**
  * `migrate` over many SCHEMA hospitals: (1) nothing to apply, through the real CLI in its own process
@@ -31,26 +28,6 @@ class Migration9900BenchColumn extends Migration {
 
 const seconds = (start: number) => ((performance.now() - start) / 1000).toFixed(2);
 
-async function createHospitals(tenancy: Tenancy): Promise<void> {
-  const em = tenancy.central.em.fork();
-  const limit = pLimit(CONCURRENCY);
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: HOSPITALS }, (_, i) =>
-      limit(async () => {
-        const tenant = em.fork().create(Tenant, { slug: `bench-${String(i).padStart(4, '0')}`, name: `Bench ${i}`, isolation: Isolation.SCHEMA, plan: Plan.BASIC } as Tenant);
-        const p = derivePlacement(Isolation.SCHEMA, tenant.id, tenancy.servers.mainDatabase);
-        Object.assign(tenant, { serverName: p.server, databaseName: p.database, schemaName: p.schema, status: TenantStatus.ACTIVE, migrationVersion: tenancy.latestTenantMigration });
-        await tenancy.strategies[Isolation.SCHEMA].create(p);
-        await em.fork().persistAndFlush(tenant);
-        done += 1;
-        if (done % 50 === 0) process.stdout.write(`\rcreated ${done}/${HOSPITALS}`);
-      }),
-    ),
-  );
-  process.stdout.write('\n');
-}
-
 async function main(): Promise<void> {
   const db = await benchDatabase();
   const url = new URL(db.url);
@@ -59,7 +36,7 @@ async function main(): Promise<void> {
   try {
     await tenancy.migrate();
     let start = performance.now();
-    await createHospitals(tenancy);
+    await createHospitals(tenancy, { count: HOSPITALS, isolation: Isolation.SCHEMA, concurrency: CONCURRENCY });
     console.log(`${HOSPITALS} SCHEMA hospitals created in ${seconds(start)} s (concurrency ${CONCURRENCY})`);
 
     start = performance.now();

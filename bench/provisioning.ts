@@ -1,18 +1,20 @@
 import 'reflect-metadata';
 import { tmpdir } from 'node:os';
 import { openTenancy } from '../src/app';
+import { hashPassword } from '../src/auth/passwords';
 import { loadConfig } from '../src/config';
 import { createTenant } from '../src/modules/platform/tenant.service';
 import { Isolation, Plan } from '../src/tenancy';
-import { benchDatabase, percentile } from './support';
+import { benchDatabase, percentile, traceStatements } from './support';
 
 /**
  * Provisioning time per isolation mode: median and p90 of N hospitals each, created one after another
  * through the same service `createTenant` uses (catalog entry, placement, first ADMIN, activation).
  * Uses BENCH_DATABASE_URL's server (a fresh database on it) or a throwaway embedded PostgreSQL.
+ * BENCH_TRACE=1 also lists the statements of one more provisioning per mode, with their timings.
  */
 const PER_MODE = Number(process.env.BENCH_TENANTS ?? 20);
-
+const TRACE = process.env.BENCH_TRACE === '1';
 
 async function main(): Promise<void> {
   const db = await benchDatabase();
@@ -21,13 +23,20 @@ async function main(): Promise<void> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'b'.repeat(40), DATA_DIR: tmpdir(), LOG_LEVEL: 'silent' });
   const tenancy = await openTenancy(config, url.toString());
   await tenancy.migrate();
+  const hashes: number[] = [];
+  for (let i = 0; i < PER_MODE; i += 1) {
+    const started = performance.now();
+    await hashPassword('bench-admin-password');
+    hashes.push(performance.now() - started);
+  }
+  hashes.sort((a, b) => a - b);
+  console.log(`one password hash alone: median ${percentile(hashes, 50).toFixed(1)} ms   p90 ${percentile(hashes, 90).toFixed(1)} ms`);
   console.log(`provisioning ${PER_MODE} hospitals per mode`);
   try {
     for (const isolation of [Isolation.SHARED, Isolation.SCHEMA, Isolation.DATABASE]) {
       const times: number[] = [];
-      for (let i = 0; i < PER_MODE; i += 1) {
-        const started = performance.now();
-        await createTenant(tenancy, {
+      const provision = (i: number) =>
+        createTenant(tenancy, {
           slug: `bench-${isolation.toLowerCase()}-${i}`,
           name: `Bench ${i}`,
           isolation,
@@ -35,11 +44,18 @@ async function main(): Promise<void> {
           domains: [],
           admin: { email: 'admin@bench.test', password: 'bench-admin-password' },
         });
+      for (let i = 0; i < PER_MODE; i += 1) {
+        const started = performance.now();
+        await provision(i);
         times.push(performance.now() - started);
         process.stdout.write(`\r${isolation}: ${i + 1}/${PER_MODE}`);
       }
       times.sort((a, b) => a - b);
       console.log(`\r${isolation.padEnd(8)} median ${percentile(times, 50).toFixed(1)} ms   p90 ${percentile(times, 90).toFixed(1)} ms`);
+      if (TRACE) {
+        const lines = await traceStatements(() => provision(PER_MODE));
+        console.log(`${lines.length} statements:\n${lines.join('\n')}`);
+      }
     }
   } finally {
     await tenancy.close();

@@ -1,8 +1,15 @@
-import { mkdtempSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded';
+import { createApiKey } from '../src/modules/api-keys/api-key.service';
+import { runInTenant, TenantStatus, type Isolation, type Tenancy } from '../src/tenancy';
+import { Plan, Tenant } from '../src/tenancy/catalog';
+import { derivePlacement } from '../src/tenancy/placement';
+import { toTenantRecord } from '../src/tenancy/tenant-record';
 
 export interface BenchDatabase {
   /** Owner URL of a fresh database for this run. */
@@ -40,4 +47,125 @@ export async function benchDatabase(): Promise<BenchDatabase> {
 /** The value below which `p` percent of `sorted` fall. */
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * Runs `fn` and lists every statement sent through node-postgres meanwhile, each with when it was sent
+ * (ms from the start) and how long its answer took.
+ */
+export async function traceStatements(fn: () => Promise<unknown>): Promise<string[]> {
+  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  const lines: string[] = [];
+  const start = performance.now();
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string };
+    const text = (typeof first === 'string' ? first : (first?.text ?? '')).replace(/\s+/g, ' ').trim();
+    const sent = performance.now();
+    const done = () => lines.push(`${(sent - start).toFixed(1).padStart(7)} ms  +${(performance.now() - sent).toFixed(1).padStart(5)}  ${text.slice(0, 110)}`);
+    const callback = args.at(-1);
+    // The ORM's driver passes a callback; other callers use the returned promise.
+    if (typeof callback === 'function') args[args.length - 1] = (...result: unknown[]) => (done(), callback(...result));
+    const result = original.apply(this, args) as Promise<unknown> | undefined;
+    void result?.then?.(done, done);
+    return result;
+  };
+  try {
+    await fn();
+  } finally {
+    proto.query = original;
+  }
+  return lines;
+}
+
+export interface BenchHospital {
+  slug: string;
+  /** A DOCTOR API key, when asked for. */
+  apiKey?: string;
+}
+
+/**
+ * Creates `count` hospitals directly through the tenancy core: catalog entry and placement at the
+ * latest tenant migration, no ADMIN user (so no password hashing); with `apiKeys`, a DOCTOR API key
+ * in each, to call the gateway with.
+ */
+export async function createHospitals(
+  tenancy: Tenancy,
+  options: { count: number; isolation: Isolation; concurrency: number; apiKeys?: boolean },
+): Promise<BenchHospital[]> {
+  const limit = pLimit(options.concurrency);
+  let done = 0;
+  const hospitals = await Promise.all(
+    Array.from({ length: options.count }, (_, i) =>
+      limit(async () => {
+        const em = tenancy.central.em.fork();
+        const slug = `bench-${String(i).padStart(4, '0')}`;
+        const tenant = em.create(Tenant, { slug, name: `Bench ${i}`, isolation: options.isolation, plan: Plan.ENTERPRISE } as Tenant);
+        const p = derivePlacement(options.isolation, tenant.id, tenancy.servers.mainDatabase);
+        Object.assign(tenant, { serverName: p.server, databaseName: p.database, schemaName: p.schema, status: TenantStatus.ACTIVE, migrationVersion: tenancy.latestTenantMigration });
+        await tenancy.strategies[options.isolation].create(p);
+        await em.persistAndFlush(tenant);
+        const hospital: BenchHospital = { slug };
+        if (options.apiKeys) {
+          hospital.apiKey = (await runInTenant(tenancy.pools, toTenantRecord(tenant), (tem) => createApiKey(tem, { name: 'bench', role: 'DOCTOR' }, null))).key;
+        }
+        done += 1;
+        if (done % 50 === 0) process.stdout.write(`\rcreated ${done}/${options.count}`);
+        return hospital;
+      }),
+    ),
+  );
+  process.stdout.write('\n');
+  return hospitals;
+}
+
+export interface BenchGateway {
+  process: ChildProcess;
+  url: string;
+  /** Resident memory of the gateway process now, and its peak so far (MiB, from /proc). */
+  memory(): { rssMiB: number; peakMiB: number };
+  stop(): Promise<void>;
+}
+
+/** Starts the built gateway (dist/src/main.js) as its own process, production mode, and waits until it is ready. */
+export async function startGateway(env: Record<string, string>): Promise<BenchGateway> {
+  const port = 4000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn', JWT_SECRET: 'b'.repeat(40), APP_DB_PASSWORD: 'sovereign_app_dev', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with code ${child.exitCode}`);
+    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error('gateway not ready within 120 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const field = (status: string, name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+  return {
+    process: child,
+    url,
+    memory: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return { rssMiB: field(status, 'VmRSS'), peakMiB: field(status, 'VmHWM') };
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** One GraphQL request to a hospital with its API key; throws unless it answered without errors. */
+export async function callHospital(url: string, hospital: BenchHospital, query: string): Promise<void> {
+  const response = await fetch(`${url}/t/${hospital.slug}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': hospital.apiKey ?? '' },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await response.json()) as { errors?: unknown[] };
+  if (!response.ok || body.errors) throw new Error(`${hospital.slug}: ${response.status} ${JSON.stringify(body.errors)}`);
 }

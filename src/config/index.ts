@@ -26,7 +26,8 @@ export interface Config {
   /** Extra servers for DATABASE tenants, besides `main` (the DATABASE_URL server). */
   extraServers: ServerConfig[];
   appRole: { name: string; password: string };
-  pools: { maxOpen: number; size: number; statementTimeoutMs: number };
+  /** Runtime pools: kept open at most, connections per pool, connections over all pools (the budget). */
+  pools: { maxOpen: number; size: number; budget: number; statementTimeoutMs: number };
   migrateOnStart: boolean;
   /** How long start-up waits for an unreachable database before giving up. */
   startupWaitMs: number;
@@ -119,6 +120,15 @@ function developmentSecret(dataDir: string): string {
   return secret;
 }
 
+/** Runtime pool bounds; the connection budget defaults to every pool full, and must fit one pool. */
+function poolLimits(env: Env): Config['pools'] {
+  const maxOpen = int(env, 'DB_MAX_OPEN_POOLS', 20);
+  const size = int(env, 'DB_POOL_SIZE', 10);
+  const budget = int(env, 'DB_CONNECTION_BUDGET', maxOpen * size);
+  if (budget < size) throw new ConfigError(`DB_CONNECTION_BUDGET (${budget}) must be at least DB_POOL_SIZE (${size}): one pool must fit`);
+  return { maxOpen, size, budget, statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 5_000) };
+}
+
 /** The only reader of the environment: validates once and fails fast with a useful message. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
@@ -155,7 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     extraServers: parseServers(env.TENANT_DATABASE_SERVERS),
     appRole: { name: env.APP_DB_ROLE || 'sovereign_app', password: appPassword || 'sovereign_app_dev' },
-    pools: { maxOpen: int(env, 'DB_MAX_OPEN_POOLS', 20), size: int(env, 'DB_POOL_SIZE', 10), statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 5_000) },
+    pools: poolLimits(env),
     migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
     startupWaitMs: int(env, 'STARTUP_DB_WAIT_MS', 120_000),
     tenantRetentionDays: int(env, 'TENANT_RETENTION_DAYS', 30),

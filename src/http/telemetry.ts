@@ -29,7 +29,8 @@ export class Telemetry {
     this.rejected = new Counter({ name: 'sovereign_graphql_rejected_total', help: 'Requests refused before execution (unknown or suspended hospital, bad credentials) by code', labelNames: ['code'], registers });
     new Gauge({ name: 'sovereign_db_open_pools', help: 'Runtime connection pools open (one per database)', registers, collect() { this.set(tenancy.pools.openPools); } });
     new Gauge({ name: 'sovereign_db_pool_leases_in_use', help: 'Pool leases held by requests in flight', registers, collect() { this.set(tenancy.pools.leasesInUse); } });
-    new Gauge({ name: 'sovereign_db_max_open_pools', help: 'Configured bound on open runtime pools (DB_MAX_OPEN_POOLS)', registers, collect() { this.set(tenancy.pools.bounds.maxOpen); } });
+    new Gauge({ name: 'sovereign_db_max_open_pools', help: 'Bound on open runtime pools: DB_MAX_OPEN_POOLS, or fewer when DB_CONNECTION_BUDGET / DB_POOL_SIZE is lower', registers, collect() { this.set(tenancy.pools.bounds.maxOpen); } });
+    new Gauge({ name: 'sovereign_db_connection_budget', help: 'Configured bound on runtime connections over all pools (DB_CONNECTION_BUDGET)', registers, collect() { this.set(tenancy.pools.bounds.budget); } });
     new Gauge({ name: 'sovereign_db_pool_size', help: 'Configured connections per runtime pool (DB_POOL_SIZE)', registers, collect() { this.set(tenancy.pools.bounds.size); } });
   }
 

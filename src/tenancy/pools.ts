@@ -19,22 +19,40 @@ export interface PoolLease {
   release(): void;
 }
 
+export interface PoolLimits {
+  /** Pools kept open at most (one per database). */
+  maxOpen: number;
+  /** Connections per pool at most. */
+  size: number;
+  /** Runtime connections open at once at most, over all pools of this process. */
+  budget: number;
+  statementTimeoutMs: number;
+}
+
 /**
- * Runtime connection pools, one per (server, database), as the runtime role. At most `maxOpen` pools
- * of `size` connections each are kept, so open connections stay under maxOpen × size however many
- * DATABASE tenants exist; the least recently used pool is closed once no request holds it.
+ * Runtime connection pools, one per (server, database), as the runtime role. Open connections never
+ * exceed the budget, however many DATABASE tenants exist and however busy they are: a pool holds at
+ * most `size` connections, and a pool counts against the budget from the moment it is created until
+ * it has finished closing, so at most min(maxOpen, ⌊budget / size⌋) pools exist at once. A request
+ * for a database without a pool when none is free closes the least recently used idle pool, or waits
+ * until a request somewhere releases its pool. A pool is never closed while a request holds it.
  */
 export class PoolRegistry {
   private readonly cache: LRUCache<string, PoolEntry>;
   private readonly closing = new Set<Promise<void>>();
+  private readonly maxPools: number;
+  /** Pools created and not yet fully closed (in the cache, or evicted and still held or closing). */
+  private alive = 0;
+  private waiters: (() => void)[] = [];
 
   constructor(
     private readonly servers: ServerRegistry,
     private readonly entities: EntityClass[],
-    private readonly limits: { maxOpen: number; size: number; statementTimeoutMs: number },
+    private readonly limits: PoolLimits,
   ) {
+    this.maxPools = Math.max(1, Math.min(limits.maxOpen, Math.floor(limits.budget / Math.max(1, limits.size))));
     this.cache = new LRUCache<string, PoolEntry>({
-      max: Math.max(1, limits.maxOpen),
+      max: this.maxPools,
       dispose: (entry) => {
         entry.evicted = true;
         if (entry.inUse === 0) this.close(entry);
@@ -45,11 +63,14 @@ export class PoolRegistry {
   async acquire(placement: Pick<Placement, 'server' | 'database'>): Promise<PoolLease> {
     const key = `${placement.server}/${placement.database}`;
     let entry = this.cache.get(key);
-    if (!entry) {
-      const url = this.servers.runtimeUrl(placement.server, placement.database);
-      entry = { orm: MikroORM.init(tenantOrmOptions(url, this.entities, this.limits)), inUse: 0, evicted: false };
-      this.cache.set(key, entry);
-      entry.orm.catch(() => this.cache.delete(key));
+    while (!entry) {
+      if (this.alive < this.maxPools) {
+        entry = this.open(key, placement);
+        break;
+      }
+      this.closeIdlest();
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      entry = this.cache.get(key);
     }
     entry.inUse += 1;
     const held = entry;
@@ -63,10 +84,12 @@ export class PoolRegistry {
           released = true;
           held.inUse -= 1;
           if (held.evicted && held.inUse === 0) this.close(held);
+          else if (held.inUse === 0) this.wake();
         },
       };
     } catch (error) {
       held.inUse -= 1;
+      if (held.evicted && held.inUse === 0) this.close(held);
       throw error;
     }
   }
@@ -93,9 +116,9 @@ export class PoolRegistry {
     return total;
   }
 
-  /** The configured bounds: pools kept open, connections per pool. */
-  get bounds(): { maxOpen: number; size: number } {
-    return { ...this.limits };
+  /** The configured bounds: pools kept open, connections per pool, connections over all pools. */
+  get bounds(): { maxOpen: number; size: number; budget: number } {
+    return { maxOpen: this.maxPools, size: this.limits.size, budget: this.limits.budget };
   }
 
   async closeAll(): Promise<void> {
@@ -103,9 +126,41 @@ export class PoolRegistry {
     await Promise.all(this.closing);
   }
 
+  private open(key: string, placement: Pick<Placement, 'server' | 'database'>): PoolEntry {
+    const url = this.servers.runtimeUrl(placement.server, placement.database);
+    const entry: PoolEntry = { orm: MikroORM.init(tenantOrmOptions(url, this.entities, this.limits)), inUse: 0, evicted: false };
+    this.alive += 1;
+    this.cache.set(key, entry);
+    entry.orm.catch(() => {
+      if (this.cache.peek(key) === entry) this.cache.delete(key);
+    });
+    return entry;
+  }
+
+  /** Closes the least recently used pool that no request holds, if there is one. */
+  private closeIdlest(): void {
+    for (const key of this.cache.rkeys()) {
+      if (this.cache.peek(key)?.inUse === 0) {
+        this.cache.delete(key);
+        return;
+      }
+    }
+  }
+
   private close(entry: PoolEntry): void {
     const done = entry.orm.then((orm) => orm.close(true)).catch(() => undefined);
     this.closing.add(done);
-    void done.finally(() => this.closing.delete(done));
+    void done.finally(() => {
+      this.closing.delete(done);
+      this.alive -= 1;
+      this.wake();
+    });
+  }
+
+  /** Lets every waiting acquire look again (a pool closed, or one became idle). */
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
   }
 }

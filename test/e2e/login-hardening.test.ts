@@ -1,4 +1,7 @@
+import argon2 from 'argon2';
 import Redis from 'ioredis';
+import { User } from '../../src/modules/users/user.entity';
+import { runInTenant } from '../../src/tenancy';
 import { errorCode, STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
 import { createStaff, type Hospital } from '../fixtures/identity';
 import { ChangePasswordDocument, LoginDocument } from './generated/graphql';
@@ -39,6 +42,23 @@ describe('login hardening', () => {
   it('locks an unknown email exactly like a known one, so a lockout reveals nothing', async () => {
     for (let i = 0; i < 3; i += 1) await login('ghost@hardening-a.test', 'wrong password!', a.slug);
     expect(errorCode(await login('ghost@hardening-a.test', 'wrong password!', a.slug))).toBe('RATE_LIMITED');
+  });
+
+  it('replaces a hash made under earlier argon2 parameters on the next successful sign-in, and only then', async () => {
+    const staff = await createStaff(gw, a, 'DOCTOR', 'legacy@hardening-a.test');
+    const record = (await gw.tenancy.store.bySlug(a.slug))!;
+    const storedHash = () => runInTenant(gw.tenancy.pools, record, async (em) => (await em.findOneOrFail(User, { email: staff.email }, { populate: ['passwordHash'] })).passwordHash);
+    const legacy = await argon2.hash(STAFF_PASSWORD, { type: argon2.argon2id, memoryCost: 65_536, timeCost: 3, parallelism: 4 });
+    await runInTenant(gw.tenancy.pools, record, (em) => em.nativeUpdate(User, { email: staff.email }, { passwordHash: legacy }));
+
+    expect(errorCode(await login(staff.email, 'wrong password!', a.slug))).toBe('UNAUTHENTICATED');
+    expect(await storedHash()).toBe(legacy);
+
+    expect(errorCode(await login(staff.email, STAFF_PASSWORD, a.slug))).toBeUndefined();
+    const upgraded = await storedHash();
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(errorCode(await login(staff.email, STAFF_PASSWORD, a.slug))).toBeUndefined();
+    expect(await storedHash()).toBe(upgraded);
   });
 
   it('counts wrong current passwords in changePassword towards the same lockout', async () => {

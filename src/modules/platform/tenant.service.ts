@@ -1,4 +1,4 @@
-import { passwordProblem } from '../../auth/passwords';
+import { hashPassword, passwordProblem } from '../../auth/passwords';
 import { BadInputError } from '../../errors';
 import { TenantStatus, type Tenancy, type TenantDetails } from '../../tenancy';
 import { Tenant } from '../../tenancy/catalog';
@@ -8,13 +8,18 @@ import type { Page } from '../common/connection';
 import { mapNodes, paginate } from '../common/paginate';
 import { createUser } from '../users/user.service';
 
-/** Provisions a hospital with its first ADMIN user, all or nothing. */
+/**
+ * Provisions a hospital with its first ADMIN user, all or nothing. The admin's password is hashed
+ * while the placement is being created (argon2 runs on the thread pool), not before or after it.
+ */
 export async function createTenant(tenancy: Tenancy, input: NewTenant & { admin: { email: string; password: string } }) {
-  const issue = passwordProblem(input.admin.password);
+  const issue = passwordProblem(input.admin.password, input.admin.email);
   if (issue) throw BadInputError.forFields({ 'admin.password': issue });
+  const passwordHash = hashPassword(input.admin.password);
+  passwordHash.catch(() => undefined); // awaited by the seed; provisioning may fail before it gets there
   return tenancy.provisioner.create(input, {
     seed: async (em) => {
-      await createUser(em, { email: input.admin.email, password: input.admin.password, roles: ['ADMIN'], displayName: 'Administrator' });
+      await createUser(em, { email: input.admin.email, password: input.admin.password, roles: ['ADMIN'], displayName: 'Administrator' }, passwordHash);
     },
   });
 }

@@ -1,6 +1,6 @@
 import type { LoginThrottle } from '../../auth/login-throttle';
 import { throttleKey } from '../../auth/login-throttle';
-import { verifyPassword } from '../../auth/passwords';
+import { hashPassword, passwordNeedsRehash, verifyPassword } from '../../auth/passwords';
 import type { TokenService } from '../../auth/tokens';
 import { totpStep } from '../../auth/totp';
 import { AuthError } from '../../errors';
@@ -37,7 +37,8 @@ export async function acceptTotp(store: AccountStore, account: AccountRow, secre
 /**
  * Password (and, when the account has MFA, a TOTP code) for tokens. Unknown email, wrong password
  * and deactivated account give the same error after the same argon2 work; every failure counts
- * towards the (hospital, email) lockout, which is checked first.
+ * towards the (hospital, email) lockout, which is checked first. A hash made under earlier argon2
+ * parameters is replaced by one under the current parameters once the sign-in has succeeded.
  */
 export async function signIn(store: AccountStore, deps: SignInDeps, input: { email: string; password: string; mfaCode?: string | null }): Promise<SignedIn> {
   const key = throttleKey(store.scope, input.email);
@@ -58,6 +59,11 @@ export async function signIn(store: AccountStore, deps: SignInDeps, input: { ema
     mfa = true;
   }
   await deps.throttle.reset(key);
+  if (passwordNeedsRehash(account.passwordHash)) {
+    // Made under earlier parameters: replace it now that the password is known to be right.
+    account.passwordHash = await hashPassword(input.password);
+    await store.flush();
+  }
   const { session, refreshToken } = await store.openSession(account.id, mfa, deps.tokens.refreshTtlSeconds);
   return issue(store, deps, account, session.id, mfa, refreshToken);
 }

@@ -12,8 +12,19 @@ import { User } from './user.entity';
 
 export { normaliseEmail } from './email';
 
-/** Creates a hospital user in the bound tenant; the email is unique within the hospital only. */
-export async function createUser(em: EntityManager, input: { email: string; password: string; roles: TenantRole[]; displayName?: string | null }): Promise<User> {
+export interface NewUser {
+  email: string;
+  password: string;
+  roles: TenantRole[];
+  displayName?: string | null;
+}
+
+/**
+ * Creates a hospital user in the bound tenant; the email is unique within the hospital only.
+ * `passwordHash`, when given, is the hash of `input.password` already under way (provisioning starts
+ * it before the placement exists, so the two overlap).
+ */
+export async function createUser(em: EntityManager, input: NewUser, passwordHash?: Promise<string>): Promise<User> {
   const email = normaliseEmail(input.email);
   const problems: Record<string, string> = {};
   const emailIssue = emailProblem(email);
@@ -24,7 +35,7 @@ export async function createUser(em: EntityManager, input: { email: string; pass
   const user = em.create(User, {
     email,
     displayName: input.displayName?.trim() ?? '',
-    passwordHash: await hashPassword(input.password),
+    passwordHash: await (passwordHash ?? hashPassword(input.password)),
     roles: [...new Set(input.roles)],
   } as User);
   try {

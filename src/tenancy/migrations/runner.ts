@@ -18,7 +18,8 @@ export function migrationName(m: MigrationClass): string {
  * transaction under `SET LOCAL search_path` (never a session-level SET on a pooled connection), with an
  * advisory lock so that concurrent runners apply each migration once, recorded in the schema's own
  * migrations table. MikroORM 6's migrator ignores wildcard-schema entities, hence this runner; the
- * catalog uses the same one so there is one way to migrate. Returns the names it applied.
+ * catalog uses the same one so there is one way to migrate. A migration's statements are sent in one
+ * round trip. Returns the names it applied.
  */
 export async function applyMigrations(orm: MikroORM, schema: string, migrations: MigrationClass[]): Promise<string[]> {
   const s = quoteIdent(schema);
@@ -39,7 +40,9 @@ export async function applyMigrations(orm: MikroORM, schema: string, migrations:
       const migration = new M(orm.em.getDriver() as unknown as AbstractSqlDriver, orm.config);
       migration.setTransactionContext(trx!);
       await migration.up();
-      for (const query of migration.getQueries()) await run(query.toString());
+      // One round trip for the whole migration (the simple-query protocol takes several statements).
+      const statements = migration.getQueries().map((query) => query.toString());
+      if (statements.length > 0) await run(statements.join(';\n'));
       await run(`insert into ${s}.${MIGRATIONS_TABLE} (name) values (?)`, [name]);
       return true;
     });

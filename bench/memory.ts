@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { tmpdir } from 'node:os';
+import pLimit from 'p-limit';
+import { openTenancy } from '../src/app';
+import { loadConfig } from '../src/config';
+import { Isolation } from '../src/tenancy';
+import { benchDatabase, callHospital, createHospitals, startGateway, type BenchGateway, type BenchHospital } from './support';
+
+/**
+ * Gateway memory after serving many SCHEMA hospitals: creates BENCH_HOSPITALS SCHEMA hospitals (each
+ * with an API key) directly through the tenancy core, starts the built gateway as its own process in
+ * production mode, sends BENCH_REQUESTS requests to every hospital, and reads the process's resident
+ * memory (VmRSS) after start-up, after each round over all hospitals, and after a quiet pause.
+ * BENCH_DATABASE_URL's server (a fresh database on it) or a throwaway embedded PostgreSQL.
+ */
+const HOSPITALS = Number(process.env.BENCH_HOSPITALS ?? 1000);
+const ROUNDS = Number(process.env.BENCH_REQUESTS ?? 3);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 15_000);
+const QUERIES = [
+  '{ patients(first: 5) { totalCount edges { node { id firstName lastName } } } }',
+  '{ appointments(first: 5) { totalCount } }',
+  '{ departments(first: 5) { totalCount edges { node { id name } } } }',
+];
+
+function report(gateway: BenchGateway, label: string): void {
+  const { rssMiB, peakMiB } = gateway.memory();
+  console.log(`${label.padEnd(44)} RSS ${rssMiB.toFixed(0).padStart(4)} MiB   peak ${peakMiB.toFixed(0).padStart(4)} MiB`);
+}
+
+async function round(gateway: BenchGateway, hospitals: BenchHospital[], query: string): Promise<number> {
+  const limit = pLimit(CONCURRENCY);
+  const started = performance.now();
+  await Promise.all(hospitals.map((hospital) => limit(() => callHospital(gateway.url, hospital, query))));
+  return (performance.now() - started) / 1000;
+}
+
+async function main(): Promise<void> {
+  const db = await benchDatabase();
+  let gateway: BenchGateway | undefined;
+  try {
+    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'b'.repeat(40), DATA_DIR: tmpdir(), LOG_LEVEL: 'silent' });
+    const tenancy = await openTenancy(config, db.url);
+    let hospitals: BenchHospital[];
+    try {
+      await tenancy.migrate();
+      const started = performance.now();
+      hospitals = await createHospitals(tenancy, { count: HOSPITALS, isolation: Isolation.SCHEMA, concurrency: 4, apiKeys: true });
+      console.log(`${HOSPITALS} SCHEMA hospitals with an API key each created in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    } finally {
+      await tenancy.close();
+    }
+
+    gateway = await startGateway({ DATABASE_URL: db.url });
+    report(gateway, 'gateway started, no request yet');
+    for (let r = 0; r < ROUNDS; r += 1) {
+      const query = QUERIES[r % QUERIES.length]!;
+      const seconds = await round(gateway, hospitals, query);
+      report(gateway, `after round ${r + 1} (${HOSPITALS} requests, ${seconds.toFixed(1)} s)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+    report(gateway, `after a ${PAUSE_MS / 1000} s pause`);
+  } finally {
+    await gateway?.stop();
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+const base = { NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATA_DIR: '/nonexistent' };
+
+describe('runtime pool settings', () => {
+  it('defaults the connection budget to every pool full (20 pools × 10 connections)', () => {
+    expect(loadConfig(base).pools).toMatchObject({ maxOpen: 20, size: 10, budget: 200 });
+  });
+
+  it('follows the pool settings when only they are given, and reads an explicit budget', () => {
+    expect(loadConfig({ ...base, DB_MAX_OPEN_POOLS: '4', DB_POOL_SIZE: '5' }).pools).toMatchObject({ budget: 20 });
+    expect(loadConfig({ ...base, DB_CONNECTION_BUDGET: '60' }).pools).toMatchObject({ maxOpen: 20, size: 10, budget: 60 });
+  });
+
+  it('refuses a budget smaller than one pool at start-up', () => {
+    expect(() => loadConfig({ ...base, DB_POOL_SIZE: '10', DB_CONNECTION_BUDGET: '9' })).toThrow(ConfigError);
+  });
+});
