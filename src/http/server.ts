@@ -57,6 +57,9 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
     allowBatchedHttpRequests: false,
     introspection: config.introspection,
     csrfPrevention: true,
+    // The process stops itself on SIGTERM/SIGINT (src/main.ts: drain, then close the pools);
+    // Apollo's own signal handlers would race that stop.
+    stopOnTerminationSignals: false,
     validationRules: protection.validationRules,
     parseOptions: { maxTokens: config.limits.maxTokens },
     plugins: [
