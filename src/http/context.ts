@@ -1,8 +1,10 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { authenticate } from '../auth/authenticate';
 import type { AppServices, RequestContext } from '../context';
+import { databaseFault } from '../db/faults';
+import type { Deadline } from '../deadline';
 import { DomainError } from '../errors';
 import { loadApiKeyPrincipal } from '../modules/api-keys/api-key.service';
 import { loadPlatformPrincipal, loadTenantPrincipal } from '../modules/session/principals';
@@ -11,8 +13,9 @@ import { tenantEm } from '../modules/common/tenant-em';
 import type { TenantSession } from '../tenancy';
 import { digestOf } from './digest';
 
-/** Domain errors raised before execution keep their code and get an HTTP status. */
-function asRequestError(error: unknown): unknown {
+/** Domain errors (and database faults) raised before execution keep their code and get an HTTP status. */
+function asRequestError(unknownError: unknown): unknown {
+  const error = databaseFault(unknownError) ?? unknownError;
   if (!(error instanceof DomainError)) return error;
   return new GraphQLError(error.message, {
     originalError: error,
@@ -22,11 +25,12 @@ function asRequestError(error: unknown): unknown {
 
 /** Builds the request context: tenant resolution, then the bound session, then the principal. */
 export function contextBuilder(services: AppServices) {
-  return async ({ req }: { req: Request }): Promise<RequestContext> => {
+  return async ({ req, res }: { req: Request; res: Response }): Promise<RequestContext> => {
     let session: TenantSession | null = null;
+    const deadline = res.locals.deadline as Deadline;
     try {
       const tenant = await services.tenancy.resolver.resolve(digestOf(req));
-      session = tenant ? services.tenancy.session(tenant) : null;
+      session = tenant ? services.tenancy.session(tenant, deadline) : null;
       const apiKey = req.headers['x-api-key'];
       const credentials = { authorization: req.headers.authorization, apiKey: typeof apiKey === 'string' ? apiKey : undefined };
       const principal = await authenticate(credentials, tenant?.id ?? null, services.tokens, {
@@ -36,7 +40,7 @@ export function contextBuilder(services: AppServices) {
       });
       const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID();
       const loaders = createLoaders(() => tenantEm({ session }));
-      return { requestId, clientAddress: req.ip ?? null, tenant, principal, session, loaders, services };
+      return { requestId, clientAddress: req.ip ?? null, tenant, principal, session, loaders, services, deadline };
     } catch (error) {
       await session?.end(false).catch(() => undefined);
       throw asRequestError(error);

@@ -1,5 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
 import type { RequestContext } from '../context';
+import { databaseFault } from '../db/faults';
+import { UnavailableError } from '../errors';
 import type { Logger } from '../logger';
 
 /** A mutation request that reports any error is rolled back whole; everything else commits. */
@@ -7,28 +10,43 @@ export function rollsBack(operation: string | undefined, errors: number): boolea
   return operation === 'mutation' && errors > 0;
 }
 
+/** Codes that fail a whole request and the HTTP status they carry (load balancers and clients retry on them). */
+const REQUEST_FAILURES: Record<string, number | undefined> = { SERVICE_UNAVAILABLE: 503, REQUEST_TIMEOUT: 504 };
+
+function only(error: UnavailableError): GraphQLFormattedError[] {
+  return [{ message: error.message, extensions: { code: error.code } }];
+}
+
 /**
  * Ends the request's tenant transaction before the response leaves. A mutation request that reports
  * any error is rolled back whole (its data is null, so nothing it did may stay); everything else is
- * committed, and if the commit fails the client gets an error instead of a false success.
+ * committed, and if the commit fails the client gets an error instead of a false success. A request
+ * past its deadline is rolled back and answered REQUEST_TIMEOUT (504); a database that cannot be
+ * reached makes the answer SERVICE_UNAVAILABLE (503).
  */
 export function tenantSessionPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response, operation }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const onTime = contextValue.deadline.finish();
+          if (!onTime) result.errors = only(UnavailableError.timedOut());
           const session = contextValue.session;
-          if (!session?.started) return;
-          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors?.length ?? 0) : 0;
-          try {
-            await session.end(!rollsBack(operation?.operation, errors));
-          } catch (error) {
-            logger.error({ err: error, requestId: contextValue.requestId }, 'commit failed');
-            if (response.body.kind === 'single') {
-              response.body.singleResult = {
-                errors: [{ message: `Internal server error (reference ${contextValue.requestId})`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-              };
+          if (session?.started) {
+            try {
+              await session.end(onTime && !rollsBack(operation?.operation, result.errors?.length ?? 0));
+            } catch (error) {
+              const fault = databaseFault(error);
+              logger.error({ err: error, requestId: contextValue.requestId }, 'commit failed');
+              result.errors = fault ? only(fault) : [{ message: `Internal server error (reference ${contextValue.requestId})`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
             }
+          }
+          const status = result.errors?.map((e) => REQUEST_FAILURES[String(e.extensions?.code)]).find(Boolean);
+          if (status) {
+            response.body.singleResult = { errors: result.errors };
+            response.http.status = status;
           }
         },
       };

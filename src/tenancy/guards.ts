@@ -61,19 +61,33 @@ function isTenantMeta(args: EventArgs<unknown>): boolean {
   return Boolean(args.meta?.properties && 'tenantId' in args.meta.properties);
 }
 
+/** Forks whose transactions must end by a deadline (see capStatementTimeout). */
+const deadlines = new WeakMap<EntityManager, { remainingMs(): number }>();
+
+/**
+ * Caps the statement timeout of `em`'s transaction at what is left of `deadline` when it begins, so a
+ * statement started then (a slow query, a wait for a lock) is cancelled by PostgreSQL near the deadline.
+ */
+export function capStatementTimeout(em: EntityManager, deadline: { remainingMs(): number }): void {
+  deadlines.set(em, deadline);
+}
+
 /**
  * Second wall under every tenant table: sets `app.tenant_id` for the transaction (is_local = true,
  * never a session SET that would leak to the next user of the pooled connection), together with the
- * statement timeout, in one statement. An unbound fork sets no tenant, and the row-level security
- * policy then matches no row.
+ * statement timeout (capped by the fork's deadline, if any), in one statement. An unbound fork sets no
+ * tenant, and the row-level security policy then matches no row.
  */
 export class RowLevelSecurityBinder implements EventSubscriber {
   constructor(private readonly statementTimeoutMs: number) {}
 
   async afterTransactionStart({ em, transaction }: TransactionEventArgs): Promise<void> {
     const tenantId = boundTenantId(em as EntityManager) ?? '';
+    const left = deadlines.get(em as EntityManager)?.remainingMs() ?? Infinity;
+    const limit = Math.min(this.statementTimeoutMs || Infinity, left); // a configured 0 means none
+    const timeoutMs = limit === Infinity ? 0 : Math.max(1, Math.ceil(limit)); // 0 ms would mean no timeout at all
     await em
       .getConnection()
-      .execute("select set_config('app.tenant_id', ?, true), set_config('statement_timeout', ?, true)", [tenantId, String(this.statementTimeoutMs)], 'run', transaction);
+      .execute("select set_config('app.tenant_id', ?, true), set_config('statement_timeout', ?, true)", [tenantId, String(timeoutMs)], 'run', transaction);
   }
 }

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
+import type { Deadline } from '../deadline';
 import { TenantError } from '../errors';
 import { Isolation, TenantStatus } from './catalog';
 import { DatabaseIsolation } from './isolation/database';
@@ -93,9 +94,12 @@ export class Tenancy {
     });
   }
 
-  /** A request's session in `tenant`, re-routed through the catalog if the hospital has moved. */
-  session(tenant: TenantRecord): TenantSession {
-    return new TenantSession(tenant, this.pools, this.relocate);
+  /**
+   * A request's session in `tenant`, re-routed through the catalog if the hospital has moved; with a
+   * deadline it refuses to open past it and caps its statement timeout at the time left.
+   */
+  session(tenant: TenantRecord, deadline?: Deadline): TenantSession {
+    return new TenantSession(tenant, this.pools, this.relocate, deadline);
   }
 
   /**

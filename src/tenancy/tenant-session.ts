@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Deadline } from '../deadline';
+import { capStatementTimeout } from './guards';
 import { enterPlacement } from './placement-hold';
 import type { PoolLease, PoolRegistry } from './pools';
 import { TENANT_FILTER } from './tenant-scoped';
@@ -17,16 +19,20 @@ export type Relocate = (stale: TenantRecord) => Promise<TenantRecord | null>;
  * statement). The transaction begins on first use and ends with `end()`. This is the only place that
  * decides where a tenant's data is. Opening takes the hospital's shared hold and checks the placement
  * fence (see placement-hold.ts); a session that finds its hospital moved re-opens where it lives now.
+ * With a deadline, the session does not open once it has passed, and the transaction's statement
+ * timeout is capped at the time left when it begins.
  */
 export class TenantSession {
   private lease?: PoolLease;
   private opened?: Promise<EntityManager>;
+  private ending?: Promise<void>;
   private current: TenantRecord;
 
   constructor(
     tenant: TenantRecord,
     private readonly pools: PoolRegistry,
     private readonly relocate?: Relocate,
+    private readonly deadline?: Deadline,
   ) {
     this.current = tenant;
   }
@@ -38,20 +44,29 @@ export class TenantSession {
 
   /** The bound EntityManager; the first call opens the transaction. */
   em(): Promise<EntityManager> {
+    if (!this.opened) this.deadline?.check();
     this.opened ??= this.open();
     return this.opened;
   }
 
   get started(): boolean {
-    return this.opened !== undefined;
+    return this.opened !== undefined && this.ending === undefined;
   }
 
-  /** Commits (or rolls back) and returns the connection; safe to call more than once. */
-  async end(commit: boolean): Promise<void> {
+  /**
+   * Commits (or rolls back) and returns the connection. The first call decides: later calls get its
+   * outcome, and the session cannot be used afterwards.
+   */
+  end(commit: boolean): Promise<void> {
+    this.ending ??= this.close(commit);
+    return this.ending;
+  }
+
+  private async close(commit: boolean): Promise<void> {
     const opened = this.opened;
-    if (!opened) return;
     this.opened = Promise.reject(new Error('tenant session has ended'));
     this.opened.catch(() => undefined);
+    if (!opened) return;
     try {
       const em = await opened;
       if (commit) await em.commit();
@@ -77,6 +92,7 @@ export class TenantSession {
     this.lease = await this.pools.acquire(tenant.placement);
     const em = this.lease.orm.em.fork({ schema: tenant.placement.schema, clear: true }) as EntityManager;
     em.setFilterParams(TENANT_FILTER, { id: tenant.id });
+    if (this.deadline) capStatementTimeout(em, this.deadline);
     try {
       await em.begin();
     } catch (error) {
