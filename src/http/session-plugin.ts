@@ -29,23 +29,27 @@ export function tenantSessionPlugin(logger: Logger): ApolloServerPlugin<RequestC
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response, operation }) {
-          if (response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
+          // Incremental delivery is not enabled (graphql 16), so the answer is one result.
+          const single = response.body.kind === 'single' ? response.body : undefined;
           const onTime = contextValue.deadline.finish();
-          if (!onTime) result.errors = only(UnavailableError.timedOut());
+          // Errors that replace the whole answer (its data, if any, must not be taken as done).
+          let failure = onTime ? undefined : only(UnavailableError.timedOut());
           const session = contextValue.session;
           if (session?.started) {
             try {
-              await session.end(onTime && !rollsBack(operation?.operation, result.errors?.length ?? 0));
+              await session.end(onTime && !rollsBack(operation?.operation, single?.singleResult.errors?.length ?? 0));
             } catch (error) {
               const fault = databaseFault(error);
               logger.error({ err: error, requestId: contextValue.requestId }, 'commit failed');
-              result.errors = fault ? only(fault) : [{ message: `Internal server error (reference ${contextValue.requestId})`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
+              failure = fault ? only(fault) : [{ message: `Internal server error (reference ${contextValue.requestId})`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
             }
           }
-          const status = result.errors?.map((e) => REQUEST_FAILURES[String(e.extensions?.code)]).find(Boolean);
+          if (!single) return;
+          if (failure) single.singleResult = { errors: failure };
+          const errors = single.singleResult.errors ?? [];
+          const status = errors.map((e) => REQUEST_FAILURES[String(e.extensions?.code)]).find(Boolean);
           if (status) {
-            response.body.singleResult = { errors: result.errors };
+            single.singleResult = { errors };
             response.http.status = status;
           }
         },
