@@ -1,6 +1,7 @@
 import type { LoginThrottle } from './auth/login-throttle';
 import type { Principal } from './auth/principal';
 import type { TokenService } from './auth/tokens';
+import type { Deadline } from './deadline';
 import type { Loaders } from './modules/loaders';
 import type { RateLimits } from './rate-limits';
 import type { Tenancy, TenantRecord, TenantSession } from './tenancy';
@@ -27,4 +28,6 @@ export interface RequestContext {
   /** Per-request DataLoaders over `session` (using one in the central context is TENANT_NOT_FOUND). */
   loaders: Loaders;
   services: AppServices;
+  /** When the request must be answered by (REQUEST_DEADLINE_MS after it was received). */
+  deadline: Deadline;
 }

@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'TENANT_SUSPENDED'
   | 'PLAN_LIMIT_REACHED'
   | 'RATE_LIMITED'
+  | 'REQUEST_TIMEOUT'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
@@ -21,6 +23,8 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   TENANT_SUSPENDED: 403,
   UNAUTHENTICATED: 401,
   RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+  REQUEST_TIMEOUT: 504,
 };
 
 export class DomainError extends Error {
@@ -33,7 +37,10 @@ export class DomainError extends Error {
     this.name = new.target.name;
   }
 
-  /** Status for errors raised before execution (tenant resolution, authentication); undefined keeps 200. */
+  /**
+   * Status for errors raised before execution (tenant resolution, authentication), and for the two
+   * that fail a whole request during it (SERVICE_UNAVAILABLE, REQUEST_TIMEOUT); undefined keeps 200.
+   */
   get httpStatus(): number | undefined {
     return HTTP_STATUS[this.code];
   }
@@ -84,5 +91,16 @@ export class RateLimitedError extends DomainError {
   /** Too many attempts; `retryAfterSeconds` says when the next one may succeed. */
   static retryAfter(retryAfterSeconds: number): RateLimitedError {
     return new RateLimitedError('RATE_LIMITED', `Too many requests; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
+}
+
+export class UnavailableError extends DomainError {
+  /** The request ran past its deadline (REQUEST_DEADLINE_MS) or a statement past its timeout; nothing it did was kept. */
+  static timedOut(): UnavailableError {
+    return new UnavailableError('REQUEST_TIMEOUT', 'The request took too long and was abandoned; nothing it did was kept');
+  }
+  /** The database cannot be reached just now; the request may be retried. */
+  static database(): UnavailableError {
+    return new UnavailableError('SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly');
   }
 }

@@ -49,7 +49,8 @@ export interface Config {
   landingPage: boolean;
   introspection: boolean;
   limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number; hideSuggestions: boolean };
-  http: { maxBodyBytes: number; requestTimeoutMs: number };
+  /** `requestTimeoutMs`: to receive a request; `deadlineMs`: to answer a GraphQL request once received. */
+  http: { maxBodyBytes: number; requestTimeoutMs: number; deadlineMs: number };
   logLevel: string;
 }
 
@@ -184,7 +185,11 @@ export function loadConfig(env: Env = process.env): Config {
       maxCost: int(env, 'GRAPHQL_MAX_COST', 5_000),
       hideSuggestions: bool(env, 'GRAPHQL_HIDE_SUGGESTIONS', production),
     },
-    http: { maxBodyBytes: int(env, 'MAX_BODY_BYTES', 100_000), requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000) },
+    http: {
+      maxBodyBytes: int(env, 'MAX_BODY_BYTES', 100_000),
+      requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000),
+      deadlineMs: positive(env, 'REQUEST_DEADLINE_MS', 30_000),
+    },
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
   };
 }

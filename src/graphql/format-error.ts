@@ -2,12 +2,13 @@ import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/error
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { ArgumentValidationError } from 'type-graphql';
+import { databaseFault } from '../db/faults';
 import { DomainError, type ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 
 const CONTRACT_CODES = new Set<string>([
   'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'TENANT_NOT_FOUND', 'TENANT_MISMATCH',
-  'TENANT_SUSPENDED', 'PLAN_LIMIT_REACHED', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR',
+  'TENANT_SUSPENDED', 'PLAN_LIMIT_REACHED', 'RATE_LIMITED', 'REQUEST_TIMEOUT', 'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR',
 ] satisfies ErrorCode[]);
 
 /** Errors about the request document itself: the client sent something invalid. */
@@ -51,6 +52,11 @@ export function createErrorFormatter(logger: Logger) {
       const fields = fieldProblems(error);
       const list = Object.entries(fields).map(([f, p]) => `${f}: ${p}`).join('; ');
       return { ...base, message: `Invalid input (${list})`, extensions: { code: 'BAD_USER_INPUT', fields } };
+    }
+    const fault = databaseFault(error);
+    if (fault) {
+      logger.warn({ err: error, path: formatted.path, code: fault.code }, 'database fault');
+      return { ...base, message: fault.message, extensions: { code: fault.code } };
     }
     const code = String(formatted.extensions?.code ?? '');
     if (REQUEST_CODES.has(code)) return { ...base, extensions: { code: 'BAD_USER_INPUT' } };

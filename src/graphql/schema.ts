@@ -20,6 +20,7 @@ import { AccountResolver } from '../modules/session/account.resolver';
 import { TransferResolver } from '../modules/platform/transfer.resolver';
 import { SessionResolver } from '../modules/session/session.resolver';
 import { UserResolver } from '../modules/users/user.resolver';
+import { deadlineMiddleware } from './deadline';
 import { permissions } from './permissions';
 
 const RESOLVERS = [
@@ -36,10 +37,10 @@ export function buildPublicSchema(): Promise<GraphQLSchema> {
   });
 }
 
-/** The executable schema: public schema plus graphql-shield. */
+/** The executable schema: public schema plus the deadline check and graphql-shield (in that order). */
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildPublicSchema();
-  return applyMiddleware(schema, permissions(schema));
+  return applyMiddleware(schema, deadlineMiddleware, permissions(schema));
 }
 
 /** The committed SDL (sorted, so the file is stable). */

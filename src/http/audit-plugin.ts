@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import type { RequestContext } from '../context';
+import { databaseFault } from '../db/faults';
 import type { Logger } from '../logger';
 import { AuditActorKind, AuditOutcome } from '../modules/audit/audit-entry.entity';
 import { recordPlatformAudit, recordTenantAudit, type TenantAuditRecord } from '../modules/audit/audit.service';
@@ -12,7 +13,8 @@ import { rollsBack } from './session-plugin';
  * mutation, every read of a patient's record, and every request a platform admin makes. On the
  * platform host: every mutation, in the central trail. Entries go into the request's own transaction;
  * when a mutation request is rolled back, its entries (FAILURE, or ROLLED_BACK for the parts that
- * had worked) are written in a transaction of their own, so a failed attempt is never lost.
+ * had worked) are written in a transaction of their own, so a failed attempt is never lost. A request
+ * past its deadline is rolled back like a failed mutation, and recorded the same way.
  */
 export function auditPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
@@ -51,10 +53,11 @@ export function auditPlugin(logger: Logger): ApolloServerPlugin<RequestContext> 
               } catch (error) {
                 logger.error({ err: error, requestId: requestContext.contextValue.requestId }, 'audit write failed');
                 // No unaudited success: the request reports an error (and a mutation is rolled back).
-                requestContext.response.body = {
-                  kind: 'single',
-                  singleResult: { errors: [{ message: `Internal server error (reference ${requestContext.contextValue.requestId})`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] },
-                };
+                const fault = databaseFault(error);
+                const reported = fault
+                  ? { message: fault.message, extensions: { code: fault.code } }
+                  : { message: `Internal server error (reference ${requestContext.contextValue.requestId})`, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+                requestContext.response.body = { kind: 'single', singleResult: { errors: [reported] } };
               }
             },
           };
@@ -68,7 +71,8 @@ async function writeEntries(requestContext: GraphQLRequestContext<RequestContext
   const ctx = requestContext.contextValue;
   const type = requestContext.operation?.operation === 'mutation' ? 'mutation' : 'query';
   const { byKey: errors, total } = errorsByKey(requestContext);
-  const rolledBack = rollsBack(type, total);
+  // From here the request finishes: on time it may commit, past its deadline it is rolled back.
+  const rolledBack = !ctx.deadline.finish() || rollsBack(type, total);
   const principal = ctx.principal;
   const outcome = (f: RootField) => (errors.has(f.key) ? AuditOutcome.FAILURE : rolledBack ? AuditOutcome.ROLLED_BACK : AuditOutcome.SUCCESS);
 
@@ -107,11 +111,17 @@ async function writeEntries(requestContext: GraphQLRequestContext<RequestContext
     requestId: ctx.requestId,
   }));
   const apart = (entries: TenantAuditRecord[]) => runInTenant(ctx.services.tenancy.pools, ctx.tenant!, (em) => recordTenantAudit(em, entries));
-  if (rolledBack || !ctx.session) return apart(records);
+  // The request's own transaction is ended first, so writing apart never needs a second connection
+  // while holding one (with a busy or one-connection pool that would wait for itself).
+  if (rolledBack || !ctx.session) {
+    await ctx.session?.end(false);
+    return apart(records);
+  }
   try {
     await recordTenantAudit(await ctx.session.em(), records);
   } catch (error) {
     // The request's transaction is unusable: it will not commit, so record the attempt as failed.
+    await ctx.session.end(false);
     await apart(records.map((r) => ({ ...r, outcome: AuditOutcome.FAILURE, errorCode: r.errorCode ?? 'INTERNAL_SERVER_ERROR' })));
     throw error;
   }

@@ -1,7 +1,8 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { authenticate } from '../auth/authenticate';
 import type { AppServices, RequestContext } from '../context';
+import type { Deadline } from '../deadline';
 import { loadApiKeyPrincipal } from '../modules/api-keys/api-key.service';
 import { loadPlatformPrincipal, loadTenantPrincipal } from '../modules/session/principals';
 import { createLoaders } from '../modules/loaders';
@@ -13,11 +14,12 @@ import { asRequestError } from './request-error';
 
 /** Builds the request context: tenant resolution, then the bound session, then the principal. */
 export function contextBuilder(services: AppServices) {
-  return async ({ req }: { req: Request }): Promise<RequestContext> => {
+  return async ({ req, res }: { req: Request; res: Response }): Promise<RequestContext> => {
     let session: TenantSession | null = null;
+    const deadline = res.locals.deadline as Deadline;
     try {
       const tenant = await services.tenancy.resolver.resolve(digestOf(req));
-      session = tenant ? services.tenancy.session(tenant, (em, entry) => primeSettings(em, entry.settings)) : null;
+      session = tenant ? services.tenancy.session(tenant, { deadline, onEnter: (em, entry) => primeSettings(em, entry.settings) }) : null;
       const apiKey = req.headers['x-api-key'];
       const credentials = { authorization: req.headers.authorization, apiKey: typeof apiKey === 'string' ? apiKey : undefined };
       const principal = await authenticate(credentials, tenant?.id ?? null, services.tokens, {
@@ -27,7 +29,7 @@ export function contextBuilder(services: AppServices) {
       });
       const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID();
       const loaders = createLoaders(() => tenantEm({ session }));
-      return { requestId, clientAddress: req.ip ?? null, tenant, principal, session, loaders, services };
+      return { requestId, clientAddress: req.ip ?? null, tenant, principal, session, loaders, services, deadline };
     } catch (error) {
       await session?.end(false).catch(() => undefined);
       throw asRequestError(error);

@@ -1,11 +1,14 @@
 import { GraphQLError } from 'graphql';
+import { databaseFault } from '../db/faults';
 import { DomainError } from '../errors';
 
 /**
- * A domain error raised before execution (context, plugins), as Apollo reports it: its code, its
- * details (through the error formatter), its HTTP status and, with a retry hint, `Retry-After`.
+ * A domain error (or a database fault, as SERVICE_UNAVAILABLE / REQUEST_TIMEOUT) raised before
+ * execution (context, plugins), as Apollo reports it: its code, its details (through the error
+ * formatter), its HTTP status and, with a retry hint, `Retry-After`.
  */
-export function asRequestError(error: unknown): unknown {
+export function asRequestError(unknownError: unknown): unknown {
+  const error = databaseFault(unknownError) ?? unknownError;
   if (!(error instanceof DomainError)) return error;
   const retryAfter = error.details?.retryAfterSeconds;
   const headers = typeof retryAfter === 'number' ? new Map([['retry-after', String(retryAfter)]]) : undefined;

@@ -12,6 +12,7 @@ import { armor, costLimit } from '../graphql/limits';
 import type { Logger } from '../logger';
 import { auditPlugin } from './audit-plugin';
 import { contextBuilder } from './context';
+import { withDeadline } from './deadline';
 import { healthRoutes } from './health';
 import { landingPage } from './landing-page';
 import { rateLimitPlugin } from './rate-limit-plugin';
@@ -85,7 +86,8 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
   app.get(GRAPHQL_PATHS, (_req, res) => {
     res.status(405).set('allow', 'POST').json(POST_ONLY);
   });
-  app.post(GRAPHQL_PATHS, noStore, express.json({ limit: config.http.maxBodyBytes }), expressMiddleware(apollo, { context: contextBuilder(services) }));
+  const graphql = expressMiddleware(apollo, { context: contextBuilder(services) });
+  app.post(GRAPHQL_PATHS, noStore, express.json({ limit: config.http.maxBodyBytes }), withDeadline(config.http.deadlineMs, graphql));
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) logger.error({ err }, 'http error');

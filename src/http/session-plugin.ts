@@ -1,5 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
 import type { RequestContext } from '../context';
+import { databaseFault } from '../db/faults';
+import { UnavailableError } from '../errors';
 import type { Logger } from '../logger';
 
 /** A mutation request that reports any error is rolled back whole; everything else commits. */
@@ -7,12 +10,21 @@ export function rollsBack(operation: string | undefined, errors: number): boolea
   return operation === 'mutation' && errors > 0;
 }
 
+/** Codes that fail a whole request and the HTTP status they carry (load balancers and clients retry on them). */
+const REQUEST_FAILURES: Record<string, number | undefined> = { SERVICE_UNAVAILABLE: 503, REQUEST_TIMEOUT: 504 };
+
+function only(error: UnavailableError): GraphQLFormattedError[] {
+  return [{ message: error.message, extensions: { code: error.code } }];
+}
+
 /**
  * After a query operation has executed, forgets what it read (see TenantSession.forgetReads): a read
  * writes nothing of what it loaded, and the audit entry and the commit flush only what they add.
  * Ends the request's tenant transaction before the response leaves. A mutation request that reports
  * any error is rolled back whole (its data is null, so nothing it did may stay); everything else is
- * committed, and if the commit fails the client gets an error instead of a false success.
+ * committed, and if the commit fails the client gets an error instead of a false success. A request
+ * past its deadline is rolled back and answered REQUEST_TIMEOUT (504); a database that cannot be
+ * reached makes the answer SERVICE_UNAVAILABLE (503).
  */
 export function tenantSessionPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
@@ -28,18 +40,28 @@ export function tenantSessionPlugin(logger: Logger): ApolloServerPlugin<RequestC
           };
         },
         async willSendResponse({ contextValue, response, operation }) {
+          // Incremental delivery is not enabled (graphql 16), so the answer is one result.
+          const single = response.body.kind === 'single' ? response.body : undefined;
+          const onTime = contextValue.deadline.finish();
+          // Errors that replace the whole answer (its data, if any, must not be taken as done).
+          let failure = onTime ? undefined : only(UnavailableError.timedOut());
           const session = contextValue.session;
-          if (!session?.started) return;
-          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors?.length ?? 0) : 0;
-          try {
-            await session.end(!rollsBack(operation?.operation, errors));
-          } catch (error) {
-            logger.error({ err: error, requestId: contextValue.requestId }, 'commit failed');
-            if (response.body.kind === 'single') {
-              response.body.singleResult = {
-                errors: [{ message: `Internal server error (reference ${contextValue.requestId})`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-              };
+          if (session?.started) {
+            try {
+              await session.end(onTime && !rollsBack(operation?.operation, single?.singleResult.errors?.length ?? 0));
+            } catch (error) {
+              const fault = databaseFault(error);
+              logger.error({ err: error, requestId: contextValue.requestId }, 'commit failed');
+              failure = fault ? only(fault) : [{ message: `Internal server error (reference ${contextValue.requestId})`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
             }
+          }
+          if (!single) return;
+          if (failure) single.singleResult = { errors: failure };
+          const errors = single.singleResult.errors ?? [];
+          const status = errors.map((e) => REQUEST_FAILURES[String(e.extensions?.code)]).find(Boolean);
+          if (status) {
+            single.singleResult = { errors };
+            response.http.status = status;
           }
         },
       };

@@ -9,7 +9,7 @@ import { SharedIsolation } from './isolation/shared';
 import { PlacementMigrator, type IsolationStrategy } from './isolation/strategy';
 import { runDoctor, type DoctorOptions, type PlacementReport } from './doctor';
 import { TenantLifecycle } from './lifecycle';
-import type { OnEnter } from './tenant-session';
+import type { SessionOptions } from './tenant-session';
 import { migrateAll, migrationStatus, type MigrateOptions, type MigrationReport, type TenantMigrationResult } from './migrate';
 import type { MigrationClass } from './migrations/runner';
 import { centralOrmOptions } from './orm-options';
@@ -95,11 +95,11 @@ export class Tenancy {
   }
 
   /**
-   * A request's session in `tenant`, re-routed through the catalog if the hospital has moved;
-   * `onEnter` sees what the opening statement read (settings, signed-in user).
+   * A request's session in `tenant`, re-routed through the catalog if the hospital has moved; see
+   * SessionOptions for what it reports on opening and the deadline it keeps.
    */
-  session(tenant: TenantRecord, onEnter?: OnEnter): TenantSession {
-    return new TenantSession(tenant, this.pools, this.relocate, onEnter);
+  session(tenant: TenantRecord, options: SessionOptions = {}): TenantSession {
+    return new TenantSession(tenant, this.pools, this.relocate, options);
   }
 
   /**
@@ -193,7 +193,7 @@ export class Tenancy {
 export type { TenantRecord, TenantDetails } from './tenant-record';
 export type { Placement } from './placement';
 export type { PlacementReport, Problem } from './doctor';
-export { TenantSession, runInTenant, type OnEnter } from './tenant-session';
+export { TenantSession, runInTenant, type OnEnter, type SessionOptions } from './tenant-session';
 export type { RequestEntry, SignedIn } from './placement-hold';
 export { Isolation, Plan, TenantStatus } from './catalog';
 export { lockTenantScope } from './tenant-lock';

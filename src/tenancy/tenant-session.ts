@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Deadline } from '../deadline';
 import { enterPlacement, type RequestEntry, type SignedIn } from './placement-hold';
 import type { PoolLease, PoolRegistry } from './pools';
 import { TENANT_FILTER } from './tenant-scoped';
@@ -14,6 +15,13 @@ export type Relocate = (stale: TenantRecord) => Promise<TenantRecord | null>;
 /** Called once the session's transaction is open, with what its first statement read. */
 export type OnEnter = (em: EntityManager, entry: RequestEntry) => void;
 
+export interface SessionOptions {
+  /** Sees what the opening statement read (settings, signed-in user). */
+  onEnter?: OnEnter;
+  /** The session does not open once it has passed, and caps its statement timeout at the time left. */
+  deadline?: Deadline;
+}
+
 /**
  * One unit of work inside one tenant: an EntityManager fork bound to the tenant's placement (schema)
  * and filter parameters, inside one transaction (so row-level security sees the tenant on every
@@ -21,11 +29,13 @@ export type OnEnter = (em: EntityManager, entry: RequestEntry) => void;
  * decides where a tenant's data is, and the only place that binds a transaction to a tenant: right
  * after BEGIN, one statement sets the tenant and the statement timeout, takes the hospital's shared
  * hold and checks the placement fence (see placement-hold.ts); a session that finds its hospital
- * moved re-opens where it lives now.
+ * moved re-opens where it lives now. With a deadline, the session does not open once it has passed,
+ * and the transaction's statement timeout is capped at the time left when it begins.
  */
 export class TenantSession {
   private lease?: PoolLease;
   private opened?: Promise<EntityManager>;
+  private ending?: Promise<void>;
   private current: TenantRecord;
   private signedIn?: SignedIn;
   private entered?: RequestEntry;
@@ -35,7 +45,7 @@ export class TenantSession {
     tenant: TenantRecord,
     private readonly pools: PoolRegistry,
     private readonly relocate?: Relocate,
-    private readonly onEnter?: OnEnter,
+    private readonly options: SessionOptions = {},
   ) {
     this.current = tenant;
   }
@@ -47,6 +57,7 @@ export class TenantSession {
 
   /** The bound EntityManager; the first call opens the transaction. */
   em(): Promise<EntityManager> {
+    if (!this.opened) this.options.deadline?.check();
     this.opened ??= this.open();
     return this.opened;
   }
@@ -68,7 +79,7 @@ export class TenantSession {
   }
 
   get started(): boolean {
-    return this.opened !== undefined;
+    return this.opened !== undefined && this.ending === undefined;
   }
 
   /**
@@ -80,12 +91,20 @@ export class TenantSession {
     this.bound?.clear();
   }
 
-  /** Commits (or rolls back) and returns the connection; safe to call more than once. */
-  async end(commit: boolean): Promise<void> {
+  /**
+   * Commits (or rolls back) and returns the connection. The first call decides: later calls get its
+   * outcome, and the session cannot be used afterwards.
+   */
+  end(commit: boolean): Promise<void> {
+    this.ending ??= this.close(commit);
+    return this.ending;
+  }
+
+  private async close(commit: boolean): Promise<void> {
     const opened = this.opened;
-    if (!opened) return;
     this.opened = Promise.reject(new Error('tenant session has ended'));
     this.opened.catch(() => undefined);
+    if (!opened) return;
     try {
       const em = await opened;
       if (commit) await em.commit();
@@ -95,6 +114,13 @@ export class TenantSession {
       this.lease = undefined;
       this.bound = undefined;
     }
+  }
+
+  /** The configured statement timeout, capped at what is left of the deadline (0 = none configured). */
+  private statementTimeoutMs(): number {
+    const configured = this.pools.statementTimeoutMs || Infinity;
+    const limit = Math.min(configured, this.options.deadline?.remainingMs() ?? Infinity);
+    return limit === Infinity ? 0 : Math.max(1, Math.ceil(limit)); // 0 ms would mean no timeout at all
   }
 
   private async open(): Promise<EntityManager> {
@@ -120,8 +146,8 @@ export class TenantSession {
       throw error;
     }
     try {
-      this.entered = await enterPlacement(em, tenant, this.pools.statementTimeoutMs, this.signedIn);
-      this.onEnter?.(em, this.entered);
+      this.entered = await enterPlacement(em, tenant, this.statementTimeoutMs(), this.signedIn);
+      this.options.onEnter?.(em, this.entered);
       this.bound = em;
     } catch (error) {
       await em.rollback().catch(() => undefined);

@@ -1,0 +1,27 @@
+import { UnavailableError } from '../errors';
+
+/** SQL states of a server that is gone, going, or refusing connections (class 08, operator intervention). */
+const UNAVAILABLE_STATES = /^(08...|57P0[1-4]|53300)$/;
+/** `query_canceled`: the statement timeout (capped by the request deadline) fired. */
+const CANCELED_STATE = '57014';
+/** Socket-level failures reaching the server. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** What the pg client and the knex pool say when a connection dies or cannot be had in time (MikroORM puts the SQL first). */
+const LOST_CONNECTION = /(Connection terminated|Client has encountered a connection error|Knex: Timeout acquiring a connection)/;
+
+/**
+ * Maps a failure to reach the database, or a statement cancelled by its timeout, to the coded error a
+ * client sees (SERVICE_UNAVAILABLE, REQUEST_TIMEOUT); anything else is not a fault of this kind and
+ * gives undefined. Follows `cause` chains, since some layers wrap the driver's error.
+ */
+export function databaseFault(error: unknown): UnavailableError | undefined {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, sqlState, message, name } = e as { code?: unknown; sqlState?: unknown; message?: unknown; name?: unknown };
+    const state = typeof sqlState === 'string' ? sqlState : typeof code === 'string' ? code : '';
+    if (state === CANCELED_STATE) return UnavailableError.timedOut();
+    if (UNAVAILABLE_STATES.test(state) || NETWORK_CODES.has(state) || name === 'KnexTimeoutError') return UnavailableError.database();
+    if (typeof message === 'string' && LOST_CONNECTION.test(message)) return UnavailableError.database();
+    if (e instanceof AggregateError) return databaseFault(e.errors[0]);
+  }
+  return undefined;
+}
