@@ -18,7 +18,8 @@ describe('scale-out: two replicas, one Redis, two PostgreSQL servers', () => {
 
   beforeAll(async () => {
     serverB = await EmbeddedServer.create(['postgres']);
-    const env = { REDIS_URL, TENANT_DATABASE_SERVERS: `b=${serverB.url()}`, DEMO_REQUESTS_PER_HOUR: '3' };
+    // A tenth of the production request limits: a TRIAL user may make 12 requests a minute.
+    const env = { REDIS_URL, TENANT_DATABASE_SERVERS: `b=${serverB.url()}`, DEMO_REQUESTS_PER_HOUR: '3', RATE_LIMIT_MULTIPLIER: '0.1' };
     one = await TestGateway.start(env);
     two = await TestGateway.start(env, one.databaseUrl);
     hospitals.main = await one.createTenant({ slug: 'on-main', isolation: 'DATABASE' });
@@ -57,9 +58,19 @@ describe('scale-out: two replicas, one Redis, two PostgreSQL servers', () => {
     }
   });
 
-  it('holds a rate limit across replicas, not once per replica', async () => {
-    // The public demo-request limit is the one shared through Redis today. When per-hospital limits
-    // exist, point `attempt` at a hospital operation and `limit` at its setting: the rest stays.
+  it('holds a hospital user’s request limit across replicas, not once per replica', async () => {
+    const trial = await one.createTenant({ slug: 'on-trial', isolation: 'DATABASE', server: 'b', plan: 'TRIAL' });
+    const limit = 12; // TRIAL: 120 requests a minute per user, times 0.1
+    const replicas = [one, two];
+    for (let n = 0; n < limit; n++) expect((await replicas[n % 2]!.gql(MeDocument, {}, trial)).errors).toBeUndefined();
+    for (const gw of replicas) {
+      const refused = await gw.gql(MeDocument, {}, trial);
+      expect(errorCode(refused)).toBe('RATE_LIMITED');
+      expect(refused.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
+    }
+  });
+
+  it('holds the public demo-request limit across replicas, not once per replica', async () => {
     const limit = 3;
     const attempt = (gw: TestGateway, n: number) => gw.gql(RequestDemoDocument, { input: { hospitalName: `H${n}`, contactName: 'C', email: `c${n}@example.org` } });
     const replicas = [one, two];

@@ -76,9 +76,9 @@ describe('statement count of a nested patient overview', () => {
     expect(small.count).toBeGreaterThanOrEqual(6); // the counter sees the statements at all
     expect(large.count).toBe(small.count);
     if (process.env.SHOW_STATEMENTS) console.log(large.count, large.statements.join('\n'));
-    // begin + set_config + placement hold + fence check + user + sign-in session + settings + page + count + department
+    // begin + enter_request (tenant, hold, fence, user, session, settings) + page with departments + count
     // + appointments + lab results + invoices + the audit entry for the patient read + commit
-    expect(large.count).toBeLessThanOrEqual(15);
+    expect(large.count).toBeLessThanOrEqual(9);
   });
 
   it('lists 20 patients with department and newest five appointments in at most six statements, transaction included', async () => {
