@@ -1,10 +1,7 @@
 import 'reflect-metadata';
-import { tmpdir } from 'node:os';
 import { Client } from 'pg';
-import { openTenancy } from '../src/app';
-import { loadConfig } from '../src/config';
 import { Isolation } from '../src/tenancy';
-import { benchDatabase, callHospital, createHospitals, percentile, startGateway, type BenchGateway, type BenchHospital } from './support';
+import { benchDatabase, callHospital, percentile, prepareHospitals, startGateway, type BenchGateway, type BenchHospital } from './support';
 
 /**
  * Runtime connections under load over many DATABASE hospitals: creates BENCH_HOSPITALS DATABASE
@@ -65,19 +62,7 @@ async function main(): Promise<void> {
   const database = new URL(db.url).pathname.slice(1);
   let gateway: BenchGateway | undefined;
   try {
-    const env = { NODE_ENV: 'test', JWT_SECRET: 'b'.repeat(40), DATA_DIR: tmpdir(), LOG_LEVEL: 'silent', DB_POOL_SIZE: String(POOL_SIZE), DB_MAX_OPEN_POOLS: '4' };
-    const config = loadConfig(env);
-    const tenancy = await openTenancy(config, db.url);
-    let hospitals: BenchHospital[];
-    try {
-      await tenancy.migrate();
-      const started = performance.now();
-      hospitals = await createHospitals(tenancy, { count: HOSPITALS, isolation: Isolation.DATABASE, concurrency: 4, apiKeys: true });
-      console.log(`${HOSPITALS} DATABASE hospitals with an API key each created in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    } finally {
-      await tenancy.close();
-    }
-
+    const { hospitals, config } = await prepareHospitals(db.url, { count: HOSPITALS, isolation: Isolation.DATABASE, env: { DB_POOL_SIZE: String(POOL_SIZE), DB_MAX_OPEN_POOLS: '4' } });
     gateway = await startGateway({ DATABASE_URL: db.url, DB_POOL_SIZE: String(POOL_SIZE), DB_CONNECTION_BUDGET: String(BUDGET) });
     let running = true;
     const sampling = sample(db.url, database, config.appRole.name, () => running);

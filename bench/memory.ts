@@ -1,10 +1,7 @@
 import 'reflect-metadata';
-import { tmpdir } from 'node:os';
 import pLimit from 'p-limit';
-import { openTenancy } from '../src/app';
-import { loadConfig } from '../src/config';
 import { Isolation } from '../src/tenancy';
-import { benchDatabase, callHospital, createHospitals, startGateway, type BenchGateway, type BenchHospital } from './support';
+import { benchDatabase, callHospital, prepareHospitals, startGateway, type BenchGateway, type BenchHospital } from './support';
 
 /**
  * Gateway memory after serving many SCHEMA hospitals: creates BENCH_HOSPITALS SCHEMA hospitals (each
@@ -39,18 +36,7 @@ async function main(): Promise<void> {
   const db = await benchDatabase();
   let gateway: BenchGateway | undefined;
   try {
-    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'b'.repeat(40), DATA_DIR: tmpdir(), LOG_LEVEL: 'silent' });
-    const tenancy = await openTenancy(config, db.url);
-    let hospitals: BenchHospital[];
-    try {
-      await tenancy.migrate();
-      const started = performance.now();
-      hospitals = await createHospitals(tenancy, { count: HOSPITALS, isolation: Isolation.SCHEMA, concurrency: 4, apiKeys: true });
-      console.log(`${HOSPITALS} SCHEMA hospitals with an API key each created in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    } finally {
-      await tenancy.close();
-    }
-
+    const { hospitals } = await prepareHospitals(db.url, { count: HOSPITALS, isolation: Isolation.SCHEMA });
     gateway = await startGateway({ DATABASE_URL: db.url });
     report(gateway, 'gateway started, no request yet');
     for (let r = 0; r < ROUNDS; r += 1) {

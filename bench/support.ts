@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { Client } from 'pg';
+import { openTenancy } from '../src/app';
+import { loadConfig, type Config } from '../src/config';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { createApiKey } from '../src/modules/api-keys/api-key.service';
 import { runInTenant, TenantStatus, type Isolation, type Tenancy } from '../src/tenancy';
@@ -168,4 +170,22 @@ export async function callHospital(url: string, hospital: BenchHospital, query: 
   });
   const body = (await response.json()) as { errors?: unknown[] };
   if (!response.ok || body.errors) throw new Error(`${hospital.slug}: ${response.status} ${JSON.stringify(body.errors)}`);
+}
+
+/**
+ * A fresh set of hospitals for a gateway benchmark: opens the tenancy core on `url`, migrates, creates
+ * `count` hospitals of one mode with an API key each (timed), and closes it again.
+ */
+export async function prepareHospitals(url: string, options: { count: number; isolation: Isolation; env?: Record<string, string> }): Promise<{ hospitals: BenchHospital[]; config: Config }> {
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'b'.repeat(40), DATA_DIR: tmpdir(), LOG_LEVEL: 'silent', ...options.env });
+  const tenancy = await openTenancy(config, url);
+  try {
+    await tenancy.migrate();
+    const started = performance.now();
+    const hospitals = await createHospitals(tenancy, { count: options.count, isolation: options.isolation, concurrency: 4, apiKeys: true });
+    console.log(`${options.count} ${options.isolation} hospitals with an API key each created in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return { hospitals, config };
+  } finally {
+    await tenancy.close();
+  }
 }
