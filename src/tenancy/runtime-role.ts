@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
+import { backOff } from 'exponential-backoff';
 import { MIGRATIONS_TABLE } from './migrations/runner';
 import { quoteIdent } from './placement';
 import { FENCES_TABLE } from './placement-hold';
@@ -14,11 +15,21 @@ function literal(value: string): string {
 export async function ensureRuntimeRole(owner: MikroORM, role: { name: string; password: string }): Promise<void> {
   const r = quoteIdent(role.name);
   const conn = owner.em.fork().getConnection();
-  await conn.execute(`do $$ begin
-      create role ${r} login;
-    exception when duplicate_object or unique_violation then null;
-    end $$`);
-  await conn.execute(`alter role ${r} login nosuperuser nocreatedb nocreaterole nobypassrls password ${literal(role.password)}`);
+  // Replicas starting together race here; PostgreSQL refuses the loser of two concurrent changes to
+  // one role ("tuple concurrently updated"), and trying again is all it takes.
+  const retried = (sql: string) =>
+    backOff(() => conn.execute(sql), { numOfAttempts: 10, startingDelay: 10, maxDelay: 500, jitter: 'full', retry: (error) => /tuple concurrently updated/.test(String(error)) });
+  try {
+    await retried(`do $$ begin
+        create role ${r} login;
+      exception when duplicate_object or unique_violation then null;
+      end $$`);
+    await retried(`alter role ${r} login nosuperuser nocreatedb nocreaterole nobypassrls password ${literal(role.password)}`);
+  } catch (error) {
+    // The driver's message starts with the statement, password included: keep only PostgreSQL's reason.
+    const reason = String((error as Error).message ?? error).split(' - ').pop();
+    throw new Error(`Could not set up the runtime role ${role.name}: ${reason}`);
+  }
 }
 
 /** Tenant tables the runtime role may only add to and read (the audit trail): no UPDATE or DELETE. */
