@@ -19,11 +19,12 @@ export interface LatestPerKeyQuery<T> {
  */
 export async function latestPerKey<T extends object>(em: EntityManager, entity: EntityName<T>, keys: readonly string[], query: LatestPerKeyQuery<T>): Promise<T[]> {
   const tenantId = boundTenantId(em);
-  if (!tenantId) throw new TenantWriteViolation('a tenant read needs a bound fork');
+  // A session's fork always names its placement's schema; without one there is no placement to read.
+  if (!tenantId || !em.schema) throw new TenantWriteViolation('a tenant read needs a fork bound to a tenant and its placement');
   const meta = em.getMetadata().get<T>(typeof entity === 'string' ? entity : (entity as { name: string }).name);
   const properties = meta.properties as unknown as Record<string, EntityProperty>;
   const column = (prop: string) => quoteIdent(properties[prop]!.fieldNames[0]!);
-  const table = `${quoteIdent(em.schema ?? meta.schema ?? 'public')}.${quoteIdent(meta.tableName)}`;
+  const table = `${quoteIdent(em.schema)}.${quoteIdent(meta.tableName)}`;
   const newest = `${column(query.newestBy)} desc, t.id desc`;
   const sql =
     `select t.* from unnest(array[?]::uuid[]) with ordinality as k(id, n) cross join lateral (` +
