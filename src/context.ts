@@ -2,6 +2,7 @@ import type { LoginThrottle } from './auth/login-throttle';
 import type { Principal } from './auth/principal';
 import type { TokenService } from './auth/tokens';
 import type { Deadline } from './deadline';
+import type { RootField } from './http/audit-fields';
 import type { Loaders } from './modules/loaders';
 import type { RateLimits } from './rate-limits';
 import type { Tenancy, TenantRecord, TenantSession } from './tenancy';
@@ -30,4 +31,6 @@ export interface RequestContext {
   services: AppServices;
   /** When the request must be answered by (REQUEST_DEADLINE_MS after it was received). */
   deadline: Deadline;
+  /** The root fields executed so far, with what the audit trail records of each (filled during execution). */
+  audit: RootField[];
 }

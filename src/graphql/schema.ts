@@ -20,6 +20,7 @@ import { AccountResolver } from '../modules/session/account.resolver';
 import { TransferResolver } from '../modules/platform/transfer.resolver';
 import { SessionResolver } from '../modules/session/session.resolver';
 import { UserResolver } from '../modules/users/user.resolver';
+import { auditMiddleware } from './audit-middleware';
 import { deadlineMiddleware } from './deadline';
 import { permissions } from './permissions';
 
@@ -37,10 +38,10 @@ export function buildPublicSchema(): Promise<GraphQLSchema> {
   });
 }
 
-/** The executable schema: public schema plus the deadline check and graphql-shield (in that order). */
+/** The executable schema: public schema plus the deadline check, the audit trail's collection and graphql-shield (in that order). */
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildPublicSchema();
-  return applyMiddleware(schema, deadlineMiddleware, permissions(schema));
+  return applyMiddleware(schema, deadlineMiddleware, auditMiddleware(schema), permissions(schema));
 }
 
 /** The committed SDL (sorted, so the file is stable). */

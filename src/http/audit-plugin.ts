@@ -5,11 +5,12 @@ import type { Logger } from '../logger';
 import { AuditActorKind, AuditOutcome } from '../modules/audit/audit-entry.entity';
 import { recordPlatformAudit, recordTenantAudit, type TenantAuditRecord } from '../modules/audit/audit.service';
 import { runInTenant } from '../tenancy';
-import { AUDITED_READ_TYPES, collectIds, errorsByKey, noteNestedRead, readType, slugArg, tenantOf, type RootField } from './audit-fields';
+import { errorsByKey, type RootField } from './audit-fields';
 import { rollsBack } from './session-plugin';
 
 /**
- * The audit trail, recorded per operation (one entry per root field). Inside a hospital: every
+ * The audit trail, recorded per operation (one entry per root field, as gathered by the schema's audit
+ * middleware while the operation executed). Inside a hospital: every
  * mutation, every read of a patient's record, and every request a platform admin makes. On the
  * platform host: every mutation, in the central trail. Entries go into the request's own transaction;
  * when a mutation request is rolled back, its entries (FAILURE, or ROLLED_BACK for the parts that
@@ -21,35 +22,10 @@ export function auditPlugin(logger: Logger): ApolloServerPlugin<RequestContext> 
     async requestDidStart() {
       return {
         async executionDidStart(requestContext) {
-          const fields: RootField[] = [];
           return {
-            willResolveField({ info, args, source }) {
-              if (info.path.prev !== undefined) {
-                // A patient's record read anywhere in the result (e.g. an appointment's patient)
-                // counts as a read by the root field that led to it.
-                if (AUDITED_READ_TYPES.has(info.parentType.name)) noteNestedRead(fields, info.path, source);
-                return;
-              }
-              if (info.fieldName.startsWith('__')) return;
-              const field: RootField = {
-                key: String(info.path.key),
-                name: info.fieldName,
-                recordIds: new Set(),
-                auditedRead: AUDITED_READ_TYPES.has(readType(info.returnType)),
-                tenant: { slug: slugArg(args) },
-              };
-              collectIds(args, field.recordIds, 'args');
-              fields.push(field);
-              return (error, result) => {
-                if (error) return;
-                collectIds(result, field.recordIds, 'result');
-                const tenant = tenantOf(result);
-                if (tenant.slug) field.tenant = tenant;
-              };
-            },
             async executionDidEnd() {
               try {
-                await writeEntries(requestContext, fields);
+                await writeEntries(requestContext, requestContext.contextValue.audit);
               } catch (error) {
                 logger.error({ err: error, requestId: requestContext.contextValue.requestId }, 'audit write failed');
                 // No unaudited success: the request reports an error (and a mutation is rolled back).

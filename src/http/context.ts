@@ -29,7 +29,7 @@ export function contextBuilder(services: AppServices) {
       });
       const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID();
       const loaders = createLoaders(() => tenantEm({ session }));
-      return { requestId, clientAddress: req.ip ?? null, tenant, principal, session, loaders, services, deadline };
+      return { requestId, clientAddress: req.ip ?? null, tenant, principal, session, loaders, services, deadline, audit: [] };
     } catch (error) {
       await session?.end(false).catch(() => undefined);
       throw asRequestError(error);

@@ -198,4 +198,5 @@ export type { RequestEntry, SignedIn } from './placement-hold';
 export { Isolation, Plan, TenantStatus } from './catalog';
 export { lockTenantScope } from './tenant-lock';
 export { latestPerKey, type LatestPerKeyQuery } from './latest-per-key';
+export { detach, findDetached, joinedRelation, type DetachedFindOptions } from './detached';
 export { fullTextRank } from './full-text';

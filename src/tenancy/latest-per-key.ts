@@ -1,5 +1,6 @@
 import type { EntityName, EntityProperty } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { detach } from './detached';
 import { boundTenantId, TenantWriteViolation } from './guards';
 import { quoteIdent } from './placement';
 
@@ -14,7 +15,7 @@ export interface LatestPerKeyQuery<T> {
 
 /**
  * The newest `first` rows of `entity` for each of `keys`, in one statement (a lateral join that reads
- * only those rows through the (tenant_id, key, …) index), created in the fork's identity map. The
+ * only those rows through the (tenant_id, key, …) index), detached (see `detach`). The
  * query names the fork's tenant explicitly, and row-level security applies as to every statement.
  */
 export async function latestPerKey<T extends object>(em: EntityManager, entity: EntityName<T>, keys: readonly string[], query: LatestPerKeyQuery<T>): Promise<T[]> {
@@ -31,9 +32,7 @@ export async function latestPerKey<T extends object>(em: EntityManager, entity: 
     `select * from ${table} t where t.tenant_id = ? and t.${column(query.key)} = k.id order by t.${newest} limit ?) t ` +
     `order by k.n, t.${newest}`;
   const rows = await em.getConnection().execute<Record<string, unknown>[]>(sql, [[...keys], tenantId, query.first], 'all', em.getTransactionContext());
-  // What em.find does with its rows (map columns, create or merge into the identity map), without
-  // em.map's per-row merge and validation.
-  const factory = em.getEntityFactory();
+  // Columns mapped to properties, detached: the rows only answer the request.
   const driver = em.getDriver();
-  return rows.map((row) => factory.create(entity, driver.mapResult(row as never, meta) as never, { merge: true, convertCustomTypes: true, schema: em.schema }));
+  return rows.map((row) => detach(em, meta, driver.mapResult(row as never, meta) as Record<string, unknown>));
 }

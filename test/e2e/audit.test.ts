@@ -2,7 +2,7 @@ import { runInTenant } from '../../src/tenancy';
 import { createUser } from '../../src/modules/users/user.service';
 import { ownerQuery } from '../fixtures/database';
 import { errorCode, STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
-import { AuditLogDocument, CreatePatientDocument, PatientDocument, PatientsDocument, UpdatePatientDocument } from './generated/graphql';
+import { AppointmentsDocument, AuditLogDocument, CreateAppointmentDocument, CreatePatientDocument, DepartmentsDocument, PatientDocument, PatientsDocument, UpdatePatientDocument } from './generated/graphql';
 
 describe('audit trail', () => {
   let gw: TestGateway;
@@ -53,6 +53,21 @@ describe('audit trail', () => {
     const lists = await trail(a, { operation: 'patients', actorId: doctor.id });
     expect(lists[0]).toMatchObject({ operationType: 'query', recordIds: [id], outcome: 'SUCCESS' });
     expect(await trail(a, { operation: 'auditLog' })).toEqual([]);
+  });
+
+  it("records a patient's record read through another root field (an appointment's patient) as that field's read", async () => {
+    const id = (await gw.gql(PatientsDocument, { search: 'AL-1' }, { slug: a.slug, token: doctor.token })).data!.patients.edges[0]!.node.id;
+    const input = { patientId: id, clinicianId: doctor.id, startsAt: '2031-03-01T09:00:00Z', endsAt: '2031-03-01T09:30:00Z' };
+    const created = await gw.gql(CreateAppointmentDocument, { input }, { slug: a.slug, token: doctor.token });
+    expect(created.errors).toBeUndefined();
+    const listed = await gw.gql(AppointmentsDocument, { first: 10 }, { slug: a.slug, token: doctor.token });
+    expect(listed.data!.appointments.edges.map((e) => e.node.patient.id)).toContain(id);
+    const [read] = await trail(a, { operation: 'appointments', recordId: id });
+    expect(read).toMatchObject({ operationType: 'query', outcome: 'SUCCESS', actorId: doctor.id });
+    expect(read!.recordIds).toEqual(expect.arrayContaining([id, created.data!.createAppointment.id]));
+    // A list that returns no patient's record is not audited.
+    await gw.gql(DepartmentsDocument, { first: 5 }, { slug: a.slug, token: doctor.token });
+    expect(await trail(a, { operation: 'departments' })).toEqual([]);
   });
 
   it('records a failed mutation, and the undone part of a rolled-back one, after the rollback', async () => {

@@ -1,5 +1,7 @@
 import type { FilterQuery, MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { boundTenantId, TenantWriteViolation } from '../../tenancy/guards';
 import { PlatformAuditEntry } from '../../tenancy/catalog';
 import type { Page } from '../common/connection';
 import { isUuid } from '../common/ids';
@@ -16,10 +18,16 @@ export type TenantAuditRecord = Pick<AuditEntry, 'actorId' | 'actorKind' | 'acto
 /** What one platform action records centrally. */
 export type PlatformAuditRecord = Partial<Omit<PlatformAuditEntry, 'id' | 'at'>> & Pick<PlatformAuditEntry, 'operation' | 'outcome'>;
 
-/** Appends entries to the bound hospital's audit trail (in the caller's transaction). */
+/**
+ * Appends entries to the bound hospital's audit trail (in the caller's transaction), as one insert
+ * that bypasses the unit of work (nothing to track: entries are never changed). The tenant is the
+ * fork's, stamped here as the write guard would, and row-level security checks it again.
+ */
 export async function recordTenantAudit(em: EntityManager, records: TenantAuditRecord[]): Promise<void> {
-  for (const record of records) em.create(AuditEntry, { ...record, at: new Date() } as AuditEntry);
-  await em.flush();
+  const tenantId = boundTenantId(em);
+  if (!tenantId) throw new TenantWriteViolation('an audit entry needs a fork bound to a tenant');
+  const at = new Date();
+  await em.insertMany(AuditEntry, records.map((record) => ({ ...record, id: randomUUID(), at, tenantId })), { schema: em.schema });
 }
 
 /** Appends entries to the central trail of platform actions. */

@@ -1,12 +1,13 @@
-import { CursorError, type EntityName, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
+import { Cursor, CursorError, type EntityName, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError } from '../../errors';
+import { findDetached } from '../../tenancy';
 import { MAX_PAGE_SIZE, type Page } from './connection';
 
 /**
- * Keyset pagination through MikroORM's cursor API (stable under inserts; filters and RLS apply).
- * `populate` names to-one relations read in the same statement (joined). The total is counted only
- * when asked for.
+ * Keyset pagination with MikroORM's cursors (stable under inserts; the tenant's condition and RLS
+ * apply). A page only answers the request, so its rows are detached (no unit of work). `populate`
+ * names to-one relations read in the same statement (joined). The total is counted only when asked for.
  */
 export async function paginate<T extends object>(
   em: EntityManager,
@@ -17,14 +18,9 @@ export async function paginate<T extends object>(
   populate: string[] = [],
 ): Promise<Page<T>> {
   try {
-    const cursor = await em.findByCursor(entity, where, {
-      first: Math.min(args.first, MAX_PAGE_SIZE),
-      after: args.after ?? undefined,
-      orderBy: orderBy as never,
-      includeCount: false,
-      populate: populate as never,
-      strategy: 'joined',
-    });
+    const options = { first: Math.min(args.first, MAX_PAGE_SIZE), after: args.after ?? undefined, orderBy, overfetch: true };
+    const rows = await findDetached(em, entity, where, { ...options, populate });
+    const cursor = new Cursor<T>(rows as never, 0, options as never, em.getMetadata().get(cursorEntityName(entity)));
     let total: Promise<number> | undefined;
     const edges = cursor.items.map((node) => ({ cursor: cursor.from(node), node }));
     return lazyCount(edges, { hasNextPage: cursor.hasNextPage, endCursor: cursor.endCursor }, () => (total ??= em.count(entity, where)));
@@ -32,6 +28,10 @@ export async function paginate<T extends object>(
     if (error instanceof CursorError || error instanceof SyntaxError) throw BadInputError.forFields({ after: 'is not a valid cursor' });
     throw error;
   }
+}
+
+function cursorEntityName<T>(entity: EntityName<T>): string {
+  return typeof entity === 'string' ? entity : (entity as { name: string }).name;
 }
 
 /**

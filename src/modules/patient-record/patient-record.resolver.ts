@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
+import { joinedRelation } from '../../tenancy';
 import { Appointment } from '../appointments/appointment.entity';
 import { Department } from '../departments/department.entity';
 import { LabResult } from '../lab/lab.entity';
@@ -14,8 +15,8 @@ export class PatientRecordResolver {
   @FieldResolver(() => Department, { nullable: true, description: 'Primary department.' })
   department(@Root() p: Patient, @Ctx() ctx: RequestContext): Promise<Department | null> | Department | null {
     if (!p.departmentId) return null;
-    const joined = p.department;
-    if (joined && joined.id === p.departmentId && joined.isInitialized()) return joined.getEntity();
+    const joined = joinedRelation(p.department);
+    if (joined?.id === p.departmentId) return joined;
     return ctx.loaders.department.load(p.departmentId);
   }
 

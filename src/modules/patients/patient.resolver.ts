@@ -18,7 +18,7 @@ export class PatientResolver {
 
   @Query(() => Patient, { nullable: true, description: 'A patient of the current hospital, or null.' })
   async patient(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Patient | null> {
-    return patients.findPatient(await tenantEm(ctx), id);
+    return patients.readPatient(await tenantEm(ctx), id);
   }
 
   @Mutation(() => Patient)

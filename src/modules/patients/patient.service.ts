@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
+import { findDetached } from '../../tenancy';
 import type { Page } from '../common/connection';
 import { isUuid } from '../common/ids';
 import { paginate } from '../common/paginate';
@@ -43,8 +44,16 @@ export async function createPatient(em: EntityManager, input: CreatePatientInput
 /** Read with the patient: the department, joined into the same statement. */
 const WITH_DEPARTMENT = ['department'] as const;
 
+/** The patient to change (a managed entity), with its department. */
 export async function findPatient(em: EntityManager, id: string): Promise<Patient | null> {
   return isUuid(id) ? em.findOne(Patient, { id }, { populate: WITH_DEPARTMENT, strategy: 'joined' }) : null;
+}
+
+/** The patient to show (detached: read only to answer), with its department. */
+export async function readPatient(em: EntityManager, id: string): Promise<Patient | null> {
+  if (!isUuid(id)) return null;
+  const [patient] = await findDetached(em, Patient, { id }, { populate: WITH_DEPARTMENT, limit: 1 });
+  return patient ?? null;
 }
 
 export async function updatePatient(em: EntityManager, id: string, input: UpdatePatientInput): Promise<Patient> {

@@ -1,0 +1,94 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Appointment } from '../../src/modules/appointments/appointment.entity';
+import { Department } from '../../src/modules/departments/department.entity';
+import { Patient } from '../../src/modules/patients/patient.entity';
+import { User } from '../../src/modules/users/user.entity';
+import { findDetached, latestPerKey, runInTenant, type TenantRecord } from '../../src/tenancy';
+import { TenantWriteViolation } from '../../src/tenancy/guards';
+import { TENANT_FILTER } from '../../src/tenancy/tenant-scoped';
+import type { Isolation } from '../e2e/generated/graphql';
+import { TestGateway } from '../fixtures/gateway';
+
+const MODES: Isolation[] = ['SHARED', 'SCHEMA', 'DATABASE'];
+
+/** Reads that answer a request without the unit of work: same walls, same values, nothing managed. */
+describe.each(MODES)('detached reads in %s isolation', (mode) => {
+  let gw: TestGateway;
+  let a: TenantRecord;
+  let b: TenantRecord;
+  let aPatientId: string;
+  let bPatientId: string;
+
+  const inA = <T>(fn: (em: EntityManager) => Promise<T>) => runInTenant(gw.tenancy.pools, a, fn);
+  const inB = <T>(fn: (em: EntityManager) => Promise<T>) => runInTenant(gw.tenancy.pools, b, fn);
+
+  async function seed(em: EntityManager, tag: string): Promise<string> {
+    const clinician = await em.findOneOrFail(User, { email: { $like: 'admin@%' } });
+    const department = em.create(Department, { code: `${tag}-CARD`, name: `${tag} Cardiology` } as Department);
+    await em.flush();
+    const patient = em.create(Patient, { mrn: `${tag}-1`, firstName: 'Ann', lastName: `${tag}-Lee`, birthDate: '1980-02-29', departmentId: department.id } as Patient);
+    await em.flush();
+    for (let day = 1; day <= 3; day += 1) {
+      em.create(Appointment, {
+        patientId: patient.id,
+        clinicianId: clinician.id,
+        startsAt: new Date(Date.UTC(2030, 0, day, 9)),
+        endsAt: new Date(Date.UTC(2030, 0, day, 10)),
+      } as Appointment);
+    }
+    await em.flush();
+    return patient.id;
+  }
+
+  beforeAll(async () => {
+    gw = await TestGateway.start();
+    await gw.createTenant({ slug: `detached-a-${mode.toLowerCase()}`, isolation: mode });
+    await gw.createTenant({ slug: `detached-b-${mode.toLowerCase()}`, isolation: mode });
+    a = (await gw.tenancy.store.bySlug(`detached-a-${mode.toLowerCase()}`))!;
+    b = (await gw.tenancy.store.bySlug(`detached-b-${mode.toLowerCase()}`))!;
+    aPatientId = await inA((em) => seed(em, 'A'));
+    bPatientId = await inB((em) => seed(em, 'B'));
+  });
+  afterAll(() => gw.stop());
+
+  it('reads the same values as a managed entity, as instances of the class, outside the unit of work', async () => {
+    await inA(async (em) => {
+      const [detached] = await findDetached(em, Patient, { id: aPatientId }, { populate: ['department'], limit: 1 });
+      expect(detached).toBeInstanceOf(Patient);
+      expect(em.getUnitOfWork().getIdentityMap().values()).toHaveLength(0);
+      const managed = await em.findOneOrFail(Patient, { id: aPatientId });
+      for (const key of ['id', 'tenantId', 'mrn', 'firstName', 'lastName', 'birthDate', 'departmentId', 'createdAt', 'updatedAt', 'archivedAt'] as const) {
+        expect(detached![key]).toEqual(managed[key]);
+      }
+      expect(detached!.birthDate).toBe('1980-02-29');
+      expect(detached!.department).toBeInstanceOf(Department);
+      expect(detached!.department).toMatchObject({ id: managed.departmentId, name: 'A Cardiology' });
+    });
+  });
+
+  it('never returns another hospital’s rows, even asked for by id', async () => {
+    const seen = await inA((em) => findDetached(em, Patient, {}, { orderBy: { id: 'asc' } }));
+    expect(seen.map((p) => p.tenantId)).toEqual(seen.map(() => a.id));
+    expect(seen.map((p) => p.id)).toContain(aPatientId);
+    expect(await inA((em) => findDetached(em, Patient, { id: bPatientId }, {}))).toEqual([]);
+    expect(await inA((em) => latestPerKey(em, Appointment, [bPatientId], { key: 'patientId', newestBy: 'startsAt', first: 5 }))).toEqual([]);
+  });
+
+  it('reads the newest rows per key detached, newest first', async () => {
+    await inA(async (em) => {
+      const rows = await latestPerKey(em, Appointment, [aPatientId], { key: 'patientId', newestBy: 'startsAt', first: 2 });
+      expect(rows.every((r) => r instanceof Appointment)).toBe(true);
+      expect(rows.map((r) => r.startsAt.toISOString())).toEqual(['2030-01-03T09:00:00.000Z', '2030-01-02T09:00:00.000Z']);
+      expect(em.getUnitOfWork().getIdentityMap().values()).toHaveLength(0);
+    });
+  });
+
+  it('refuses a tenant read through a fork bound to no tenant', async () => {
+    await inA(async (em) => {
+      const unbound = em.fork();
+      unbound.setFilterParams(TENANT_FILTER, {});
+      await expect(findDetached(unbound, Patient, {}, {})).rejects.toBeInstanceOf(TenantWriteViolation);
+      await expect(latestPerKey(unbound, Appointment, [aPatientId], { key: 'patientId', newestBy: 'startsAt', first: 5 })).rejects.toBeInstanceOf(TenantWriteViolation);
+    });
+  });
+});
