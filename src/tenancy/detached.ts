@@ -1,4 +1,4 @@
-import { LoadStrategy, QueryHelper, Reference, type EntityMetadata, type EntityName, type EntityProperty, type FilterQuery, type FindOptions } from '@mikro-orm/core';
+import { LoadStrategy, QueryHelper, Reference, ReferenceKind, type EntityMetadata, type EntityName, type EntityProperty, type FilterQuery, type FindOptions } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundTenantId, TenantWriteViolation } from './guards';
 import { TENANT_FILTER } from './tenant-scoped';
@@ -44,6 +44,8 @@ export interface DetachedFindOptions<T> extends Pick<FindOptions<T>, 'orderBy' |
  */
 export async function findDetached<T extends object>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, options: DetachedFindOptions<T>): Promise<T[]> {
   const meta = em.getMetadata().get<T>(typeof entity === 'string' ? entity : (entity as { name: string }).name);
+  const collection = meta.relations.find((p) => p.kind === ReferenceKind.ONE_TO_MANY || p.kind === ReferenceKind.MANY_TO_MANY);
+  if (collection) throw new Error(`${meta.className}.${collection.name} is a collection: read ${meta.className} as managed entities`);
   // A tenant ORM scopes every read with its default-on tenant filter; the catalog's has none.
   const scoped = TENANT_FILTER in (em.config.get('filters') ?? {});
   const tenantId = scoped ? boundTenantId(em) : undefined;

@@ -3,6 +3,7 @@ import { Appointment } from '../../src/modules/appointments/appointment.entity';
 import { Department } from '../../src/modules/departments/department.entity';
 import { Patient } from '../../src/modules/patients/patient.entity';
 import { User } from '../../src/modules/users/user.entity';
+import { Tenant } from '../../src/tenancy/catalog';
 import { findDetached, latestPerKey, runInTenant, type TenantRecord } from '../../src/tenancy';
 import { TenantWriteViolation } from '../../src/tenancy/guards';
 import { TENANT_FILTER } from '../../src/tenancy/tenant-scoped';
@@ -90,5 +91,18 @@ describe.each(MODES)('detached reads in %s isolation', (mode) => {
       await expect(findDetached(unbound, Patient, {}, {})).rejects.toBeInstanceOf(TenantWriteViolation);
       await expect(latestPerKey(unbound, Appointment, [aPatientId], { key: 'patientId', newestBy: 'startsAt', first: 5 })).rejects.toBeInstanceOf(TenantWriteViolation);
     });
+  });
+});
+
+describe('detached reads of entities with collections', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await TestGateway.start();
+    await gw.createTenant({ slug: 'detached-collection' });
+  });
+  afterAll(() => gw.stop());
+
+  it('are refused: a catalog entry’s domains could not be populated on a detached row', async () => {
+    await expect(findDetached(gw.tenancy.central.em.fork(), Tenant, { slug: 'detached-collection' }, {})).rejects.toThrow(/Tenant\.domains is a collection/);
   });
 });

@@ -6,21 +6,29 @@ import { MAX_PAGE_SIZE, type Page } from './connection';
 
 /**
  * Keyset pagination with MikroORM's cursors (stable under inserts; the tenant's condition and RLS
- * apply). A page only answers the request, so its rows are detached (no unit of work). `populate`
- * names to-one relations read in the same statement (joined). The total is counted only when asked for.
+ * apply). A page only answers the request, so its rows are detached (no unit of work) unless asked
+ * for managed. The total is counted only when asked for.
  */
+export interface PageOptions {
+  /** To-one relations read in the same statement (joined). */
+  populate?: readonly string[];
+  /** Load managed entities instead (for rows whose collections the caller populates next). */
+  managed?: boolean;
+}
+
 export async function paginate<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
   where: FilterQuery<T>,
   args: { first: number; after?: string | null },
   orderBy: QueryOrderMap<T>,
-  populate: string[] = [],
+  { populate = [], managed = false }: PageOptions = {},
 ): Promise<Page<T>> {
   try {
     const options = { first: Math.min(args.first, MAX_PAGE_SIZE), after: args.after ?? undefined, orderBy, overfetch: true };
-    const rows = await findDetached(em, entity, where, { ...options, populate });
-    const cursor = new Cursor<T>(rows as never, 0, options as never, em.getMetadata().get(cursorEntityName(entity)));
+    const cursor = managed
+      ? await em.findByCursor(entity, where, { ...options, orderBy: orderBy as never, includeCount: false, populate: populate as never, strategy: 'joined' })
+      : new Cursor<T>((await findDetached(em, entity, where, { ...options, populate })) as never, 0, options as never, em.getMetadata().get(cursorEntityName(entity)));
     let total: Promise<number> | undefined;
     const edges = cursor.items.map((node) => ({ cursor: cursor.from(node), node }));
     return lazyCount(edges, { hasNextPage: cursor.hasNextPage, endCursor: cursor.endCursor }, () => (total ??= em.count(entity, where)));

@@ -73,7 +73,7 @@ export async function listPatients(em: EntityManager, args: PatientsArgs): Promi
     const prefix = `${escapeLike(text)}%`;
     where.$or = [{ search: { $fulltext: text } }, { lastName: { $ilike: prefix } }, { firstName: { $ilike: prefix } }, { mrn: { $ilike: prefix } }];
   }
-  return paginate(em, Patient, where, args, { lastName: 'asc', firstName: 'asc', id: 'asc' }, [...WITH_DEPARTMENT]);
+  return paginate(em, Patient, where, args, { lastName: 'asc', firstName: 'asc', id: 'asc' }, { populate: WITH_DEPARTMENT });
 }
 
 /** Replaces the patient's clinical notes (DOCTOR). */

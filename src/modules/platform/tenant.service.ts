@@ -27,7 +27,7 @@ export async function createTenant(tenancy: Tenancy, input: NewTenant & { admin:
 const LISTED = [TenantStatus.ACTIVE, TenantStatus.SUSPENDED];
 
 export async function listTenants(tenancy: Tenancy, args: { first: number; after?: string | null }): Promise<Page<TenantDetails>> {
-  const page = await paginate(tenancy.central.em.fork(), Tenant, { status: { $in: LISTED } }, args, { slug: 'asc' });
+  const page = await paginate(tenancy.central.em.fork(), Tenant, { status: { $in: LISTED } }, args, { slug: 'asc' }, { managed: true });
   await tenancy.central.em.fork().populate(page.edges.map((e) => e.node), ['domains']);
   return mapNodes(page, toTenantDetails);
 }
