@@ -2,10 +2,8 @@ import { DriverException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError } from '../../errors';
 import type { Page } from '../common/connection';
-import { findOptional, findOrFail } from '../common/lookup';
+import { findOrFail, missingReference } from '../common/lookup';
 import { paginate } from '../common/paginate';
-import { Department } from '../departments/department.entity';
-import { Patient } from '../patients/patient.entity';
 import { User } from '../users/user.entity';
 import { Appointment, APPOINTMENT_TRANSITIONS, AppointmentStatus } from './appointment.entity';
 import { AppointmentSort, type AppointmentsArgs, type CreateAppointmentInput } from './appointment.inputs';
@@ -30,11 +28,11 @@ export async function createAppointment(em: EntityManager, input: CreateAppointm
   const endsAt = new Date(input.endsAt);
   if (endsAt <= startsAt) throw BadInputError.forFields({ endsAt: 'must be after startsAt' });
   if (endsAt.getTime() - startsAt.getTime() > MAX_LENGTH_MS) throw BadInputError.forFields({ endsAt: 'an appointment lasts at most 24 hours' });
-  const patient = await findOrFail(em, Patient, input.patientId, 'Patient');
   await findClinician(em, input.clinicianId);
-  await findOptional(em, Department, input.departmentId, 'Department');
+  // The patient and the department are checked by the insert's references to them (each names the
+  // hospital too, so another hospital's row is as missing as one that does not exist).
   const appointment = em.create(Appointment, {
-    patientId: patient.id,
+    patientId: input.patientId,
     clinicianId: input.clinicianId,
     departmentId: input.departmentId ?? null,
     startsAt,
@@ -45,7 +43,10 @@ export async function createAppointment(em: EntityManager, input: CreateAppointm
     await em.flush();
   } catch (error) {
     if (isDoubleBooking(error)) throw ConflictError.because('The clinician already has an appointment at that time');
-    throw error;
+    throw missingReference(error, {
+      appointments_tenant_id_patient_id_fkey: ['Patient', input.patientId],
+      appointments_tenant_id_department_id_fkey: ['Department', input.departmentId ?? ''],
+    }) ?? error;
   }
   return appointment;
 }

@@ -1,4 +1,4 @@
-import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import { ForeignKeyConstraintViolationException, type EntityName, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../../errors';
 import { isUuid } from './ids';
@@ -16,4 +16,14 @@ export async function findOrFail<T extends object>(em: EntityManager, entity: En
 /** Same as findOrFail, for an optional reference. */
 export async function findOptional<T extends object>(em: EntityManager, entity: EntityName<T>, id: string | null | undefined, label: string): Promise<T | null> {
   return id ? findOrFail(em, entity, id, label) : null;
+}
+
+/**
+ * NOT_FOUND for an insert or update refused by one of the named references (`constraint → [label, id]`):
+ * a reference includes the hospital, so another hospital's row fails it exactly as a missing one does.
+ */
+export function missingReference(error: unknown, references: Record<string, [label: string, id: string]>): NotFoundError | undefined {
+  if (!(error instanceof ForeignKeyConstraintViolationException)) return undefined;
+  const reference = references[(error as { constraint?: string }).constraint ?? ''];
+  return reference ? NotFoundError.forEntity(...reference) : undefined;
 }

@@ -74,6 +74,18 @@ describe('appointments', () => {
     expect(result.errors?.[0]?.extensions?.fields).toHaveProperty('endsAt');
   });
 
+  it.each([
+    ['patient', { patientId: '7f000000-0000-4000-8000-000000000001' }, 'Patient'],
+    ['department', { departmentId: '7f000000-0000-4000-8000-000000000002' }, 'Department'],
+  ])('answers NOT_FOUND for a %s that does not exist, and books nothing', async (_, missing, label) => {
+    const result = await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: doctor.id, startsAt: at(550), endsAt: at(551), ...missing } }, receptionist);
+    expect(errorCode(result)).toBe('NOT_FOUND');
+    expect(result.errors?.[0]?.message).toContain(label);
+    const booked = await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: doctor.id, startsAt: at(550), endsAt: at(551) } }, receptionist);
+    expect(booked.errors).toBeUndefined();
+    await gw.gql(SetAppointmentStatusDocument, { id: booked.data!.createAppointment.id, status: 'CANCELLED' }, receptionist);
+  });
+
   it('refuses a clinician who is not a DOCTOR or NURSE', async () => {
     const result = await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: receptionist.id, startsAt: at(600), endsAt: at(601) } }, receptionist);
     expect(result.errors?.[0]?.extensions?.fields).toHaveProperty('clinicianId');
