@@ -7,7 +7,7 @@ import { TenantScoped } from '../../tenancy/tenant-scoped';
 import { TenantRoleEnum } from '../users/roles';
 
 /** A hospital's credential for a machine client; only the hash of its secret is stored. */
-@ObjectType('ApiKey', { description: 'A credential for a machine client of this hospital. The key itself is shown once, at creation.' })
+@ObjectType('ApiKey', { simpleResolvers: true, description: 'A credential for a machine client of this hospital. The key itself is shown once, at creation.' })
 @Entity({ schema: '*', tableName: 'api_keys' })
 export class ApiKey extends TenantScoped {
   @Field(() => ID)

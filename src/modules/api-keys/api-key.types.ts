@@ -13,7 +13,7 @@ export class CreateApiKeyInput {
   role!: TenantRoleEnum;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CreatedApiKey {
   @Field({ description: 'The key, shown this once: send it as `Authorization: ApiKey <key>` or `X-API-Key: <key>`.' })
   key!: string;

@@ -22,7 +22,7 @@ export const APPOINTMENT_TRANSITIONS: Record<AppointmentStatus, AppointmentStatu
   [AppointmentStatus.NO_SHOW]: [],
 };
 
-@ObjectType('Appointment')
+@ObjectType('Appointment', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'appointments' })
 export class Appointment extends TenantScoped {
   @Field(() => ID)

@@ -28,7 +28,7 @@ registerEnumType(AuditActorKind, { name: 'AuditActorKind' });
  * records it touched or read), when, from where, and how it ended. Never any patient data beyond ids.
  * Append-only: the runtime role may only INSERT and SELECT, and a trigger refuses changes.
  */
-@ObjectType('AuditEntry')
+@ObjectType('AuditEntry', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'audit_log' })
 export class AuditEntry extends TenantScoped {
   @Field(() => ID)

@@ -21,7 +21,7 @@ export enum PaymentMethod {
 registerEnumType(PaymentMethod, { name: 'PaymentMethod' });
 
 /** Amounts are integer minor units (cents) of `currency`, fixed from the hospital's settings at creation. */
-@ObjectType('Invoice')
+@ObjectType('Invoice', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'invoices' })
 export class Invoice extends TenantScoped {
   @Field(() => ID)
@@ -65,7 +65,7 @@ export class Invoice extends TenantScoped {
   createdAt: Date = new Date();
 }
 
-@ObjectType('InvoiceLine')
+@ObjectType('InvoiceLine', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'invoice_lines' })
 export class InvoiceLine extends TenantScoped {
   @Field(() => ID)
@@ -93,7 +93,7 @@ export class InvoiceLine extends TenantScoped {
   }
 }
 
-@ObjectType('Payment')
+@ObjectType('Payment', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'payments' })
 export class Payment extends TenantScoped {
   @Field(() => ID)

@@ -5,7 +5,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../tenancy/tenant-scoped';
 
 /** A clinical contact with a patient; diagnoses, prescriptions and vitals hang off it. */
-@ObjectType('Encounter')
+@ObjectType('Encounter', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'encounters' })
 export class Encounter extends TenantScoped {
   @Field(() => ID)
@@ -34,7 +34,7 @@ export class Encounter extends TenantScoped {
   notes: string = '';
 }
 
-@ObjectType('Diagnosis')
+@ObjectType('Diagnosis', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'diagnoses' })
 export class Diagnosis extends TenantScoped {
   @Field(() => ID)
@@ -57,7 +57,7 @@ export class Diagnosis extends TenantScoped {
   createdAt: Date = new Date();
 }
 
-@ObjectType('Prescription')
+@ObjectType('Prescription', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'prescriptions' })
 export class Prescription extends TenantScoped {
   @Field(() => ID)
@@ -91,7 +91,7 @@ export class Prescription extends TenantScoped {
   createdAt: Date = new Date();
 }
 
-@ObjectType('Vitals')
+@ObjectType('Vitals', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'vitals' })
 export class Vitals extends TenantScoped {
   @Field(() => ID)

@@ -3,7 +3,7 @@ import { Min } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;
@@ -31,7 +31,7 @@ export interface Page<T> {
 
 /** A Relay connection type (`<Name>Connection` with `<Name>Edge`) for one node type. */
 export function Connection<T extends object>(node: ClassType<T>, name: string): ClassType<Page<T>> {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field()
     cursor!: string;
@@ -40,7 +40,7 @@ export function Connection<T extends object>(node: ClassType<T>, name: string): 
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionType {
     @Field(() => [Edge])
     edges!: Edge[];

@@ -32,7 +32,7 @@ export class RequestDemoInput {
   message?: string;
 }
 
-@ObjectType('DemoRequest', { description: 'A request for a demo from a prospective hospital.' })
+@ObjectType('DemoRequest', { simpleResolvers: true, description: 'A request for a demo from a prospective hospital.' })
 export class DemoRequestNode {
   @Field(() => ID)
   id!: string;
@@ -59,7 +59,7 @@ export class DemoRequestNode {
   createdAt!: Date;
 }
 
-@ObjectType({ description: 'What the public sees after asking for a demo.' })
+@ObjectType({ simpleResolvers: true, description: 'What the public sees after asking for a demo.' })
 export class DemoRequestReceipt {
   @Field(() => ID)
   id!: string;
@@ -87,7 +87,7 @@ export class ConvertDemoToTenantInput {
   server?: string;
 }
 
-@ObjectType({ description: 'The hospital made from a demo request, and its first ADMIN’s initial password (shown only here, once).' })
+@ObjectType({ simpleResolvers: true, description: 'The hospital made from a demo request, and its first ADMIN’s initial password (shown only here, once).' })
 export class ConvertDemoPayload {
   @Field(() => TenantNode)
   tenant!: TenantNode;

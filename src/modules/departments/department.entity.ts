@@ -4,7 +4,7 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../tenancy/tenant-scoped';
 
-@ObjectType('Department')
+@ObjectType('Department', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'departments' })
 export class Department extends TenantScoped {
   @Field(() => ID)
@@ -25,7 +25,7 @@ export class Department extends TenantScoped {
 }
 
 /** A staff member's place in a department. */
-@ObjectType('StaffAssignment')
+@ObjectType('StaffAssignment', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'staff_assignments' })
 export class StaffAssignment extends TenantScoped {
   @Field(() => ID)

@@ -20,7 +20,7 @@ export const LAB_TRANSITIONS: Record<LabOrderStatus, LabOrderStatus[]> = {
   [LabOrderStatus.CANCELLED]: [],
 };
 
-@ObjectType('LabOrder')
+@ObjectType('LabOrder', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'lab_orders' })
 export class LabOrder extends TenantScoped {
   @Field(() => ID)
@@ -50,7 +50,7 @@ export class LabOrder extends TenantScoped {
   orderedAt: Date = new Date();
 }
 
-@ObjectType('LabResult')
+@ObjectType('LabResult', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'lab_results' })
 export class LabResult extends TenantScoped {
   @Field(() => ID)

@@ -19,7 +19,7 @@ export enum AllergySeverity {
 }
 registerEnumType(AllergySeverity, { name: 'AllergySeverity' });
 
-@ObjectType('PatientContact')
+@ObjectType('PatientContact', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'patient_contacts' })
 export class PatientContact extends TenantScoped {
   @Field(() => ID)
@@ -43,7 +43,7 @@ export class PatientContact extends TenantScoped {
 }
 
 /** Clinical: hidden from non-clinical roles. */
-@ObjectType('PatientAllergy')
+@ObjectType('PatientAllergy', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'patient_allergies' })
 export class PatientAllergy extends TenantScoped {
   @Field(() => ID)
@@ -66,7 +66,7 @@ export class PatientAllergy extends TenantScoped {
   severity!: AllergySeverity;
 }
 
-@ObjectType('PatientInsurance')
+@ObjectType('PatientInsurance', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'patient_insurances' })
 export class PatientInsurance extends TenantScoped {
   @Field(() => ID)

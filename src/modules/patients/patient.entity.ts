@@ -6,7 +6,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../tenancy/tenant-scoped';
 import { Department } from '../departments/department.entity';
 
-@ObjectType('Patient')
+@ObjectType('Patient', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'patients' })
 export class Patient extends TenantScoped {
   @Field(() => ID)

@@ -8,7 +8,7 @@ registerEnumType(Isolation, { name: 'Isolation', description: 'Where a hospitalâ
 registerEnumType(Plan, { name: 'Plan' });
 registerEnumType(TenantStatus, { name: 'TenantStatus' });
 
-@ObjectType('Tenant', { description: 'A hospital, as the platform team sees it.' })
+@ObjectType('Tenant', { simpleResolvers: true, description: 'A hospital, as the platform team sees it.' })
 export class TenantNode {
   @Field(() => ID)
   id!: string;

@@ -3,7 +3,7 @@ import { Isolation } from '../../tenancy';
 import type { MoveResult } from '../../tenancy/transfer';
 import { TenantNode } from './tenant.types';
 
-@ObjectType({ description: 'One table of a hospital as verified on both placements of a move.' })
+@ObjectType({ simpleResolvers: true, description: 'One table of a hospital as verified on both placements of a move.' })
 export class TransferredTable {
   @Field()
   name!: string;
@@ -15,7 +15,7 @@ export class TransferredTable {
   checksum!: string;
 }
 
-@ObjectType({ description: 'A completed move of a hospital to another isolation mode or server.' })
+@ObjectType({ simpleResolvers: true, description: 'A completed move of a hospital to another isolation mode or server.' })
 export class MoveTenantPayload {
   @Field(() => TenantNode)
   tenant!: TenantNode;

@@ -11,7 +11,7 @@ export enum SearchHitKind {
 registerEnumType(SearchHitKind, { name: 'SearchHitKind' });
 
 /** One result of `search`: exactly one of patient, appointment or labOrder is set, as `kind` says. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SearchHit {
   @Field(() => SearchHitKind)
   kind!: SearchHitKind;

@@ -10,7 +10,7 @@ export enum PrincipalKind {
 
 registerEnumType(PrincipalKind, { name: 'PrincipalKind', description: 'What kind of principal is signed in.' });
 
-@ObjectType({ description: 'The hospital a principal belongs to.' })
+@ObjectType({ simpleResolvers: true, description: 'The hospital a principal belongs to.' })
 export class TenantSummary {
   @Field()
   slug!: string;
@@ -19,7 +19,7 @@ export class TenantSummary {
   name!: string;
 }
 
-@ObjectType({ description: 'The signed-in principal: a hospital user, a platform user (tenant null), or an API key.' })
+@ObjectType({ simpleResolvers: true, description: 'The signed-in principal: a hospital user, a platform user (tenant null), or an API key.' })
 export class Me {
   @Field(() => ID)
   id!: string;
@@ -46,7 +46,7 @@ export class Me {
   mfaEnrollmentRequired!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuthPayload {
   @Field({ description: 'Short-lived access token: send as `Authorization: Bearer <token>`.' })
   token!: string;
@@ -61,7 +61,7 @@ export class AuthPayload {
   user!: Me;
 }
 
-@ObjectType({ description: 'A TOTP secret to add to an authenticator app; confirm with a code to turn MFA on.' })
+@ObjectType({ simpleResolvers: true, description: 'A TOTP secret to add to an authenticator app; confirm with a code to turn MFA on.' })
 export class MfaEnrollment {
   @Field({ description: 'Base32 secret, for typing in by hand.' })
   secret!: string;

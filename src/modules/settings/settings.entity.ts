@@ -16,7 +16,7 @@ registerEnumType(HospitalModule, { name: 'HospitalModule' });
 export const ALL_MODULES = Object.values(HospitalModule);
 
 /** One row per hospital; a hospital without a row has the defaults. */
-@ObjectType('HospitalSettings')
+@ObjectType('HospitalSettings', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'hospital_settings' })
 export class HospitalSettings extends TenantScoped {
   @PrimaryKey({ type: 'uuid' })

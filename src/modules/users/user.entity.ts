@@ -7,7 +7,7 @@ import type { TenantRole } from '../../auth/principal';
 import { TenantRoleEnum } from './roles';
 
 /** A member of a hospital's staff; lives in the hospital's placement. */
-@ObjectType('User', { description: 'A member of the hospital’s staff.' })
+@ObjectType('User', { simpleResolvers: true, description: 'A member of the hospital’s staff.' })
 @Entity({ schema: '*', tableName: 'users' })
 export class User extends TenantScoped {
   @Field(() => ID)
