@@ -93,7 +93,9 @@ export class SpareSchemas {
   async fill(target: number, stop: () => boolean = () => false): Promise<number> {
     await this.prune(target);
     let built = 0;
-    for (let name = await this.reserve(target); name && !stop(); name = await this.reserve(target)) {
+    while (!stop()) {
+      const name = await this.reserve(target);
+      if (!name) break;
       await this.build(name);
       built += 1;
     }

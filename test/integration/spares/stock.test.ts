@@ -14,6 +14,12 @@ class Migration9001VisitNotes extends Migration {
   }
 }
 
+class Migration9002Broken extends Migration {
+  override up(): void {
+    this.addSql('create table broken (id uuid references nowhere (id))');
+  }
+}
+
 const placementName = () => `tenant_${randomUUID().replace(/-/g, '')}`;
 
 describe('the stock of spare SCHEMA placements', () => {
@@ -58,6 +64,24 @@ describe('the stock of spare SCHEMA placements', () => {
 
     await spares().fill(0);
     expect(await ownerQuery('select 1 from catalog.spare_schemas where schema_name = $1', [vanished], db())).toEqual([]);
+  });
+
+  it('falls back, and reports why, when taking a spare fails, leaving the spare as it was', async () => {
+    await spares().fill(1);
+    const [spare] = await spares().ready();
+    const taken = placementName();
+    await ownerQuery(`create schema "${taken}"`, [], db());
+    const reported: unknown[] = [];
+    spares().onClaimFailed = (error) => reported.push(error);
+    try {
+      expect(await spares().claim(taken)).toBe(false);
+    } finally {
+      spares().onClaimFailed = () => undefined;
+    }
+    expect(String(reported[0])).toMatch(/already exists/);
+    expect(await spares().ready()).toEqual([spare]);
+    expect(await schemasExisting([spare!])).toEqual([spare]);
+    await ownerQuery(`drop schema "${taken}"`, [], db());
   });
 
   it('leaves nothing behind when a provisioning fails after taking a spare', async () => {
@@ -117,6 +141,26 @@ describe('the stock of spare SCHEMA placements', () => {
       const tables = await ownerQuery('select 1 from information_schema.tables where table_schema = $1 and table_name = $2', [target, 'visit_notes'], db());
       expect(tables).toHaveLength(1);
       await ownerQuery(`drop schema "${target}" cascade`, [], db());
+    });
+
+    it('reports a top-up that fails and leaves nothing of it behind', async () => {
+      const broken = await Tenancy.open({
+        config: loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATA_DIR: '/nonexistent' }),
+        databaseUrl: gw.databaseUrl,
+        tenantEntities: TENANT_ENTITIES,
+        catalogMigrations: CATALOG_MIGRATIONS,
+        tenantMigrations: [...TENANT_MIGRATIONS, Migration9002Broken],
+      });
+      const errors: string[] = [];
+      try {
+        const keeper = broken.keepSpareSchemas(1, (error, during) => errors.push(`${during}: ${String(error)}`), { refillDelayMs: 0, checkEveryMs: 60_000 });
+        await keeper.idle();
+      } finally {
+        await broken.close();
+      }
+      expect(errors).toEqual([expect.stringMatching(/^top-up: .*nowhere/)]);
+      expect(await ownerQuery('select schema_name from catalog.spare_schemas', [], db())).toEqual([]);
+      expect(await ownerQuery("select nspname from pg_namespace where nspname like 'spare\\_%'", [], db())).toEqual([]);
     });
 
     it('leaves spares made by a newer release alone, neither claiming nor replacing them', async () => {
