@@ -2,37 +2,12 @@ import type { EntityManager, MikroORM, QueryResult } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { PlacementMigrator } from '../isolation/strategy';
 import { quoteIdent } from '../placement';
+import { nameLiteral, renameSql } from './rename';
 
 /** A spare still building after this long was left by a process that died mid-way. */
 const STALE_BUILD_MINUTES = 10;
 /** Serializes decisions about the stock's size between processes (replicas) sharing the catalog. */
 const STOCK_LOCK = 'sovereign-spare-schemas';
-
-/** A validated schema name as an SQL string literal (names are plain lower-case identifiers). */
-function nameLiteral(schema: string): string {
-  quoteIdent(schema);
-  return `'${schema}'`;
-}
-
-/**
- * Renames `from` to `to` and re-points every function whose search path was fixed to `from` (a
- * function created with `set search_path from current`, such as `enter_request`). That setting is the
- * one place PostgreSQL keeps a schema's name as text: tables, policies, defaults, constraints, indexes,
- * triggers and grants refer to the schema and to each other by oid and follow the rename unchanged.
- */
-function renameSql(from: string, to: string): string {
-  return `do $$
-    declare f record;
-    begin
-      alter schema ${quoteIdent(from)} rename to ${quoteIdent(to)};
-      for f in select p.oid::regprocedure as fn, substr(c.setting, 13) as path
-                 from pg_proc p, unnest(p.proconfig) as c(setting)
-                where p.pronamespace = ${nameLiteral(to)}::regnamespace and c.setting like 'search_path=%'
-      loop
-        execute format('alter function %s set search_path to %s', f.fn, replace(f.path, ${nameLiteral(from)}, ${nameLiteral(to)}));
-      end loop;
-    end $$`;
-}
 
 /**
  * Spare SCHEMA placements in the main database, migrated ahead of time by the same migrator as any
