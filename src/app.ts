@@ -78,6 +78,11 @@ export async function createApp(config: Config, databaseUrl: string, overrides: 
       const report = await tenancy.migrate();
       logger.info({ catalog: report.catalog, shared: report.shared, tenants: report.tenants.length, failed: report.failed }, 'migrations applied');
     }
+    if (config.spareSchemas > 0) {
+      tenancy.keepSpareSchemas(config.spareSchemas, (error, during) => {
+        logger.warn({ err: error instanceof Error ? error.message : String(error), during }, 'spare schemas: provisioning migrates on the request path meanwhile');
+      });
+    }
     if (config.platformAdmin && (await bootstrapPlatformAdmin(tenancy.central, config.platformAdmin))) {
       logger.info({ email: config.platformAdmin.email }, 'created the first platform admin');
     }

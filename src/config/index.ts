@@ -29,6 +29,8 @@ export interface Config {
   /** Runtime pools: kept open at most, connections per pool, connections over all pools (the budget). */
   pools: { maxOpen: number; size: number; budget: number; statementTimeoutMs: number };
   migrateOnStart: boolean;
+  /** Spare SCHEMA placements the gateway keeps migrated ahead of time (0: none). */
+  spareSchemas: number;
   /** How long start-up waits for an unreachable database before giving up. */
   startupWaitMs: number;
   /** Days a deleted hospital's data is kept before it may be purged. */
@@ -168,6 +170,8 @@ export function loadConfig(env: Env = process.env): Config {
     appRole: { name: env.APP_DB_ROLE || 'sovereign_app', password: appPassword || 'sovereign_app_dev' },
     pools: poolLimits(env),
     migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
+    // Tests opt in: a stock built in the background would make SCHEMA provisioning differ run to run.
+    spareSchemas: int(env, 'SPARE_SCHEMAS', nodeEnv === 'test' ? 0 : 2),
     startupWaitMs: int(env, 'STARTUP_DB_WAIT_MS', 120_000),
     tenantRetentionDays: int(env, 'TENANT_RETENTION_DAYS', 30),
     slowOperationMs: int(env, 'SLOW_OPERATION_MS', 1000),

@@ -20,6 +20,8 @@ import { TenantResolver } from './resolution/resolver';
 import { localBus, redisBus, type InvalidationBus } from './resolution/invalidation';
 import { CachedTenantStore, CatalogTenantStore } from './resolution/tenant-store';
 import { ServerRegistry } from './servers';
+import { SpareKeeper, type KeeperTiming } from './spares/keeper';
+import { SpareSchemas } from './spares/stock';
 import type { TenantRecord } from './tenant-record';
 import { TenantSession } from './tenant-session';
 import { TenantTransfer } from './transfer';
@@ -48,6 +50,9 @@ export class Tenancy {
   readonly migrator: PlacementMigrator;
   /** Export, import and moving live hospitals between modes and servers. */
   readonly transfer: TenantTransfer;
+  /** Spare SCHEMA placements migrated ahead of time; SCHEMA provisioning renames one when ready. */
+  readonly spares: SpareSchemas;
+  private keeper: SpareKeeper | undefined;
   private bus: InvalidationBus = localBus;
 
   private constructor(
@@ -61,9 +66,10 @@ export class Tenancy {
     this.store = new CachedTenantStore(new CatalogTenantStore(central));
     this.resolver = new TenantResolver(this.store, config.baseDomain);
     this.migrator = new PlacementMigrator(options.tenantMigrations, config.appRole.name);
+    this.spares = new SpareSchemas(central, this.migrator);
     this.strategies = {
       [Isolation.SHARED]: new SharedIsolation(this.owner),
-      [Isolation.SCHEMA]: new SchemaIsolation(this.owner, this.migrator),
+      [Isolation.SCHEMA]: new SchemaIsolation(this.owner, this.migrator, this.spares),
       [Isolation.DATABASE]: new DatabaseIsolation(this.owner, this.migrator, this.pools, config.appRole.name),
     };
     this.provisioner = new TenantProvisioner({
@@ -158,6 +164,24 @@ export class Tenancy {
     );
   }
 
+  /**
+   * Keeps `count` spare SCHEMA placements ready in the background (the gateway does; a CLI command
+   * only claims them). Errors go to `onError`, never to a request.
+   * Returns the keeper (tests and benchmarks wait on `idle()`).
+   */
+  keepSpareSchemas(count: number, onError: (error: unknown, during: 'claim' | 'top-up') => void, timing?: KeeperTiming): SpareKeeper {
+    if (this.keeper) throw new Error('the spare schemas already have a keeper');
+    this.spares.onClaimFailed = (error) => onError(error, 'claim');
+    this.keeper = new SpareKeeper(this.spares, count, (error) => onError(error, 'top-up'), timing);
+    this.keeper.start();
+    return this.keeper;
+  }
+
+  /** The keeper started by keepSpareSchemas, if any. */
+  get spareKeeper(): SpareKeeper | undefined {
+    return this.keeper;
+  }
+
   /** Hospitals behind the latest tenant migration or whose last attempt failed. */
   migrationStatus() {
     return migrationStatus(this.central, this.migrator.latest);
@@ -184,6 +208,7 @@ export class Tenancy {
   }
 
   async close(): Promise<void> {
+    await this.keeper?.stop();
     await this.bus.close();
     await this.pools.closeAll();
     await this.central.close(true);
