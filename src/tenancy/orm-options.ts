@@ -1,5 +1,6 @@
 import { ReflectMetadataProvider, type Options } from '@mikro-orm/core';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { FailedBeginCheck } from '../db/failed-begin';
 import { CATALOG_ENTITIES } from './catalog';
 import { RowLevelSecurityBinder, TenantWriteGuard } from './guards';
 import { TENANT_FILTER, TenantScoped } from './tenant-scoped';
@@ -18,6 +19,7 @@ function base(clientUrl: string, poolSize: number): Options<PostgreSqlDriver> {
     pool: { min: 0, max: poolSize, idleTimeoutMillis: 30_000 },
     discovery: { warnWhenNoEntities: false },
     debug: false,
+    subscribers: [new FailedBeginCheck()],
   };
 }
 
@@ -34,14 +36,16 @@ export function centralOrmOptions(ownerUrl: string, poolSize: number): Options<P
  * (which also sets the statement timeout of each transaction).
  */
 export function tenantOrmOptions(url: string, entities: EntityClass[], pool: { size: number; statementTimeoutMs: number }): Options<PostgreSqlDriver> {
+  const options = base(url, pool.size);
   return {
-    ...base(url, pool.size),
+    ...options,
     contextName: 'tenant',
     entities: [TenantScoped, ...entities],
     filters: {
       [TENANT_FILTER]: { cond: (args: { id: string }) => ({ tenantId: args.id }), default: true },
     },
-    subscribers: [new TenantWriteGuard(), new RowLevelSecurityBinder(pool.statementTimeoutMs)],
+    // The base's FailedBeginCheck stays first: the binder runs a statement as the transaction begins.
+    subscribers: [...(options.subscribers ?? []), new TenantWriteGuard(), new RowLevelSecurityBinder(pool.statementTimeoutMs)],
   };
 }
 
