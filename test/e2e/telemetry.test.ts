@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { safeErrorSerializer } from '../../src/logger';
 import { createTestDatabase } from '../fixtures/database';
 import { ADMIN, STAFF_PASSWORD } from '../fixtures/gateway';
@@ -71,5 +71,12 @@ describe('telemetry', () => {
     expect(logged).not.toMatch(/SECRET-MRN|Zelda/);
     expect(logged).toMatch(/23505/);
     expect(logged).toMatch(/patients_tenant_id_mrn_key/);
+  });
+
+  it('strips the statement from a database error that has no SQL state (a connection lost mid-statement)', () => {
+    const error = new DriverException(new Error("insert into patients values ('Zelda', 'SECRET-MRN') - Connection terminated unexpectedly"));
+    const logged = JSON.stringify(safeErrorSerializer(error));
+    expect(logged).not.toMatch(/SECRET-MRN|Zelda|insert into/);
+    expect(logged).toMatch(/Connection terminated unexpectedly/);
   });
 });
