@@ -21,6 +21,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/** The gateway listens here, the baseline on the next port. */
+const PORT = Number(process.env.BENCH_PORT ?? 4610);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'list,point,write').split(',').filter(Boolean) as WorkloadName[];
 const JWT_SECRET = 'bench-secret-'.padEnd(48, 'x');
@@ -146,7 +148,7 @@ async function main(): Promise<void> {
   const databases = new Set(hospitals.map((h) => h.placement.database)).size;
   const common = { DATABASE_URL: db.url, JWT_SECRET, DB_POOL_SIZE: String(POOL_SIZE) };
   const servers = {
-    gateway: await ServerProcess.start('gateway', join(__dirname, '..', '..', 'src', 'main.js'), 4610, {
+    gateway: await ServerProcess.start('gateway', join(__dirname, '..', '..', 'src', 'main.js'), PORT, {
       ...common,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
@@ -159,7 +161,7 @@ async function main(): Promise<void> {
       // Request rate limits off: the benchmark is one client hammering a few hospitals.
       RATE_LIMIT_MULTIPLIER: '0',
     }, (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)),
-    baseline: await ServerProcess.start('baseline', join(__dirname, '..', 'baseline', 'server.js'), 4611, common),
+    baseline: await ServerProcess.start('baseline', join(__dirname, '..', 'baseline', 'server.js'), PORT + 1, common),
   };
   const owner = new Client({ connectionString: db.url });
   await owner.connect();
