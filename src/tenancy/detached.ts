@@ -12,9 +12,12 @@ import { TENANT_FILTER } from './tenant-scoped';
 export function detach<T extends object>(em: EntityManager, meta: EntityMetadata<T>, row: Record<string, unknown>): T {
   const platform = em.getPlatform();
   const properties = meta.properties as unknown as Record<string, EntityProperty | undefined>;
-  const entity = Object.create(meta.prototype) as Record<string, unknown>;
-  for (const [name, value] of Object.entries(row)) {
+  // Filled as a plain object, then given the class's prototype: assigning through the prototype would
+  // run MikroORM's change-tracking setters (one wrapper and one accessor per property).
+  const entity: Record<string, unknown> = {};
+  for (const name in row) {
     const prop = properties[name];
+    const value = row[name];
     if (!prop) continue;
     if (prop.targetMeta && value && typeof value === 'object' && !(value instanceof Date)) {
       entity[name] = detach(em, prop.targetMeta, value as Record<string, unknown>);
@@ -22,7 +25,7 @@ export function detach<T extends object>(em: EntityManager, meta: EntityMetadata
       entity[name] = prop.customType && value != null ? prop.customType.convertToJSValue(value, platform) : value;
     }
   }
-  return entity as T;
+  return Object.setPrototypeOf(entity, meta.prototype) as T;
 }
 
 /** A to-one relation read with its owner: the related entity, managed (a loaded reference) or detached; else undefined. */

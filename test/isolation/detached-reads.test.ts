@@ -56,6 +56,8 @@ describe.each(MODES)('detached reads in %s isolation', (mode) => {
     await inA(async (em) => {
       const [detached] = await findDetached(em, Patient, { id: aPatientId }, { populate: ['department'], limit: 1 });
       expect(detached).toBeInstanceOf(Patient);
+      // Plain data, not MikroORM's change-tracking accessors.
+      expect(Object.getOwnPropertyDescriptor(detached, 'lastName')).toMatchObject({ value: 'A-Lee', writable: true });
       expect(em.getUnitOfWork().getIdentityMap().values()).toHaveLength(0);
       const managed = await em.findOneOrFail(Patient, { id: aPatientId });
       for (const key of ['id', 'tenantId', 'mrn', 'firstName', 'lastName', 'birthDate', 'departmentId', 'createdAt', 'updatedAt', 'archivedAt'] as const) {
