@@ -6,14 +6,28 @@ import { isUuid } from './ids';
 
 type EmSource = () => Promise<EntityManager>;
 
-/** One query per batch: rows of `entity` by id, null for ids the hospital does not have (or that are not ids). */
+/**
+ * One query per batch: rows of `entity` by id, null for ids the hospital does not have (or that are
+ * not ids). Rows the request already loaded (e.g. the clinician a booking checked) are not read again.
+ */
 export function byId<T extends { id: string }>(em: EmSource, entity: EntityName<T>): DataLoader<string, T | null> {
   return new DataLoader(async (ids) => {
-    const valid = ids.filter(isUuid);
-    const rows = valid.length ? await (await em()).find(entity, { id: { $in: valid } } as unknown as FilterQuery<T>) : [];
-    const map = new Map(rows.map((r) => [r.id, r]));
+    const fork = await em();
+    const uow = fork.getUnitOfWork();
+    const map = new Map<string, T>();
+    for (const id of ids) {
+      const known = uow.getById<T>(entityName(entity), id as never, fork.schema);
+      if (known) map.set(id, known);
+    }
+    const missing = ids.filter((id) => isUuid(id) && !map.has(id));
+    const rows = missing.length ? await fork.find(entity, { id: { $in: missing } } as unknown as FilterQuery<T>) : [];
+    for (const row of rows) map.set(row.id, row);
     return ids.map((id) => map.get(id) ?? null);
   });
+}
+
+function entityName<T>(entity: EntityName<T>): string {
+  return typeof entity === 'string' ? entity : (entity as { name: string }).name;
 }
 
 /** One query per batch: every row whose `key` is one of the batch's keys, grouped, in `orderBy` order. */

@@ -5,7 +5,7 @@ import { Department } from '../../../src/modules/departments/department.entity';
 import { LabOrder, LabOrderStatus, LabResult } from '../../../src/modules/lab/lab.entity';
 import { Patient } from '../../../src/modules/patients/patient.entity';
 import { runInTenant } from '../../../src/tenancy';
-import { PatientListDocument, PatientOverviewDocument, PatientWithAppointmentsDocument } from '../../e2e/generated/graphql';
+import { BookAppointmentDocument, CreateAppointmentDocument, PatientListDocument, PatientOverviewDocument, PatientWithAppointmentsDocument } from '../../e2e/generated/graphql';
 import { TestGateway } from '../../fixtures/gateway';
 import { addStaff, at } from '../../fixtures/staff';
 
@@ -30,11 +30,12 @@ async function countStatements(fn: () => Promise<unknown>): Promise<{ count: num
 describe('statement count of a nested patient overview', () => {
   let gw: TestGateway;
   let hospital: { slug: string; token: string };
+  let doctor: Awaited<ReturnType<typeof addStaff>>;
 
   beforeAll(async () => {
     gw = await TestGateway.start();
     hospital = await gw.createTenant({ slug: 'overview', plan: 'ENTERPRISE' });
-    const doctor = await addStaff(gw, hospital.slug, 'DOCTOR');
+    doctor = await addStaff(gw, hospital.slug, 'DOCTOR');
     const tenant = (await gw.tenancy.store.bySlug(hospital.slug))!;
     await runInTenant(gw.tenancy.pools, tenant, async (em) => {
       const departments = ['CARD', 'NEUR', 'ORTH'].map((code) => em.create(Department, { name: code, code } as Department));
@@ -108,5 +109,27 @@ describe('statement count of a nested patient overview', () => {
     expect(result!.data).toMatchObject({ patient: { id, department: { name: 'CARD' } } });
     expect((result!.data as { patient: { appointments: unknown[] } }).patient.appointments).toHaveLength(8);
     expect(point.count).toBeLessThanOrEqual(6);
+  });
+
+  it('books an appointment in at most six statements, transaction and audit entry included', async () => {
+    const tenant = (await gw.tenancy.store.bySlug(hospital.slug))!;
+    const patientId = await runInTenant(gw.tenancy.pools, tenant, async (em) => (await em.findOneOrFail(Patient, { lastName: 'Overview01' })).id);
+    let result: Awaited<ReturnType<typeof gw.gql<unknown, unknown>>> | undefined;
+    const input = { patientId, clinicianId: doctor.id, startsAt: at(400), endsAt: at(401) };
+    const write = await countStatements(async () => { result = await gw.gql(BookAppointmentDocument, { input }, hospital); });
+    if (process.env.SHOW_STATEMENTS) console.log(write.count, write.statements.join('\n'));
+    expect(result!.errors).toBeUndefined();
+    expect(write.count).toBeLessThanOrEqual(6);
+  });
+
+  it('does not read the clinician a booking checked again to show it', async () => {
+    const tenant = (await gw.tenancy.store.bySlug(hospital.slug))!;
+    const patientId = await runInTenant(gw.tenancy.pools, tenant, async (em) => (await em.findOneOrFail(Patient, { lastName: 'Overview02' })).id);
+    let result: Awaited<ReturnType<typeof gw.gql<unknown, unknown>>> | undefined;
+    const input = { patientId, clinicianId: doctor.id, startsAt: at(402), endsAt: at(403) };
+    const write = await countStatements(async () => { result = await gw.gql(CreateAppointmentDocument, { input }, hospital); });
+    expect(result!.errors).toBeUndefined();
+    expect(result!.data).toMatchObject({ createAppointment: { clinician: { id: doctor.id }, patient: { id: patientId } } });
+    expect(write.statements.filter((s) => s.includes('"users"'))).toHaveLength(1);
   });
 });
