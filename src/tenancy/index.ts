@@ -17,7 +17,7 @@ import { OwnerAccess } from './owner-access';
 import { PoolRegistry } from './pools';
 import { TenantProvisioner } from './provisioning';
 import { TenantResolver } from './resolution/resolver';
-import { localBus, redisBus, type InvalidationBus } from './resolution/invalidation';
+import { localBus, openInvalidationBus, type InvalidationBus } from './resolution/invalidation';
 import { CachedTenantStore, CatalogTenantStore } from './resolution/tenant-store';
 import { ServerRegistry } from './servers';
 import type { TenantRecord } from './tenant-record';
@@ -127,11 +127,9 @@ export class Tenancy {
       throw error;
     }
     const tenancy = new Tenancy(central, servers, options);
-    if (options.config.redisUrl) {
-      const channel = `sovereign:catalog:${servers.mainDatabase}`;
-      tenancy.bus = await redisBus(options.config.redisUrl, channel, (id) => tenancy.store.dropLocal(id));
-      tenancy.store.useBus(tenancy.bus);
-    }
+    const channel = `sovereign:catalog:${servers.mainDatabase}`;
+    tenancy.bus = await openInvalidationBus(options.config.redisUrl, channel, (id) => tenancy.store.dropLocal(id));
+    tenancy.store.useBus(tenancy.bus);
     return tenancy;
   }
 
