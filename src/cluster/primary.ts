@@ -92,6 +92,7 @@ class Workers {
   private fork(): void {
     const worker = cluster.fork(this.env);
     this.logger.info({ worker: worker.id, workerPid: worker.process.pid }, 'gateway worker started');
+    worker.once('listening', () => this.logger.info({ worker: worker.id, workerPid: worker.process.pid }, 'gateway worker serving'));
   }
 
   private replace(worker: Worker, code: number | null, signal: string | null): void {
