@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { CreatePatientDocument, LoginDocument, MeDocument, RequestDemoDocument, ResumeTenantDocument, SuspendTenantDocument, UpdatePatientDocument } from './generated/graphql';
 import { ownerQuery } from '../fixtures/database';
 import { GatewayProcess } from '../fixtures/gateway-process';
-import { errorCode, STAFF_PASSWORD, type GqlResult } from '../fixtures/gateway';
+import { freePort } from '../fixtures/embedded-server';
+import { ADMIN, errorCode, STAFF_PASSWORD, type GqlResult } from '../fixtures/gateway';
 
 /**
  * The built gateway with GATEWAY_WORKERS=2 and no Redis, as its own process: a primary and two workers
@@ -172,6 +176,30 @@ describe('a gateway with two worker processes and no Redis', () => {
 });
 
 describe('a gateway with several workers', () => {
+  it('starts the embedded database in its primary for its workers, and stops it after them on SIGTERM', async () => {
+    const pgPort = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'sovereign-workers-'));
+    chmodSync(dataDir, 0o755); // run as root, the embedded server runs as a user of its own that must reach DATA_DIR/pg
+    const gw = await GatewayProcess.start({ GATEWAY_WORKERS: '2', RATE_LIMIT_MULTIPLIER: '0', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }, null);
+    try {
+      expect(await gw.waitForLog((l) => l.msg.startsWith('Sovereign listening'))).toMatchObject({ role: 'primary', database: 'embedded', workers: 2 });
+      const pids = new Set<number>();
+      for (let n = 0; n < 4; n += 1) {
+        const requestId = randomUUID();
+        const signedIn = await gw.gql(LoginDocument, ADMIN, { headers: { 'x-request-id': requestId } });
+        expect(signedIn.data?.login.token).toBeTruthy();
+        pids.add(await gw.answeredBy(requestId));
+      }
+      expect(pids.size).toBe(2);
+    } finally {
+      gw.signal('SIGTERM');
+      expect(await gw.exited).toEqual({ code: 0, signal: null });
+    }
+    const embedded = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres` });
+    await expect(embedded.connect()).rejects.toThrow(/ECONNREFUSED/);
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 180_000);
+
   it('refuses to start without Redis while request rate limits are on, saying how to fix it', async () => {
     const gw = await GatewayProcess.spawn({ GATEWAY_WORKERS: '2' });
     expect(await gw.exited).toEqual({ code: 1, signal: null });
