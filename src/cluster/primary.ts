@@ -5,7 +5,7 @@ import { startConfiguredDatabase } from '../db/embedded';
 import { serveClusterMetrics } from '../http/cluster-metrics';
 import { createLogger, type Logger } from '../logger';
 import { serveSharedLimiters } from '../rate-limits';
-import { relayInvalidations } from '../tenancy/resolution/invalidation';
+import { relayInvalidations } from '../tenancy';
 import { RespawnBackoff } from './respawn';
 import { stopOnSignal } from './signals';
 
@@ -77,7 +77,7 @@ class Workers {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const timer of this.respawns) clearTimeout(timer);
-    const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => Boolean(w) && !w!.isDead());
+    const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
     await Promise.all(
       alive.map(
         (worker) =>

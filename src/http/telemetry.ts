@@ -16,7 +16,7 @@ export class Telemetry {
   readonly errors: Counter<'tenant' | 'operation' | 'code'>;
   readonly rejected: Counter<'code'>;
   /** In a cluster worker: where the whole gateway's metrics come from. */
-  private readonly cluster = cluster.isWorker ? new WorkerMetrics(this.registry) : null;
+  private readonly workerMetrics = cluster.isWorker ? new WorkerMetrics(this.registry) : null;
 
   constructor(tenancy: Tenancy) {
     const registers = [this.registry];
@@ -50,7 +50,7 @@ export class Telemetry {
         res.status(401).json({ error: 'unauthorized' });
         return;
       }
-      const text = this.cluster ? await this.cluster.gather() : await this.registry.metrics();
+      const text = this.workerMetrics ? await this.workerMetrics.gather() : await this.registry.metrics();
       res.type(this.registry.contentType).send(text);
     };
   }

@@ -197,3 +197,4 @@ export { Isolation, Plan, TenantStatus } from './catalog';
 export { lockTenantScope } from './tenant-lock';
 export { latestPerKey, type LatestPerKeyQuery } from './latest-per-key';
 export { fullTextRank } from './full-text';
+export { relayInvalidations } from './resolution/invalidation';
