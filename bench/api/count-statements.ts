@@ -33,19 +33,16 @@ subscribe('http.server.request.start', () => {
 
 const ASK = 'bench:counts';
 
-/** One worker's counts, asked over the cluster's IPC (a worker that does not answer within 2 s counts nothing). */
+/** One worker's counts, asked over the cluster's IPC (however busy it is: a missing worker would skew the figures). */
 function workerCounts(worker: NonNullable<(typeof cluster.workers)>[string]): Promise<Counts> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => done({ statements: 0, requests: 0 }), 2_000);
+  return new Promise((resolve, reject) => {
     const onMessage = (message: { type?: string } & Counts) => {
-      if (message?.type === ASK) done(message);
+      if (message?.type !== ASK) return;
+      worker!.off('message', onMessage).off('exit', onExit);
+      resolve({ statements: message.statements, requests: message.requests });
     };
-    const done = (counts: Counts) => {
-      clearTimeout(timer);
-      worker!.off('message', onMessage);
-      resolve({ statements: counts.statements, requests: counts.requests });
-    };
-    worker!.on('message', onMessage);
+    const onExit = () => reject(new Error(`gateway worker ${worker!.id} exited before it reported its counts`));
+    worker!.on('message', onMessage).once('exit', onExit);
     worker!.send({ type: ASK });
   });
 }
@@ -61,6 +58,11 @@ process.on('message', (message: unknown) => {
     if ((message as { type?: string } | null)?.type === ASK) process.send?.({ type: ASK, statements, requests });
     return;
   }
-  if (message === 'counts') void allCounts().then((counts) => process.send?.({ ...counts, workers: serving }));
+  if (message === 'counts') {
+    void allCounts().then(
+      (counts) => process.send?.({ ...counts, workers: serving }),
+      (error: Error) => process.send?.({ error: error.message }),
+    );
+  }
   if (message === 'exit') process.exit(0); // the benchmark is over: no graceful drain needed (workers exit with the primary)
 });

@@ -110,8 +110,8 @@ export class ServerProcess {
 
   /** Statements and requests so far, summed over the server's processes (see count-statements.ts). */
   counts(): Promise<Counts> {
-    return new Promise((resolve) => {
-      this.child.once('message', (m) => resolve(m as Counts));
+    return new Promise((resolve, reject) => {
+      this.child.once('message', (m: Counts & { error?: string }) => (m.error ? reject(new Error(`${this.name}: ${m.error}`)) : resolve(m)));
       this.child.send('counts');
     });
   }

@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { RequestContext } from '../context';
 import type { Logger } from '../logger';
 import type { Tenancy } from '../tenancy';
-import { WorkerMetrics } from './cluster-metrics';
+import { MetricsUnavailableError, WorkerMetrics } from './cluster-metrics';
 
 /** Prometheus metrics of one gateway (its own registry, so several apps in one process never clash). */
 export class Telemetry {
@@ -41,8 +41,8 @@ export class Telemetry {
   }
 
   /**
-   * `GET /metrics` in the Prometheus text format, of the whole gateway (every worker); with a token
-   * configured, only for its bearer.
+   * `GET /metrics` in the Prometheus text format, of the whole gateway (every worker; 503 when a worker
+   * does not report in time); with a token configured, only for its bearer.
    */
   handler(token: string | undefined) {
     return async (req: Request, res: Response) => {
@@ -50,8 +50,13 @@ export class Telemetry {
         res.status(401).json({ error: 'unauthorized' });
         return;
       }
-      const text = this.workerMetrics ? await this.workerMetrics.gather() : await this.registry.metrics();
-      res.type(this.registry.contentType).send(text);
+      try {
+        const text = this.workerMetrics ? await this.workerMetrics.gather() : await this.registry.metrics();
+        res.type(this.registry.contentType).send(text);
+      } catch (error) {
+        if (!(error instanceof MetricsUnavailableError)) throw error;
+        res.status(503).json({ error: 'metrics unavailable', reason: error.message });
+      }
     };
   }
 }

@@ -63,16 +63,32 @@ describe('a gateway with two worker processes and no Redis', () => {
 
   it('serves /metrics for the whole gateway, whichever worker is asked', async () => {
     const requestsOf = (text: string) => Number(/^sovereign_graphql_requests_total\{tenant="platform",operation="me",type="query",outcome="success"\} (\d+)$/m.exec(text)?.[1]);
-    const before = requestsOf(await gw.getText('/metrics'));
+    const before = requestsOf((await gw.get('/metrics')).text);
     const pids = new Set<number>();
     for (let n = 0; n < 4; n += 1) pids.add((await me(platformToken)).pid);
     expect(pids.size).toBe(2);
     // Two scrapes in a row on fresh connections reach both workers; each counts the requests of both.
     for (let n = 0; n < 2; n += 1) {
-      const scrape = await gw.getText('/metrics');
+      const { text: scrape } = await gw.get('/metrics');
       expect(requestsOf(scrape)).toBe(before + 4);
       expect(scrape).toMatch(/^sovereign_db_pool_size 10$/m); // a per-worker setting, not summed
     }
+  });
+
+  it('fails a scrape (503) rather than sum part of the gateway when a worker does not report its metrics', async () => {
+    const [stopped] = workerPids();
+    process.kill(stopped!, 'SIGSTOP');
+    // Two scrapes at once: at least one reaches the worker still running (the stopped one cannot take any).
+    const scrapes = [gw.get('/metrics'), gw.get('/metrics')];
+    try {
+      const first = await Promise.race(scrapes);
+      expect(first.status).toBe(503);
+      expect(JSON.parse(first.text)).toEqual({ error: 'metrics unavailable', reason: '1 worker(s) did not report their metrics within 5000 ms' });
+    } finally {
+      process.kill(stopped!, 'SIGCONT');
+      await Promise.allSettled(scrapes);
+    }
+    expect((await gw.get('/metrics')).status).toBe(200);
   });
 
   it('locks a hospital user out after the failed sign-ins made through both workers together', async () => {
