@@ -67,24 +67,45 @@ async function openWhenReachable(config: Config, databaseUrl: string, logger: Lo
   });
 }
 
-/** Composition root: tenancy, migrations, schema and HTTP server; no listen() until asked. */
-export async function createApp(config: Config, databaseUrl: string, overrides: { logger?: Logger } = {}): Promise<App> {
+/** What a deployment does once when it starts: migrations (with the runtime role) on start if configured, the first platform admin. */
+async function startUpWork(tenancy: Tenancy, config: Config, logger: Logger): Promise<void> {
+  if (config.migrateOnStart) {
+    const report = await tenancy.migrate();
+    logger.info({ catalog: report.catalog, shared: report.shared, tenants: report.tenants.length, failed: report.failed }, 'migrations applied');
+  }
+  if (config.platformAdmin && (await bootstrapPlatformAdmin(tenancy.central, config.platformAdmin))) {
+    logger.info({ email: config.platformAdmin.email }, 'created the first platform admin');
+  }
+}
+
+/**
+ * The start-up work alone (for a cluster primary, before its workers start): waits for the database
+ * like createApp, does the work, and closes its connections again.
+ */
+export async function prepareDatabase(config: Config, databaseUrl: string, logger: Logger): Promise<void> {
+  const tenancy = await openWhenReachable(config, databaseUrl, logger);
+  try {
+    await startUpWork(tenancy, config, logger);
+  } finally {
+    await tenancy.close();
+  }
+}
+
+/**
+ * Composition root: tenancy, start-up work, schema and HTTP server; no listen() until asked.
+ * `prepared`: the start-up work was done already (a cluster worker, see prepareDatabase).
+ */
+export async function createApp(config: Config, databaseUrl: string, overrides: { logger?: Logger; prepared?: boolean } = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const tenancy = await openWhenReachable(config, databaseUrl, logger);
   let loginThrottle: LoginThrottle | undefined;
   let rateLimits: RateLimits | undefined;
   try {
-    if (config.migrateOnStart) {
-      const report = await tenancy.migrate();
-      logger.info({ catalog: report.catalog, shared: report.shared, tenants: report.tenants.length, failed: report.failed }, 'migrations applied');
-    }
+    if (!overrides.prepared) await startUpWork(tenancy, config, logger);
     if (config.spareSchemas > 0) {
       tenancy.keepSpareSchemas(config.spareSchemas, (error, during) => {
         logger.warn({ err: error instanceof Error ? error.message : String(error), during }, 'spare schemas: provisioning migrates on the request path meanwhile');
       });
-    }
-    if (config.platformAdmin && (await bootstrapPlatformAdmin(tenancy.central, config.platformAdmin))) {
-      logger.info({ email: config.platformAdmin.email }, 'created the first platform admin');
     }
     loginThrottle = await createLoginThrottle({ ...config.loginThrottle, redisUrl: config.redisUrl });
     rateLimits = await RateLimits.open(

@@ -1,31 +1,33 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
+import cluster from 'node:cluster';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
+import { startPrimary } from './cluster/primary';
+import { stopOnSignal } from './cluster/signals';
+import { startWorker } from './cluster/worker';
+import { ConfigError, loadConfig, type Config } from './config';
+import { startConfiguredDatabase } from './db/embedded';
 
-/** Start-up only: configuration, the database (given or embedded), listen, and a graceful stop. */
+/** One process serving alone (GATEWAY_WORKERS=1): the database (given or embedded), listen, and a graceful stop. */
+async function serveAlone(config: Config): Promise<void> {
+  const database = await startConfiguredDatabase(config);
+  const app = await createApp(config, database.url).catch(async (error: unknown) => {
+    await database.embedded?.stop();
+    throw error;
+  });
+  const port = await app.listen(config.port);
+  app.logger.info({ port, database: database.embedded ? 'embedded' : 'DATABASE_URL' }, `Sovereign listening on http://localhost:${port}/graphql`);
+  stopOnSignal(app.logger, async () => {
+    await app.stop();
+    await database.embedded?.stop();
+  });
+}
+
+/** Start-up only: configuration, then one process, or a cluster primary and its workers (see src/cluster). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  let embedded: EmbeddedDatabase | undefined;
-  if (!config.databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dir: join(config.dataDir, 'pg'), port: config.embeddedPgPort, database: 'sovereign', persistent: true });
-  }
-  const app = await createApp(config, config.databaseUrl ?? embedded!.url);
-  const port = await app.listen(config.port);
-  app.logger.info({ port, database: embedded ? 'embedded' : 'DATABASE_URL' }, `Sovereign listening on http://localhost:${port}/graphql`);
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.logger.info({ signal }, 'draining and shutting down');
-    await app.stop();
-    await embedded?.stop();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  if (config.workers === 1) await serveAlone(config);
+  else if (cluster.isPrimary) await startPrimary(config);
+  else await startWorker(config);
 }
 
 main().catch((error: unknown) => {

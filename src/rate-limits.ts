@@ -1,13 +1,27 @@
+import cluster from 'node:cluster';
 import Redis from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type IRateLimiterOptions, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterCluster,
+  RateLimiterClusterMaster,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type IRateLimiterOptions,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { Principal } from './auth/principal';
 import { RateLimitedError } from './errors';
 import type { Plan, TenantRecord } from './tenancy';
 
+/** How long a cluster worker waits for the primary to answer a count before the request fails. */
+const PRIMARY_ANSWER_MS = 2_000;
+
 /**
- * Where limiters count: this process's memory, or with `redisUrl` Redis (atomic counters shared by
- * every replica, one connection for all the store's limiters), falling back to memory while Redis is
- * unreachable rather than failing every request. The one way the gateway counts attempts.
+ * Where limiters count: this process's memory; in a cluster worker without Redis, the primary's memory
+ * (over IPC, shared by the gateway's workers; see serveSharedLimiters); or with `redisUrl` Redis
+ * (atomic counters shared by every replica, one connection for all the store's limiters), falling back
+ * to memory while Redis is unreachable rather than failing every request. The one way the gateway
+ * counts attempts.
  */
 export class LimiterStore {
   private constructor(private readonly redis: Redis | null) {}
@@ -26,7 +40,7 @@ export class LimiterStore {
    * it from memory until its window ends, so a client hammering past its limit costs no Redis trips.
    */
   limiter(limits: IRateLimiterOptions, options: { blockWhenSpent?: boolean } = {}): RateLimiterAbstract {
-    if (!this.redis) return new RateLimiterMemory(limits);
+    if (!this.redis) return cluster.isWorker ? new RateLimiterCluster({ ...limits, timeoutMs: PRIMARY_ANSWER_MS }) : new RateLimiterMemory(limits);
     return new RateLimiterRedis({
       ...limits,
       storeClient: this.redis,
@@ -39,6 +53,14 @@ export class LimiterStore {
   async close(): Promise<void> {
     await this.redis?.quit().catch(() => this.redis?.disconnect());
   }
+}
+
+/**
+ * In the cluster primary: keeps the counters of the workers' limiters that have no Redis (one per key
+ * prefix, created by the first worker that asks), so the workers hold one limit together.
+ */
+export function serveSharedLimiters(): void {
+  new RateLimiterClusterMaster();
 }
 
 export interface SharedLimiter {

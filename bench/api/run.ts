@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { openTenancy } from '../../src/app';
@@ -24,6 +24,10 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** The gateway listens here, the baseline on the next port. */
 const PORT = Number(process.env.BENCH_PORT ?? 4610);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
+// One gateway process by default, like-for-like with the one-process baseline.
+const GATEWAY_WORKERS = process.env.BENCH_GATEWAY_WORKERS ?? '1';
+const WORKER_COUNT = GATEWAY_WORKERS === 'auto' ? availableParallelism() : Number(GATEWAY_WORKERS);
+const CLUSTER_WORKERS = WORKER_COUNT > 1 ? WORKER_COUNT : 0; // one process serves without a cluster
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'list,point,write').split(',').filter(Boolean) as WorkloadName[];
 const JWT_SECRET = 'bench-secret-'.padEnd(48, 'x');
 const APP_DB_PASSWORD = 'sovereign_app_dev';
@@ -160,7 +164,8 @@ async function main(): Promise<void> {
       DB_MAX_OPEN_POOLS: String(databases + 2),
       // Request rate limits off: the benchmark is one client hammering a few hospitals.
       RATE_LIMIT_MULTIPLIER: '0',
-    }, (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)),
+      GATEWAY_WORKERS,
+    }, (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), CLUSTER_WORKERS),
     baseline: await ServerProcess.start('baseline', join(__dirname, '..', 'baseline', 'server.js'), PORT + 1, common),
   };
   const owner = new Client({ connectionString: db.url });
@@ -189,7 +194,7 @@ async function main(): Promise<void> {
     }
     if (WORKLOADS.includes('write')) log(await checkWrites(hospitals, db.url));
     console.log(`\n${size.hospitals} hospitals (${size.isolation}) × ${size.patients} patients × ${size.appointments} appointments; ${CONNECTIONS} connections, ` +
-      `${ROUNDS} alternating runs of ${SECONDS} s per server and workload (medians), pool size ${POOL_SIZE}; load average (1 min) ${fixed(Math.min(...load))}–${fixed(Math.max(...load))}\n`);
+      `${ROUNDS} alternating runs of ${SECONDS} s per server and workload (medians), pool size ${POOL_SIZE}, gateway workers ${GATEWAY_WORKERS}; load average (1 min) ${fixed(Math.min(...load))}–${fixed(Math.max(...load))}\n`);
     console.log(lines.join('\n'));
   } finally {
     await owner.end();

@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'pg';
@@ -15,6 +15,37 @@ export function processCpuMs(pid: number): number {
   } catch {
     return 0; // the process has gone
   }
+}
+
+/** The parent of each running process, from /proc. */
+function parents(): Map<number, number> {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone since the directory was read
+    }
+  }
+  return parentOf;
+}
+
+/** CPU time used so far by a process and all its descendants alive now (a gateway's primary and workers), in milliseconds. */
+export function processTreeCpuMs(pid: number): number {
+  const parentOf = parents();
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [child, parent] of parentOf) {
+      if (tree.has(parent) && !tree.has(child)) {
+        tree.add(child);
+        grew = true;
+      }
+    }
+  }
+  return [...tree].reduce((sum, p) => sum + processCpuMs(p), 0);
 }
 
 /** CPU used so far by each PostgreSQL backend connected to a database whose name starts with `prefix`. */
@@ -33,6 +64,8 @@ export function backendCpuSpent(before: Map<number, number>, after: Map<number, 
 export interface Counts {
   statements: number;
   requests: number;
+  /** Cluster workers serving (0 for a server without workers). */
+  workers: number;
 }
 
 /** A server under test, in its own process with the statement counter preloaded. */
@@ -43,8 +76,11 @@ export class ServerProcess {
     private readonly child: ChildProcess,
   ) {}
 
-  /** `nodeArgs`: extra Node options, e.g. `--cpu-prof` to profile a run. */
-  static async start(name: string, script: string, port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
+  /**
+   * `nodeArgs`: extra Node options, e.g. `--cpu-prof` to profile a run; `workers`: cluster workers to
+   * wait for (a gateway with GATEWAY_WORKERS > 1), beyond the first answer on the port.
+   */
+  static async start(name: string, script: string, port: number, env: Record<string, string>, nodeArgs: string[] = [], workers = 0): Promise<ServerProcess> {
     // Its output (the gateway's warnings, e.g. slow operations) goes to a log file, not into the figures.
     const log = openSync(join(tmpdir(), `sovereign-bench-${name}.log`), 'w');
     const child = spawn(process.execPath, [...nodeArgs, '--require', join(__dirname, 'count-statements.js'), script], {
@@ -57,7 +93,7 @@ export class ServerProcess {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} during start-up; see ${join(tmpdir(), `sovereign-bench-${name}.log`)}`);
       const up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-      if (up) return server;
+      if (up && (workers === 0 || (await server.counts()).workers >= workers)) return server;
       if (Date.now() > deadline) throw new Error(`${name} did not start`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -67,13 +103,15 @@ export class ServerProcess {
     return this.child.pid!;
   }
 
+  /** CPU of the server's whole process tree (with several gateway workers: the primary and every worker). */
   cpuMs(): number {
-    return processCpuMs(this.pid);
+    return processTreeCpuMs(this.pid);
   }
 
+  /** Statements and requests so far, summed over the server's processes (see count-statements.ts). */
   counts(): Promise<Counts> {
-    return new Promise((resolve) => {
-      this.child.once('message', (m) => resolve(m as Counts));
+    return new Promise((resolve, reject) => {
+      this.child.once('message', (m: Counts & { error?: string }) => (m.error ? reject(new Error(`${this.name}: ${m.error}`)) : resolve(m)));
       this.child.send('counts');
     });
   }

@@ -60,7 +60,10 @@ class RateLimiterThrottle implements LoginThrottle {
   }
 }
 
-/** In memory by default (one process); with `redisUrl`, shared by every replica (see createRateLimiter). */
+/**
+ * In memory by default (one process, or the primary's for the workers of a cluster); with `redisUrl`,
+ * shared by every replica (see LimiterStore).
+ */
 export async function createLoginThrottle(options: LoginThrottleOptions): Promise<LoginThrottle> {
   const limits = {
     keyPrefix: options.keyPrefix ?? 'sovereign:login',

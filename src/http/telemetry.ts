@@ -1,10 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Request, Response } from 'express';
+import cluster from 'node:cluster';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestContext } from '../context';
 import type { Logger } from '../logger';
 import type { Tenancy } from '../tenancy';
+import { MetricsUnavailableError, WorkerMetrics } from './cluster-metrics';
 
 /** Prometheus metrics of one gateway (its own registry, so several apps in one process never clash). */
 export class Telemetry {
@@ -13,9 +15,13 @@ export class Telemetry {
   readonly duration: Histogram<'tenant' | 'operation' | 'type'>;
   readonly errors: Counter<'tenant' | 'operation' | 'code'>;
   readonly rejected: Counter<'code'>;
+  /** In a cluster worker: where the whole gateway's metrics come from. */
+  private readonly workerMetrics = cluster.isWorker ? new WorkerMetrics(this.registry) : null;
 
   constructor(tenancy: Tenancy) {
     const registers = [this.registry];
+    // Configured bounds hold per process: with several workers, one worker's value (see cluster-metrics.ts).
+    const PER_WORKER = 'first' as const;
     collectDefaultMetrics({ register: this.registry, prefix: 'sovereign_' });
     this.requests = new Counter({ name: 'sovereign_graphql_requests_total', help: 'GraphQL requests by hospital, operation (root fields) and outcome', labelNames: ['tenant', 'operation', 'type', 'outcome'], registers });
     this.duration = new Histogram({
@@ -29,19 +35,28 @@ export class Telemetry {
     this.rejected = new Counter({ name: 'sovereign_graphql_rejected_total', help: 'Requests refused before execution (unknown or suspended hospital, bad credentials) by code', labelNames: ['code'], registers });
     new Gauge({ name: 'sovereign_db_open_pools', help: 'Runtime connection pools open (one per database)', registers, collect() { this.set(tenancy.pools.openPools); } });
     new Gauge({ name: 'sovereign_db_pool_leases_in_use', help: 'Pool leases held by requests in flight', registers, collect() { this.set(tenancy.pools.leasesInUse); } });
-    new Gauge({ name: 'sovereign_db_max_open_pools', help: 'Bound on open runtime pools: DB_MAX_OPEN_POOLS, or fewer when DB_CONNECTION_BUDGET / DB_POOL_SIZE is lower', registers, collect() { this.set(tenancy.pools.bounds.maxOpen); } });
-    new Gauge({ name: 'sovereign_db_connection_budget', help: 'Configured bound on runtime connections over all pools (DB_CONNECTION_BUDGET)', registers, collect() { this.set(tenancy.pools.bounds.budget); } });
-    new Gauge({ name: 'sovereign_db_pool_size', help: 'Configured connections per runtime pool (DB_POOL_SIZE)', registers, collect() { this.set(tenancy.pools.bounds.size); } });
+    new Gauge({ name: 'sovereign_db_max_open_pools', help: 'Bound on open runtime pools: DB_MAX_OPEN_POOLS, or fewer when DB_CONNECTION_BUDGET / DB_POOL_SIZE is lower', registers, aggregator: PER_WORKER, collect() { this.set(tenancy.pools.bounds.maxOpen); } });
+    new Gauge({ name: 'sovereign_db_connection_budget', help: 'Configured bound on runtime connections over all pools (DB_CONNECTION_BUDGET)', registers, aggregator: PER_WORKER, collect() { this.set(tenancy.pools.bounds.budget); } });
+    new Gauge({ name: 'sovereign_db_pool_size', help: 'Configured connections per runtime pool (DB_POOL_SIZE)', registers, aggregator: PER_WORKER, collect() { this.set(tenancy.pools.bounds.size); } });
   }
 
-  /** `GET /metrics` in the Prometheus text format; with a token configured, only for its bearer. */
+  /**
+   * `GET /metrics` in the Prometheus text format, of the whole gateway (every worker; 503 when a worker
+   * does not report in time); with a token configured, only for its bearer.
+   */
   handler(token: string | undefined) {
     return async (req: Request, res: Response) => {
       if (token && req.headers.authorization !== `Bearer ${token}`) {
         res.status(401).json({ error: 'unauthorized' });
         return;
       }
-      res.type(this.registry.contentType).send(await this.registry.metrics());
+      try {
+        const text = this.workerMetrics ? await this.workerMetrics.gather() : await this.registry.metrics();
+        res.type(this.registry.contentType).send(text);
+      } catch (error) {
+        if (!(error instanceof MetricsUnavailableError)) throw error;
+        res.status(503).json({ error: 'metrics unavailable', reason: error.message });
+      }
     };
   }
 }

@@ -17,7 +17,7 @@ import { OwnerAccess } from './owner-access';
 import { PoolRegistry } from './pools';
 import { TenantProvisioner } from './provisioning';
 import { TenantResolver } from './resolution/resolver';
-import { localBus, redisBus, type InvalidationBus } from './resolution/invalidation';
+import { localBus, openInvalidationBus, type InvalidationBus } from './resolution/invalidation';
 import { CachedTenantStore, CatalogTenantStore } from './resolution/tenant-store';
 import { ServerRegistry } from './servers';
 import { SpareKeeper, type KeeperTiming } from './spares/keeper';
@@ -133,11 +133,9 @@ export class Tenancy {
       throw error;
     }
     const tenancy = new Tenancy(central, servers, options);
-    if (options.config.redisUrl) {
-      const channel = `sovereign:catalog:${servers.mainDatabase}`;
-      tenancy.bus = await redisBus(options.config.redisUrl, channel, (id) => tenancy.store.dropLocal(id));
-      tenancy.store.useBus(tenancy.bus);
-    }
+    const channel = `sovereign:catalog:${servers.mainDatabase}`;
+    tenancy.bus = await openInvalidationBus(options.config.redisUrl, channel, (id) => tenancy.store.dropLocal(id));
+    tenancy.store.useBus(tenancy.bus);
     return tenancy;
   }
 
@@ -225,3 +223,4 @@ export { lockTenantScope } from './tenant-lock';
 export { latestPerKey, type LatestPerKeyQuery } from './latest-per-key';
 export { detach, findDetached, joinedRelation, type DetachedFindOptions } from './detached';
 export { fullTextRank } from './full-text';
+export { relayInvalidations } from './resolution/invalidation';

@@ -1,0 +1,24 @@
+import type { Logger } from '../logger';
+
+/**
+ * On the first SIGTERM or SIGINT: logs it, runs `stop` (drain and close), then exits 0 (1 if the stop
+ * failed). Later signals while stopping change nothing. Apollo's own signal handlers are off (see
+ * src/http/server.ts), so this is the one way a gateway process stops.
+ */
+export function stopOnSignal(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining and shutting down');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
