@@ -1,4 +1,4 @@
-import { LoadStrategy, QueryHelper, Reference, ReferenceKind, type EntityMetadata, type EntityName, type EntityProperty, type FilterQuery, type FindOptions } from '@mikro-orm/core';
+import { LoadStrategy, QueryHelper, Reference, ReferenceKind, Utils, type EntityMetadata, type EntityName, type EntityProperty, type FilterQuery, type FindOptions } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundTenantId, TenantWriteViolation } from './guards';
 import { TENANT_FILTER } from './tenant-scoped';
@@ -46,7 +46,7 @@ export interface DetachedFindOptions<T> extends Pick<FindOptions<T>, 'orderBy' |
  * (and row-level security applies as to every statement); without a bound tenant it refuses.
  */
 export async function findDetached<T extends object>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, options: DetachedFindOptions<T>): Promise<T[]> {
-  const meta = em.getMetadata().get<T>(typeof entity === 'string' ? entity : (entity as { name: string }).name);
+  const meta = em.getMetadata().get<T>(Utils.className(entity));
   const collection = meta.relations.find((p) => p.kind === ReferenceKind.ONE_TO_MANY || p.kind === ReferenceKind.MANY_TO_MANY);
   if (collection) throw new Error(`${meta.className}.${collection.name} is a collection: read ${meta.className} as managed entities`);
   // A tenant ORM scopes every read with its default-on tenant filter; the catalog's has none.

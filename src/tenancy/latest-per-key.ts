@@ -1,4 +1,4 @@
-import type { EntityName, EntityProperty } from '@mikro-orm/core';
+import { Utils, type EntityName, type EntityProperty } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { detach } from './detached';
 import { boundTenantId, TenantWriteViolation } from './guards';
@@ -22,7 +22,7 @@ export async function latestPerKey<T extends object>(em: EntityManager, entity: 
   const tenantId = boundTenantId(em);
   // A session's fork always names its placement's schema; without one there is no placement to read.
   if (!tenantId || !em.schema) throw new TenantWriteViolation('a tenant read needs a fork bound to a tenant and its placement');
-  const meta = em.getMetadata().get<T>(typeof entity === 'string' ? entity : (entity as { name: string }).name);
+  const meta = em.getMetadata().get<T>(Utils.className(entity));
   const properties = meta.properties as unknown as Record<string, EntityProperty>;
   const column = (prop: string) => quoteIdent(properties[prop]!.fieldNames[0]!);
   const table = `${quoteIdent(em.schema)}.${quoteIdent(meta.tableName)}`;

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import { Utils, type EntityName, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { latestPerKey, type LatestPerKeyQuery } from '../../tenancy';
 import { isUuid } from './ids';
@@ -16,7 +16,7 @@ export function byId<T extends { id: string }>(em: EmSource, entity: EntityName<
     const uow = fork.getUnitOfWork();
     const map = new Map<string, T>();
     for (const id of ids) {
-      const known = uow.getById<T>(entityName(entity), id as never, fork.schema);
+      const known = uow.getById<T>(Utils.className(entity), id as never, fork.schema);
       if (known) map.set(id, known);
     }
     const missing = ids.filter((id) => isUuid(id) && !map.has(id));
@@ -24,10 +24,6 @@ export function byId<T extends { id: string }>(em: EmSource, entity: EntityName<
     for (const row of rows) map.set(row.id, row);
     return ids.map((id) => map.get(id) ?? null);
   });
-}
-
-function entityName<T>(entity: EntityName<T>): string {
-  return typeof entity === 'string' ? entity : (entity as { name: string }).name;
 }
 
 /** One query per batch: every row whose `key` is one of the batch's keys, grouped, in `orderBy` order. */

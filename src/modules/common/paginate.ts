@@ -1,14 +1,9 @@
-import { Cursor, CursorError, type EntityName, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
+import { Cursor, CursorError, Utils, type EntityName, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError } from '../../errors';
 import { findDetached } from '../../tenancy';
 import { MAX_PAGE_SIZE, type Page } from './connection';
 
-/**
- * Keyset pagination with MikroORM's cursors (stable under inserts; the tenant's condition and RLS
- * apply). A page only answers the request, so its rows are detached (no unit of work) unless asked
- * for managed. The total is counted only when asked for.
- */
 export interface PageOptions {
   /** To-one relations read in the same statement (joined). */
   populate?: readonly string[];
@@ -16,6 +11,11 @@ export interface PageOptions {
   managed?: boolean;
 }
 
+/**
+ * Keyset pagination with MikroORM's cursors (stable under inserts; the tenant's condition and RLS
+ * apply). A page only answers the request, so its rows are detached (no unit of work) unless asked
+ * for managed. The total is counted only when asked for.
+ */
 export async function paginate<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
@@ -28,7 +28,7 @@ export async function paginate<T extends object>(
     const options = { first: Math.min(args.first, MAX_PAGE_SIZE), after: args.after ?? undefined, orderBy, overfetch: true };
     const cursor = managed
       ? await em.findByCursor(entity, where, { ...options, orderBy: orderBy as never, includeCount: false, populate: populate as never, strategy: 'joined' })
-      : new Cursor<T>((await findDetached(em, entity, where, { ...options, populate })) as never, 0, options as never, em.getMetadata().get(cursorEntityName(entity)));
+      : new Cursor<T>((await findDetached(em, entity, where, { ...options, populate })) as never, 0, options as never, em.getMetadata().get(Utils.className(entity)));
     let total: Promise<number> | undefined;
     const edges = cursor.items.map((node) => ({ cursor: cursor.from(node), node }));
     return lazyCount(edges, { hasNextPage: cursor.hasNextPage, endCursor: cursor.endCursor }, () => (total ??= em.count(entity, where)));
@@ -36,10 +36,6 @@ export async function paginate<T extends object>(
     if (error instanceof CursorError || error instanceof SyntaxError) throw BadInputError.forFields({ after: 'is not a valid cursor' });
     throw error;
   }
-}
-
-function cursorEntityName<T>(entity: EntityName<T>): string {
-  return typeof entity === 'string' ? entity : (entity as { name: string }).name;
 }
 
 /**
