@@ -133,7 +133,7 @@ export interface BenchGateway {
 export async function startGateway(env: Record<string, string>): Promise<BenchGateway> {
   const port = 4000 + Math.floor(Math.random() * 20_000);
   const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn', JWT_SECRET: 'b'.repeat(40), APP_DB_PASSWORD: 'sovereign_app_dev', ...env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn', JWT_SECRET: 'b'.repeat(40), SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), APP_DB_PASSWORD: 'sovereign_app_dev', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { backOff } from 'exponential-backoff';
 import { CATALOG_MIGRATIONS } from '../migrations/catalog';
 import { TENANT_MIGRATIONS } from '../migrations/tenant';
+import { SecretBox } from './auth/secret-box';
 import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
 import { TokenService } from './auth/tokens';
 import type { Config } from './config';
@@ -117,6 +118,7 @@ export async function createApp(config: Config, databaseUrl: string, overrides: 
       tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds, config.refreshTtlSeconds),
       loginThrottle,
       rateLimits,
+      secrets: new SecretBox(config.secretsKey),
     };
     const schema = await buildGatewaySchema();
     const http = await createHttpServer(schema, services, { logger, config });

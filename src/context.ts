@@ -1,4 +1,5 @@
 import type { LoginThrottle } from './auth/login-throttle';
+import type { SecretBox } from './auth/secret-box';
 import type { Principal } from './auth/principal';
 import type { TokenService } from './auth/tokens';
 import type { Deadline } from './deadline';
@@ -14,6 +15,8 @@ export interface AppServices {
   /** Lockout after repeated failed sign-ins, keyed by (hospital, email). */
   loginThrottle: LoginThrottle;
   rateLimits: RateLimits;
+  /** Seals and opens stored TOTP seeds. */
+  secrets: SecretBox;
 }
 
 /** Everything one request needs, built once after its tenant is known. */

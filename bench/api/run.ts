@@ -155,6 +155,7 @@ async function main(): Promise<void> {
     gateway: await ServerProcess.start('gateway', join(__dirname, '..', '..', 'src', 'main.js'), PORT, {
       ...common,
       NODE_ENV: 'production',
+      SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       LOG_LEVEL: 'warn',
       APP_DB_PASSWORD,
       DATA_DIR: tmpdir(),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ export interface Config {
   embeddedPgPort: number;
   baseDomain: string;
   jwtSecret: Uint8Array;
+  /** Seals stored TOTP seeds (SECRETS_ENCRYPTION_KEY). */
+  secretsKey: Uint8Array;
   jwtTtlSeconds: number;
   refreshTtlSeconds: number;
   loginThrottle: { maxFailures: number; lockoutSeconds: number };
@@ -148,6 +150,20 @@ function developmentSecret(dataDir: string): string {
   return secret;
 }
 
+/**
+ * The key that seals stored TOTP seeds (32 bytes, base64). Required in production, so that it is
+ * kept and rotated on its own; elsewhere it defaults to one derived from the JWT secret.
+ */
+function secretsEncryptionKey(value: string | undefined, jwtSecret: string, production: boolean): Uint8Array {
+  if (!value) {
+    if (production) throw new ConfigError('SECRETS_ENCRYPTION_KEY is required when NODE_ENV=production (32 random bytes, base64: openssl rand -base64 32)');
+    return new Uint8Array(hkdfSync('sha256', jwtSecret, '', 'sovereign secrets key', 32));
+  }
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32) throw new ConfigError('SECRETS_ENCRYPTION_KEY must be 32 bytes, base64 (openssl rand -base64 32)');
+  return new Uint8Array(key);
+}
+
 /** Runtime pool bounds; the connection budget defaults to every pool full, and must fit one pool. */
 function poolLimits(env: Env): Config['pools'] {
   const maxOpen = int(env, 'DB_MAX_OPEN_POOLS', 20);
@@ -167,6 +183,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!secret && production) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
   if (secret && secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
   secret ??= developmentSecret(dataDir);
+
+  const secretsKey = secretsEncryptionKey(env.SECRETS_ENCRYPTION_KEY, secret, production);
 
   const appPassword = env.APP_DB_PASSWORD;
   if (!appPassword && production) throw new ConfigError('APP_DB_PASSWORD is required when NODE_ENV=production');
@@ -191,6 +209,7 @@ export function loadConfig(env: Env = process.env): Config {
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329),
     baseDomain,
     jwtSecret: new TextEncoder().encode(secret),
+    secretsKey,
     jwtTtlSeconds: positive(env, 'JWT_TTL_SECONDS', 900),
     refreshTtlSeconds: positive(env, 'REFRESH_TOKEN_TTL_SECONDS', 14 * 86_400),
     loginThrottle: { maxFailures: positive(env, 'LOGIN_MAX_FAILURES', 5), lockoutSeconds: positive(env, 'LOGIN_LOCKOUT_SECONDS', 900) },

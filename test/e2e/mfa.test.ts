@@ -1,4 +1,5 @@
 import { newTotpSecret } from '../../src/auth/totp';
+import { ownerQuery } from '../fixtures/database';
 import { ADMIN, errorCode, STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
 import { codeFor, createStaff, signIn, type Hospital, type Staff } from '../fixtures/identity';
 import {
@@ -65,6 +66,20 @@ describe('two-factor sign-in (TOTP)', () => {
     expect(replayed.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', mfaRequired: true });
     const next = await login(codeFor(secret, 1));
     expect(next.data?.login.token).toBeTruthy();
+  });
+
+  it('stores the TOTP seed sealed, and still accepts a seed stored in the clear before sealing existed', async () => {
+    const doctor = await createStaff(gw, hospital, 'DOCTOR', 'sealed@mfa-general.test');
+    const secret = await enrol(doctor, hospital.slug);
+    const { placement } = (await gw.tenancy.store.bySlug(hospital.slug))!;
+    const users = `"${placement.schema}".users`;
+    const [row] = await ownerQuery<{ mfa_secret: string }>(`select mfa_secret from ${users} where email = $1`, [doctor.email], placement.database);
+    expect(row!.mfa_secret).toMatch(/^v1\./);
+    expect(row!.mfa_secret).not.toContain(secret);
+
+    await ownerQuery(`update ${users} set mfa_secret = $1 where email = $2`, [secret, doctor.email], placement.database);
+    const login = await gw.gql(LoginDocument, { email: doctor.email, password: doctor.password, mfaCode: codeFor(secret, 1) }, { slug: hospital.slug });
+    expect(login.data?.login.token).toBeTruthy();
   });
 
   it('does not take a code in place of a wrong password', async () => {

@@ -5,7 +5,7 @@ describe('production settings', () => {
   let gw: TestGateway;
 
   beforeAll(async () => {
-    gw = await TestGateway.start({ NODE_ENV: 'production', APP_DB_PASSWORD: 'sovereign_app_dev' });
+    gw = await TestGateway.start({ NODE_ENV: 'production', APP_DB_PASSWORD: 'sovereign_app_dev', SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') });
   });
   afterAll(() => gw.stop());
 

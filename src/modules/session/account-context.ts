@@ -21,6 +21,7 @@ export async function hospitalAccounts(ctx: RequestContext): Promise<AccountStor
     independently: (fn) => runInTenant(pools, tenant, fn),
     scope: tenant.id,
     rolesOf: (account) => [...(account as User).roles],
+    secrets: ctx.services.secrets,
   });
 }
 
@@ -34,6 +35,7 @@ export function platformAccounts(ctx: RequestContext): AccountStore {
     independently: (fn) => fn(central.em.fork() as EntityManager),
     scope: 'platform',
     rolesOf: () => ['SUPERADMIN'],
+    secrets: ctx.services.secrets,
   });
 }
 

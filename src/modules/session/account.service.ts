@@ -46,7 +46,7 @@ export async function startMfaEnrollment(store: AccountStore, principal: UserPri
   const account = await ownAccount(store, principal);
   if (account.mfaSecret) throw ConflictError.because('Two-factor sign-in is already on; turn it off first to enrol a new device');
   const enrolment = newTotpSecret(issuer, account.email);
-  account.mfaPendingSecret = enrolment.secret;
+  account.mfaPendingSecret = store.sealSecret(enrolment.secret);
   await store.flush();
   return enrolment;
 }
@@ -57,7 +57,7 @@ export async function confirmMfaEnrollment(store: AccountStore, throttle: LoginT
   const pending = account.mfaPendingSecret;
   if (account.mfaSecret || !pending) throw BadInputError.forFields({ code: 'there is no enrolment to confirm; call startMfaEnrollment first' });
   let step: number | null = null;
-  await throttled(throttle, store, account, async () => (step = totpStep(pending, code)) !== null, 'code', 'is not a valid code for the new secret');
+  await throttled(throttle, store, account, async () => (step = totpStep(store.openSecret(pending), code)) !== null, 'code', 'is not a valid code for the new secret');
   Object.assign(account, { mfaSecret: pending, mfaPendingSecret: null, mfaEnabledAt: new Date(), mfaLastStep: step });
   await store.flush();
   await store.markSessionMfa(principal.sessionId);

@@ -1,6 +1,7 @@
 import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { formatRefreshToken, hashSecret, newSecret, parseRefreshToken, secretMatches } from '../../auth/secrets';
+import type { SecretBox } from '../../auth/secret-box';
 import { normaliseEmail } from '../users/email';
 
 /** The fields every account has, whether a hospital user (placement) or a platform user (catalog). */
@@ -38,6 +39,8 @@ export interface AccountStoreOptions {
   scope: string;
   /** The roles an account holds (hospital roles, or SUPERADMIN for platform users). */
   rolesOf(account: AccountRow): string[];
+  /** Seals TOTP seeds before they are stored. */
+  secrets: SecretBox;
 }
 
 const SECRETS = ['passwordHash', 'mfaSecret', 'mfaPendingSecret'] as never[];
@@ -57,6 +60,16 @@ export class AccountStore {
 
   rolesOf(account: AccountRow): string[] {
     return this.o.rolesOf(account);
+  }
+
+  /** A TOTP seed as it is stored (encrypted). */
+  sealSecret(plain: string): string {
+    return this.o.secrets.seal(plain);
+  }
+
+  /** A stored TOTP seed, readable again. */
+  openSecret(stored: string): string {
+    return this.o.secrets.open(stored);
   }
 
   /** The account with this email, secrets loaded (null when there is none). */

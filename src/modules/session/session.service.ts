@@ -28,9 +28,9 @@ export interface SignedIn {
 
 const INVALID = 'Invalid email or password';
 
-/** Checks a TOTP code against `secret` and claims its time step, so the same code never works twice. */
-export async function acceptTotp(store: AccountStore, account: AccountRow, secret: string, code: string): Promise<boolean> {
-  const step = totpStep(secret, code);
+/** Checks a TOTP code against the stored (sealed) secret and claims its time step, so the same code never works twice. */
+export async function acceptTotp(store: AccountStore, account: AccountRow, storedSecret: string, code: string): Promise<boolean> {
+  const step = totpStep(store.openSecret(storedSecret), code);
   return step !== null && (await store.claimMfaStep(account.id, step));
 }
 
