@@ -1,6 +1,6 @@
 import { LoadStrategy, QueryHelper, Reference, ReferenceKind, Utils, type EntityMetadata, type EntityName, type EntityProperty, type FilterQuery, type FindOptions } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { boundTenantId, TenantWriteViolation } from './guards';
+import { boundPlacement } from './guards';
 import { TENANT_FILTER } from './tenant-scoped';
 
 /**
@@ -42,8 +42,8 @@ export interface DetachedFindOptions<T> extends Pick<FindOptions<T>, 'orderBy' |
 
 /**
  * What `em.find` reads, detached (see `detach`). Through a tenant ORM, rows are read only by a fork
- * bound to a tenant, with the tenant's condition written into the statement as the ORM's tenant filter would
- * (and row-level security applies as to every statement); without a bound tenant it refuses.
+ * bound to a tenant and its placement schema, with the tenant's condition written into the statement as the ORM's tenant filter would
+ * (and row-level security applies as to every statement); without either it refuses.
  */
 export async function findDetached<T extends object>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, options: DetachedFindOptions<T>): Promise<T[]> {
   const meta = em.getMetadata().get<T>(Utils.className(entity));
@@ -51,16 +51,15 @@ export async function findDetached<T extends object>(em: EntityManager, entity: 
   if (collection) throw new Error(`${meta.className}.${collection.name} is a collection: read ${meta.className} as managed entities`);
   // A tenant ORM scopes every read with its default-on tenant filter; the catalog's has none.
   const scoped = TENANT_FILTER in (em.config.get('filters') ?? {});
-  const tenantId = scoped ? boundTenantId(em) : undefined;
-  if (scoped && !tenantId) throw new TenantWriteViolation('a tenant read needs a fork bound to a tenant');
+  const placement = scoped ? boundPlacement(em, 'a tenant read') : undefined;
   const { populate = [], ...rest } = options;
   // The conditions as em.find prepares them (operators, custom types), then the tenant's.
   const prepared = QueryHelper.processWhere({ where, entityName: meta.className, metadata: em.getMetadata(), platform: em.getPlatform(), aliased: true });
-  const rows = await em.getDriver().find<T>(meta.className, (scoped ? { $and: [prepared, { tenantId }] } : prepared) as never, {
+  const rows = await em.getDriver().find<T>(meta.className, (placement ? { $and: [prepared, { tenantId: placement.tenantId }] } : prepared) as never, {
     ...rest,
     populate: populate.map((field) => ({ field, strategy: LoadStrategy.JOINED })) as never,
     ctx: em.getTransactionContext(),
-    schema: em.schema,
+    schema: placement?.schema ?? em.schema,
   } as never);
   return rows.map((row) => detach(em, meta, row as Record<string, unknown>));
 }

@@ -23,6 +23,19 @@ export function boundTenantId(em: EntityManager): string | undefined {
 }
 
 /**
+ * The tenant and placement schema of a fork, for statements that bypass the ORM's tenant filter or
+ * its write guard (detached reads, newest-per-key reads, audit inserts): they must name both
+ * themselves, so a fork bound to no tenant, or to no placement schema (a wildcard entity would fall
+ * back to another schema), is refused.
+ */
+export function boundPlacement(em: EntityManager, what: string): { tenantId: string; schema: string } {
+  const tenantId = boundTenantId(em);
+  const schema = em.schema;
+  if (!tenantId || !schema) throw new TenantWriteViolation(`${what} needs a fork bound to a tenant and its placement`);
+  return { tenantId, schema };
+}
+
+/**
  * Filters guard reads only. This subscriber guards writes: it stamps the fork's tenant on every insert,
  * rejects an insert, update or delete that names another tenant, and refuses `em.upsert` on tenant
  * entities outright (an upsert by primary key can overwrite a row the filter cannot see).

@@ -1,7 +1,7 @@
 import { Utils, type EntityName, type EntityProperty } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { detach } from './detached';
-import { boundTenantId, TenantWriteViolation } from './guards';
+import { boundPlacement } from './guards';
 import { quoteIdent } from './placement';
 
 export interface LatestPerKeyQuery<T> {
@@ -19,13 +19,12 @@ export interface LatestPerKeyQuery<T> {
  * query names the fork's tenant explicitly, and row-level security applies as to every statement.
  */
 export async function latestPerKey<T extends object>(em: EntityManager, entity: EntityName<T>, keys: readonly string[], query: LatestPerKeyQuery<T>): Promise<T[]> {
-  const tenantId = boundTenantId(em);
   // A session's fork always names its placement's schema; without one there is no placement to read.
-  if (!tenantId || !em.schema) throw new TenantWriteViolation('a tenant read needs a fork bound to a tenant and its placement');
+  const { tenantId, schema } = boundPlacement(em, 'a tenant read');
   const meta = em.getMetadata().get<T>(Utils.className(entity));
   const properties = meta.properties as unknown as Record<string, EntityProperty>;
   const column = (prop: string) => quoteIdent(properties[prop]!.fieldNames[0]!);
-  const table = `${quoteIdent(em.schema)}.${quoteIdent(meta.tableName)}`;
+  const table = `${quoteIdent(schema)}.${quoteIdent(meta.tableName)}`;
   const newest = `${column(query.newestBy)} desc, t.id desc`;
   const sql =
     `select t.* from unnest(array[?]::uuid[]) with ordinality as k(id, n) cross join lateral (` +

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Appointment } from '../../src/modules/appointments/appointment.entity';
 import { Department } from '../../src/modules/departments/department.entity';
+import { recordTenantAudit } from '../../src/modules/audit/audit.service';
 import { Patient } from '../../src/modules/patients/patient.entity';
 import { User } from '../../src/modules/users/user.entity';
 import { Tenant } from '../../src/tenancy/catalog';
@@ -92,6 +93,16 @@ describe.each(MODES)('detached reads in %s isolation', (mode) => {
       unbound.setFilterParams(TENANT_FILTER, {});
       await expect(findDetached(unbound, Patient, {}, {})).rejects.toBeInstanceOf(TenantWriteViolation);
       await expect(latestPerKey(unbound, Appointment, [aPatientId], { key: 'patientId', newestBy: 'startsAt', first: 5 })).rejects.toBeInstanceOf(TenantWriteViolation);
+    });
+  });
+
+  it('refuses a tenant read or audit entry through a fork bound to a tenant but to no placement schema', async () => {
+    await inA(async (em) => {
+      const unplaced = em.fork();
+      unplaced.setFilterParams(TENANT_FILTER, { id: a.id });
+      unplaced.schema = undefined;
+      await expect(findDetached(unplaced, Patient, {}, {})).rejects.toThrow(/bound to a tenant and its placement/);
+      await expect(recordTenantAudit(unplaced, [])).rejects.toThrow(/bound to a tenant and its placement/);
     });
   });
 });

@@ -1,7 +1,7 @@
 import type { FilterQuery, MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { boundTenantId, TenantWriteViolation } from '../../tenancy/guards';
+import { boundPlacement } from '../../tenancy/guards';
 import { PlatformAuditEntry } from '../../tenancy/catalog';
 import type { Page } from '../common/connection';
 import { isUuid } from '../common/ids';
@@ -24,10 +24,9 @@ export type PlatformAuditRecord = Partial<Omit<PlatformAuditEntry, 'id' | 'at'>>
  * fork's, stamped here as the write guard would, and row-level security checks it again.
  */
 export async function recordTenantAudit(em: EntityManager, records: TenantAuditRecord[]): Promise<void> {
-  const tenantId = boundTenantId(em);
-  if (!tenantId) throw new TenantWriteViolation('an audit entry needs a fork bound to a tenant');
+  const { tenantId, schema } = boundPlacement(em, 'an audit entry');
   const at = new Date();
-  await em.insertMany(AuditEntry, records.map((record) => ({ ...record, id: randomUUID(), at, tenantId })), { schema: em.schema });
+  await em.insertMany(AuditEntry, records.map((record) => ({ ...record, id: randomUUID(), at, tenantId })), { schema });
 }
 
 /** Appends entries to the central trail of platform actions. */
