@@ -25,7 +25,7 @@ export function auditPlugin(logger: Logger): ApolloServerPlugin<RequestContext> 
           return {
             async executionDidEnd() {
               try {
-                await writeEntries(requestContext, requestContext.contextValue.audit);
+                await writeEntries(requestContext);
               } catch (error) {
                 logger.error({ err: error, requestId: requestContext.contextValue.requestId }, 'audit write failed');
                 // No unaudited success: the request reports an error (and a mutation is rolled back).
@@ -43,8 +43,9 @@ export function auditPlugin(logger: Logger): ApolloServerPlugin<RequestContext> 
   };
 }
 
-async function writeEntries(requestContext: GraphQLRequestContext<RequestContext>, fields: RootField[]): Promise<void> {
+async function writeEntries(requestContext: GraphQLRequestContext<RequestContext>): Promise<void> {
   const ctx = requestContext.contextValue;
+  const fields = ctx.audit;
   const type = requestContext.operation?.operation === 'mutation' ? 'mutation' : 'query';
   const { byKey: errors, total } = errorsByKey(requestContext);
   // From here the request finishes: on time it may commit, past its deadline it is rolled back.
