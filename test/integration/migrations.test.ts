@@ -1,17 +1,7 @@
-import { Migration } from '@mikro-orm/migrations';
-import { CATALOG_MIGRATIONS } from '../../migrations/catalog';
-import { TENANT_MIGRATIONS } from '../../migrations/tenant';
-import { TENANT_ENTITIES } from '../../src/app';
-import { loadConfig } from '../../src/config';
 import { Tenancy } from '../../src/tenancy';
 import { ownerQuery } from '../fixtures/database';
 import { TestGateway } from '../fixtures/gateway';
-
-class Migration9001VisitNotes extends Migration {
-  override up(): void {
-    this.addSql('create table visit_notes (id uuid primary key, tenant_id uuid not null, body text not null)');
-  }
-}
+import { Migration9001VisitNotes, openNextRelease } from '../fixtures/next-release';
 
 describe('tenant migrations across placements', () => {
   let gw: TestGateway;
@@ -25,13 +15,7 @@ describe('tenant migrations across placements', () => {
     await gw.createTenant({ slug: 'mig-schema-bad', isolation: 'SCHEMA' });
     await gw.createTenant({ slug: 'mig-database', isolation: 'DATABASE' });
     // The next release: one more tenant migration.
-    next = await Tenancy.open({
-      config: loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATA_DIR: '/nonexistent' }),
-      databaseUrl: gw.databaseUrl,
-      tenantEntities: TENANT_ENTITIES,
-      catalogMigrations: CATALOG_MIGRATIONS,
-      tenantMigrations: [...TENANT_MIGRATIONS, Migration9001VisitNotes],
-    });
+    next = await openNextRelease(gw.databaseUrl, Migration9001VisitNotes);
   }, 60_000);
   afterAll(async () => {
     await next.close();

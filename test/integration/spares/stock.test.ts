@@ -1,18 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 import { randomUUID } from 'node:crypto';
-import { CATALOG_MIGRATIONS } from '../../../migrations/catalog';
-import { TENANT_MIGRATIONS } from '../../../migrations/tenant';
-import { TENANT_ENTITIES } from '../../../src/app';
-import { loadConfig } from '../../../src/config';
 import { Isolation, Plan, Tenancy } from '../../../src/tenancy';
 import { ownerQuery } from '../../fixtures/database';
 import { TestGateway } from '../../fixtures/gateway';
-
-class Migration9001VisitNotes extends Migration {
-  override up(): void {
-    this.addSql('create table visit_notes (id uuid primary key, tenant_id uuid not null, body text not null)');
-  }
-}
+import { Migration9001VisitNotes, openNextRelease } from '../../fixtures/next-release';
 
 class Migration9002Broken extends Migration {
   override up(): void {
@@ -118,13 +109,7 @@ describe('the stock of spare SCHEMA placements', () => {
     let next: Tenancy;
 
     beforeAll(async () => {
-      next = await Tenancy.open({
-        config: loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATA_DIR: '/nonexistent' }),
-        databaseUrl: gw.databaseUrl,
-        tenantEntities: TENANT_ENTITIES,
-        catalogMigrations: CATALOG_MIGRATIONS,
-        tenantMigrations: [...TENANT_MIGRATIONS, Migration9001VisitNotes],
-      });
+      next = await openNextRelease(gw.databaseUrl, Migration9001VisitNotes);
     });
     afterAll(() => next.close());
 
@@ -144,13 +129,7 @@ describe('the stock of spare SCHEMA placements', () => {
     });
 
     it('reports a top-up that fails and leaves nothing of it behind', async () => {
-      const broken = await Tenancy.open({
-        config: loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATA_DIR: '/nonexistent' }),
-        databaseUrl: gw.databaseUrl,
-        tenantEntities: TENANT_ENTITIES,
-        catalogMigrations: CATALOG_MIGRATIONS,
-        tenantMigrations: [...TENANT_MIGRATIONS, Migration9002Broken],
-      });
+      const broken = await openNextRelease(gw.databaseUrl, Migration9002Broken);
       const errors: string[] = [];
       try {
         const keeper = broken.keepSpareSchemas(1, (error, during) => errors.push(`${during}: ${String(error)}`), { refillDelayMs: 0, checkEveryMs: 60_000 });

@@ -1,14 +1,11 @@
 import { join } from 'node:path';
 import { Migration } from '@mikro-orm/migrations';
-import { CATALOG_MIGRATIONS } from '../../../migrations/catalog';
-import { TENANT_MIGRATIONS } from '../../../migrations/tenant';
-import { TENANT_ENTITIES } from '../../../src/app';
-import { loadConfig } from '../../../src/config';
 import { Isolation, Tenancy } from '../../../src/tenancy';
 import { derivePlacement } from '../../../src/tenancy/placement';
 import { ownerQuery } from '../../fixtures/database';
 import { TestGateway } from '../../fixtures/gateway';
 import { archiveDir, catalogEntry, dbName, dumpHospital, seedHospital } from '../../fixtures/transfer';
+import { openNextRelease } from '../../fixtures/next-release';
 
 /** A later release's table, with the column kinds a generic copy must carry exactly. */
 class Migration9101LabValues extends Migration {
@@ -64,13 +61,7 @@ describe('generic copies of tables a later release adds', () => {
     }
     await gw.tenancy.transfer.export('old-release', oldArchive);
     // The next release: one more tenant migration, applied everywhere.
-    next = await Tenancy.open({
-      config: loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATA_DIR: '/nonexistent' }),
-      databaseUrl: gw.databaseUrl,
-      tenantEntities: TENANT_ENTITIES,
-      catalogMigrations: CATALOG_MIGRATIONS,
-      tenantMigrations: [...TENANT_MIGRATIONS, Migration9101LabValues],
-    });
+    next = await openNextRelease(gw.databaseUrl, Migration9101LabValues);
     await next.migrate();
     await insertLabValues('typed-shared');
     await insertLabValues('typed-schema');
