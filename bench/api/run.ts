@@ -13,7 +13,7 @@ import { backendCpuMs, backendCpuSpent, ServerProcess } from './servers';
 import { check, prepare, type Expectation, type WorkloadName } from './workloads';
 
 /**
- * The gateway against a raw baseline (bench/baseline) on the same dataset: three workloads over HTTP
+ * The gateway against a raw baseline (bench/baseline) on the same dataset: the workloads over HTTP
  * with autocannon, runs alternating gateway / baseline, medians reported. Every answer is checked for
  * shape and hospital; a run with any failure is reported as not valid.
  */
@@ -28,7 +28,7 @@ const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const GATEWAY_WORKERS = process.env.BENCH_GATEWAY_WORKERS ?? '1';
 const WORKER_COUNT = GATEWAY_WORKERS === 'auto' ? availableParallelism() : Number(GATEWAY_WORKERS);
 const CLUSTER_WORKERS = WORKER_COUNT > 1 ? WORKER_COUNT : 0; // one process serves without a cluster
-const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'list,point,write').split(',').filter(Boolean) as WorkloadName[];
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'list,point,write,floor').split(',').filter(Boolean) as WorkloadName[];
 const JWT_SECRET = 'bench-secret-'.padEnd(48, 'x');
 const APP_DB_PASSWORD = 'sovereign_app_dev';
 

@@ -1,15 +1,19 @@
 import { departmentSuffix, mrnPrefix, rowId, type BenchHospital, type DatasetSize } from './dataset';
 
-export type WorkloadName = 'list' | 'point' | 'write';
+export type WorkloadName = 'list' | 'point' | 'write' | 'floor';
 
 const APPOINTMENT = 'id startsAt endsAt status';
 const PATIENT = (appointments: number) => `id mrn firstName lastName department { name } appointments(first: ${appointments}) { ${APPOINTMENT} }`;
 
-/** The three requests; the baseline answers the same operation names with the same JSON. */
+/**
+ * The three requests, and `floor`: a signed-in request that reads nothing (what every request costs
+ * before its first field). The baseline answers the same operation names with the same JSON.
+ */
 export const DOCUMENTS: Record<WorkloadName, { operationName: string; query: string }> = {
   list: { operationName: 'BenchList', query: `query BenchList { patients(first: 20) { edges { node { ${PATIENT(5)} } } } }` },
   point: { operationName: 'BenchPoint', query: `query BenchPoint($id: ID!) { patient(id: $id) { ${PATIENT(100)} } }` },
   write: { operationName: 'BenchWrite', query: `mutation BenchWrite($input: CreateAppointmentInput!) { createAppointment(input: $input) { ${APPOINTMENT} } }` },
+  floor: { operationName: 'BenchFloor', query: 'query BenchFloor { __typename }' },
 };
 
 /** What one request was for, kept in autocannon's per-connection context until its response. */
@@ -102,5 +106,7 @@ export function check(workload: WorkloadName, status: number, body: string, expe
       if (!a || Date.parse(a.startsAt) !== Date.parse(expect.startsAt!) || a.status !== 'SCHEDULED') return `appointment ${JSON.stringify(a)}`;
       return null;
     }
+    case 'floor':
+      return data.__typename === 'Query' ? null : `__typename ${data.__typename}`;
   }
 }
