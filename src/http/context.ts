@@ -20,6 +20,14 @@ export function contextBuilder(services: AppServices) {
     try {
       const tenant = await services.tenancy.resolver.resolve(digestOf(req));
       session = tenant ? services.tenancy.session(tenant, { deadline, onEnter: (em, entry) => primeSettings(em, entry.settings) }) : null;
+      // The session plugin ends the transaction before the answer leaves, but Apollo answers some
+      // requests without running any plugin hook after building this context (a batched request, a
+      // body whose query is not a string): their transaction (opened here when the principal is
+      // loaded) would hold its connection, and its pool open, for good. Once the answer has been
+      // sent nothing uses the session any more, so whatever is still open is rolled back then
+      // (end() is a no-op for a session the plugin has ended already).
+      const opened = session;
+      if (opened) res.once('finish', () => void opened.end(false).catch(() => undefined));
       const apiKey = req.headers['x-api-key'];
       const credentials = { authorization: req.headers.authorization, apiKey: typeof apiKey === 'string' ? apiKey : undefined };
       const principal = await authenticate(credentials, tenant?.id ?? null, services.tokens, {
