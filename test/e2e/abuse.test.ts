@@ -74,6 +74,15 @@ describe('abuse over HTTP', () => {
     expect(result.status).toBe(400);
   });
 
+  it('returns the connection of a signed-in request it refuses before executing (a batch, a query that is not a string)', async () => {
+    for (const body of [[{ query: '{ me { id } }' }, { query: '{ me { id } }' }], { query: 42 }]) {
+      expect((await post(body)).status).toBe(400);
+      // The transaction opened to load the caller is rolled back once the answer is sent.
+      for (let waited = 0; gw.tenancy.pools.leasesInUse > 0 && waited < 2_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+      expect(gw.tenancy.pools.leasesInUse).toBe(0);
+    }
+  });
+
   it('refuses queries and mutations over GET', async () => {
     for (const query of ['{ patients { totalCount } }', 'mutation { login(email: "a@b.c", password: "x") { token } }']) {
       const response = await fetch(`${gw.baseUrl}/t/${hospital.slug}/graphql?query=${encodeURIComponent(query)}`, { headers: auth() });
