@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import {
   RateLimiterCluster,
   RateLimiterClusterMaster,
@@ -11,20 +11,11 @@ import {
 } from 'rate-limiter-flexible';
 import type { Principal } from './auth/principal';
 import { RateLimitedError } from './errors';
+import { redisClient } from './redis';
 import type { Plan, TenantRecord } from './tenancy';
 
 /** How long a cluster worker waits for the primary to answer a count before the request fails. */
 const PRIMARY_ANSWER_MS = 2_000;
-
-/**
- * How long ioredis's disconnect() waits for the socket it ends to close before destroying it (its
- * default: 2 s). close() only disconnects when quit() cannot be sent, i.e. with Redis unreachable, and
- * then ioredis (6.0) arms this timer on the socket of the last failed attempt, which has closed already
- * and never says so again: the timer always runs out, and as a ref'd timer it kept the process (a jest
- * worker, a gateway that stops) alive for its length after close() returned. Nothing is left to flush
- * by then, so there is nothing to wait for.
- */
-const DISCONNECT_TIMEOUT_MS = 50;
 
 /**
  * Where limiters count: this process's memory; in a cluster worker without Redis, the primary's memory
@@ -38,7 +29,7 @@ export class LimiterStore {
 
   static async open(redisUrl?: string): Promise<LimiterStore> {
     if (!redisUrl) return new LimiterStore(null);
-    const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, disconnectTimeout: DISCONNECT_TIMEOUT_MS });
+    const redis = redisClient(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     redis.on('error', () => undefined); // reconnects by itself; the insurance limiter covers the gap
     // Start-up waits for the first connection, so counting starts in Redis rather than in memory.
     await redis.connect().catch(() => undefined);

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import Redis from 'ioredis';
+import { redisClient } from '../../redis';
 
 /**
  * Tells every gateway process that a hospital's catalog entry changed, so each drops its cached
@@ -21,8 +21,8 @@ export const localBus: InvalidationBus = {
  * message (Redis restarting) still converges within the cache TTL.
  */
 export async function redisBus(url: string, channel: string, onMessage: (tenantId: string) => void): Promise<InvalidationBus> {
-  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  const subscriber = new Redis(url, { lazyConnect: true });
+  const publisher = redisClient(url, { maxRetriesPerRequest: 2 });
+  const subscriber = redisClient(url);
   await Promise.all([publisher.connect(), subscriber.connect()]);
   subscriber.on('message', (ch: string, message: string) => {
     if (ch === channel) onMessage(message);
