@@ -29,6 +29,8 @@ const GATEWAY_WORKERS = process.env.BENCH_GATEWAY_WORKERS ?? '1';
 const WORKER_COUNT = GATEWAY_WORKERS === 'auto' ? availableParallelism() : Number(GATEWAY_WORKERS);
 const CLUSTER_WORKERS = WORKER_COUNT > 1 ? WORKER_COUNT : 0; // one process serves without a cluster
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'list,point,write,floor').split(',').filter(Boolean) as WorkloadName[];
+/** `audited baseline`: the baseline inside the gateway's request transaction, with its audit entry (BASELINE_AUDITED). */
+const AUDITED = (process.env.BENCH_AUDITED_BASELINE ?? '1') !== '0';
 const JWT_SECRET = 'bench-secret-'.padEnd(48, 'x');
 const APP_DB_PASSWORD = 'sovereign_app_dev';
 
@@ -118,7 +120,8 @@ const fixed = (n: number, digits = 1) => n.toFixed(digits);
 function report(workload: WorkloadName, runs: Record<string, RunFigures[]>): string[] {
   const rows: string[] = [];
   const m = (name: string, key: keyof RunFigures) => median(runs[name]!.map((r) => r[key] as number));
-  for (const name of ['gateway', 'baseline']) {
+  const names = Object.keys(runs);
+  for (const name of names) {
     const failures = runs[name]!.reduce((sum, r) => sum + r.failures, 0);
     const failure = runs[name]!.find((r) => r.firstFailure)?.firstFailure;
     rows.push(
@@ -126,8 +129,12 @@ function report(workload: WorkloadName, runs: Record<string, RunFigures[]>): str
         `${fixed(m(name, 'cpuMsPerRequest'), 2)} | ${fixed(m(name, 'pgCpuMsPerRequest'), 2)} | ${failures}${failure ? ` (${failure})` : ''} |`,
     );
   }
-  const ratio = m('gateway', 'rps') / m('baseline', 'rps');
-  rows.push(`| ${workload} | gateway / baseline | ${(ratio * 100).toFixed(0)} % | | | | | | |`);
+  const ratio = (a: string, b: string) => rows.push(`| ${workload} | ${a} / ${b} | ${((m(a, 'rps') / m(b, 'rps')) * 100).toFixed(0)} % | | | | | | |`);
+  ratio('gateway', 'baseline');
+  if (names.includes('audited baseline')) {
+    ratio('audited baseline', 'baseline');
+    ratio('gateway', 'audited baseline');
+  }
   return rows;
 }
 
@@ -151,7 +158,7 @@ async function main(): Promise<void> {
   const tokens = await Promise.all(hospitals.map((h) => signer.sign({ sub: h.userId, kind: 'tenant', sid: h.sessionId, tid: h.id })));
   const databases = new Set(hospitals.map((h) => h.placement.database)).size;
   const common = { DATABASE_URL: db.url, JWT_SECRET, DB_POOL_SIZE: String(POOL_SIZE) };
-  const servers = {
+  const servers: Record<string, ServerProcess> = {
     gateway: await ServerProcess.start('gateway', join(__dirname, '..', '..', 'src', 'main.js'), PORT, {
       ...common,
       NODE_ENV: 'production',
@@ -169,6 +176,7 @@ async function main(): Promise<void> {
     }, (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), CLUSTER_WORKERS),
     baseline: await ServerProcess.start('baseline', join(__dirname, '..', 'baseline', 'server.js'), PORT + 1, common),
   };
+  if (AUDITED) servers['audited baseline'] = await ServerProcess.start('audited-baseline', join(__dirname, '..', 'baseline', 'server.js'), PORT + 2, { ...common, BASELINE_AUDITED: '1' });
   const owner = new Client({ connectionString: db.url });
   await owner.connect();
   const prefix = new URL(db.url).pathname.slice(1);
@@ -180,7 +188,7 @@ async function main(): Promise<void> {
   const load = [loadavg()[0]!];
   try {
     for (const workload of WORKLOADS) {
-      const runs: Record<string, RunFigures[]> = { gateway: [], baseline: [] };
+      const runs: Record<string, RunFigures[]> = Object.fromEntries(Object.keys(servers).map((name) => [name, []]));
       for (const server of Object.values(servers)) await measure(server, workload, WARMUP_SECONDS, ctx);
       for (let round = 1; round <= ROUNDS; round += 1) {
         for (const [name, server] of Object.entries(servers)) {
@@ -199,8 +207,7 @@ async function main(): Promise<void> {
     console.log(lines.join('\n'));
   } finally {
     await owner.end();
-    await servers.gateway.stop();
-    await servers.baseline.stop();
+    for (const server of Object.values(servers)) await server.stop();
     await db.close();
   }
 }

@@ -1,24 +1,33 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { jwtVerify } from 'jose';
 import { Pool } from 'pg';
-import { baselineQueries, type BaselineQueries } from './queries';
+import { quoteIdent } from '../../src/tenancy/placement';
+import { auditedBaselineQueries, baselineQueries, type BaselineQueries } from './queries';
 
 /**
  * The raw baseline the gateway is measured against: node:http and one `pg` pool per database, as the
  * owner; each request is one hand-written statement that returns the response JSON. It answers the
  * benchmark's operations (by operationName) at `/t/<slug>/graphql` with the same JSON shape as
  * the gateway, and checks the access token's signature and hospital. Environment: DATABASE_URL (owner,
- * main database), JWT_SECRET, PORT, DB_POOL_SIZE.
+ * main database), JWT_SECRET, PORT, DB_POOL_SIZE, BASELINE_AUDITED.
+ *
+ * With BASELINE_AUDITED=1 it keeps the gateway's request model at its cheapest: each request is a
+ * transaction whose first statement is the placement's `enter_request` (tenant binding, statement
+ * timeout, the hospital's hold, the fence, the signed-in user and session), then the one statement,
+ * which also writes the request's audit entry, then COMMIT: four statements instead of one.
  */
 interface Hospital {
   id: string;
   pool: Pool;
+  schema: string;
   sql: BaselineQueries;
 }
 
 const mainUrl = process.env.DATABASE_URL!;
 const secret = new TextEncoder().encode(process.env.JWT_SECRET!);
 const poolSize = Number(process.env.DB_POOL_SIZE ?? 10);
+const audited = process.env.BASELINE_AUDITED === '1';
+const STATEMENT_TIMEOUT_MS = '30000';
 const pools = new Map<string, Pool>();
 const hospitals = new Map<string, Hospital>();
 
@@ -37,7 +46,10 @@ async function loadHospitals(): Promise<void> {
   const { rows } = await poolFor(new URL(mainUrl).pathname.slice(1)).query<{ id: string; slug: string; database_name: string; schema_name: string }>(
     `select id, slug, database_name, schema_name from catalog.tenants where status = 'ACTIVE'`,
   );
-  for (const r of rows) hospitals.set(r.slug, { id: r.id, pool: poolFor(r.database_name), sql: baselineQueries(r.schema_name) });
+  for (const r of rows) {
+    const sql = audited ? auditedBaselineQueries(r.schema_name) : baselineQueries(r.schema_name);
+    hospitals.set(r.slug, { id: r.id, pool: poolFor(r.database_name), schema: quoteIdent(r.schema_name), sql });
+  }
 }
 
 function send(res: ServerResponse, status: number, body: string): void {
@@ -53,27 +65,71 @@ async function readJson(req: IncomingMessage): Promise<{ operationName?: string;
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
-async function tokenHospital(authorization: string | undefined): Promise<string | null> {
+interface Caller {
+  hospital: string;
+  user: string;
+  session: string;
+}
+
+async function tokenCaller(authorization: string | undefined): Promise<Caller | null> {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   if (!token) return null;
   try {
     const { payload } = await jwtVerify(token, secret, { issuer: 'sovereign', audience: 'sovereign-api', algorithms: ['HS256'] });
-    return typeof payload.tid === 'string' ? payload.tid : null;
+    const { tid, sub, sid } = payload;
+    return typeof tid === 'string' && typeof sub === 'string' && typeof sid === 'string' ? { hospital: tid, user: sub, session: sid } : null;
   } catch {
     return null;
   }
 }
 
-function statement(h: Hospital, operationName: string | undefined, v: Record<string, any>): [string, unknown[]] | null {
+/** The floor's answer: no statement (audited: the request transaction alone). */
+const FLOOR: Statement = { values: [] };
+const FLOOR_DATA = '{"__typename":"Query"}';
+
+interface Statement {
+  text?: string;
+  values: unknown[];
+}
+
+function statement(h: Hospital, operationName: string | undefined, v: Record<string, any>, caller: Caller): Statement | null {
+  const actor = audited ? [caller.user] : [];
   switch (operationName) {
+    case 'BenchFloor':
+      return FLOOR;
     case 'BenchList':
-      return [h.sql.list, [h.id]];
+      return { text: h.sql.list, values: [h.id, ...actor] };
     case 'BenchPoint':
-      return [h.sql.point, [h.id, v.id]];
+      return { text: h.sql.point, values: [h.id, v.id, ...actor] };
     case 'BenchWrite':
-      return [h.sql.write, [h.id, v.input.patientId, v.input.clinicianId, v.input.startsAt, v.input.endsAt]];
+      return { text: h.sql.write, values: [h.id, v.input.patientId, v.input.clinicianId, v.input.startsAt, v.input.endsAt, ...actor] };
     default:
       return null;
+  }
+}
+
+/** The statement alone, or (audited) inside a request transaction opened by `enter_request`; null when the caller is refused. */
+async function run(h: Hospital, { text, values }: Statement, caller: Caller): Promise<{ data: string }[] | null> {
+  const execute = async (db: Pick<Pool, 'query'>) => (text ? (await db.query<{ data: string }>(text, values)).rows : [{ data: FLOOR_DATA }]);
+  if (!audited) return execute(h.pool);
+  const client = await h.pool.connect();
+  try {
+    await client.query('begin');
+    const entry = await client.query<{ fenced: boolean; user_active: boolean | null; session_revoked_at: Date | null; session_expires_at: Date | null }>(
+      `select * from ${h.schema}.enter_request($1, $2, $3, $4)`, [h.id, STATEMENT_TIMEOUT_MS, caller.user, caller.session]);
+    const e = entry.rows[0]!;
+    if (e.fenced || !e.user_active || e.session_revoked_at !== null || !e.session_expires_at || e.session_expires_at < new Date()) {
+      await client.query('rollback');
+      return null;
+    }
+    const rows = await execute(client);
+    await client.query('commit');
+    return rows;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
   }
 }
 
@@ -83,11 +139,12 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const hospital = slug ? hospitals.get(slug) : undefined;
   if (req.method !== 'POST' || !hospital) return send(res, 404, error('TENANT_NOT_FOUND', 'Unknown hospital'));
   const body = await readJson(req);
-  if ((await tokenHospital(req.headers.authorization)) !== hospital.id) return send(res, 401, error('UNAUTHENTICATED', 'Invalid token'));
-  if (body.operationName === 'BenchFloor') return send(res, 200, '{"data":{"__typename":"Query"}}');
-  const query = statement(hospital, body.operationName, body.variables ?? {});
+  const caller = await tokenCaller(req.headers.authorization);
+  if (caller?.hospital !== hospital.id) return send(res, 401, error('UNAUTHENTICATED', 'Invalid token'));
+  const query = statement(hospital, body.operationName, body.variables ?? {}, caller);
   if (!query) return send(res, 400, error('BAD_USER_INPUT', 'Unknown operation'));
-  const { rows } = await hospital.pool.query<{ data: string }>(query[0], query[1]);
+  const rows = await run(hospital, query, caller);
+  if (rows === null) return send(res, 401, error('UNAUTHENTICATED', 'Session not valid'));
   if (rows.length === 0) return send(res, 200, error('BAD_USER_INPUT', 'clinicianId must be a DOCTOR or NURSE'));
   send(res, 200, `{"data":${rows[0]!.data}}`);
 }
