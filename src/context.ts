@@ -36,4 +36,10 @@ export interface RequestContext {
   deadline: Deadline;
   /** The root fields executed so far, with what the audit trail records of each (filled during execution). */
   audit: RootField[];
+  /**
+   * Marked when Apollo's request pipeline starts on the request: from then on the session plugin ends
+   * its session. An object, so the mark is seen through the shallow copy of the context Apollo gives
+   * each operation.
+   */
+  pipeline: { started: boolean };
 }

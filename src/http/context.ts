@@ -16,18 +16,21 @@ import { asRequestError } from './request-error';
 export function contextBuilder(services: AppServices) {
   return async ({ req, res }: { req: Request; res: Response }): Promise<RequestContext> => {
     let session: TenantSession | null = null;
+    const pipeline = { started: false };
     const deadline = res.locals.deadline as Deadline;
     try {
       const tenant = await services.tenancy.resolver.resolve(digestOf(req));
       session = tenant ? services.tenancy.session(tenant, { deadline, onEnter: (em, entry) => primeSettings(em, entry.settings) }) : null;
-      // The session plugin ends the transaction before the answer leaves, but Apollo answers some
-      // requests without running any plugin hook after building this context (a batched request, a
-      // body whose query is not a string): their transaction (opened here when the principal is
-      // loaded) would hold its connection, and its pool open, for good. Once the answer has been
-      // sent nothing uses the session any more, so whatever is still open is rolled back then
-      // (end() is a no-op for a session the plugin has ended already).
+      // The session plugin ends the transaction once Apollo's pipeline has the request, but Apollo
+      // answers some requests without running any plugin hook after building this context (a
+      // batched request, a body whose query is not a string), and a client may go away before the
+      // pipeline starts: their transaction (opened here when the principal is loaded) would hold its
+      // connection, and its pool open, for good. So when the response closes (sent, or its client
+      // gone) before the pipeline took the request, whatever is still open is rolled back (end() is
+      // a no-op for a session ended already). A request in the pipeline is left to the plugin, which
+      // still runs when its client has gone, so its writes and audit entries are decided as usual.
       const opened = session;
-      if (opened) res.once('finish', () => void opened.end(false).catch(() => undefined));
+      if (opened) res.once('close', () => void (pipeline.started ? undefined : opened.end(false).catch(() => undefined)));
       const apiKey = req.headers['x-api-key'];
       const credentials = { authorization: req.headers.authorization, apiKey: typeof apiKey === 'string' ? apiKey : undefined };
       const principal = await authenticate(credentials, tenant?.id ?? null, services.tokens, {
@@ -37,7 +40,7 @@ export function contextBuilder(services: AppServices) {
       });
       const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID();
       const loaders = createLoaders(() => tenantEm({ session }));
-      return { requestId, clientAddress: req.ip ?? null, tenant, principal, session, loaders, services, deadline, audit: [] };
+      return { requestId, clientAddress: req.ip ?? null, tenant, principal, session, loaders, services, deadline, audit: [], pipeline };
     } catch (error) {
       await session?.end(false).catch(() => undefined);
       throw asRequestError(error);

@@ -24,11 +24,13 @@ function only(error: UnavailableError): GraphQLFormattedError[] {
  * any error is rolled back whole (its data is null, so nothing it did may stay); everything else is
  * committed, and if the commit fails the client gets an error instead of a false success. A request
  * past its deadline is rolled back and answered REQUEST_TIMEOUT (504); a database that cannot be
- * reached makes the answer SERVICE_UNAVAILABLE (503).
+ * reached makes the answer SERVICE_UNAVAILABLE (503). It marks the request as in the pipeline when
+ * it starts: a session whose request never gets there is ended by the request context instead.
  */
 export function tenantSessionPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
+      contextValue.pipeline.started = true;
       return {
         async executionDidStart({ operation, contextValue }) {
           if (operation.operation !== 'query') return;

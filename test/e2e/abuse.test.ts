@@ -1,5 +1,10 @@
 import { request } from 'node:http';
-import { PatientsDocument } from './generated/graphql';
+import { Client } from 'pg';
+import { HOLD_KEY_SQL } from '../../src/tenancy/placement-hold';
+import { ownerQuery, testServerUrl } from '../fixtures/database';
+import { addPatient, addStaff } from '../fixtures/staff';
+import { print } from 'graphql';
+import { PatientsDocument, UpdatePatientDocument } from './generated/graphql';
 import { errorCode, TestGateway } from '../fixtures/gateway';
 
 /** Black-box abuse over HTTP: each attempt gets the right code, quickly, and the server stays healthy. */
@@ -81,6 +86,69 @@ describe('abuse over HTTP', () => {
       for (let waited = 0; gw.tenancy.pools.leasesInUse > 0 && waited < 2_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
       expect(gw.tenancy.pools.leasesInUse).toBe(0);
     }
+  });
+
+  it('returns the connection of a signed-in request whose client leaves before Apollo takes it', async () => {
+    // The hospital's hold, taken exclusively (as a move does), keeps the caller's opening statement
+    // waiting while the request context is being built; the client leaves meanwhile.
+    const { id, placement } = (await gw.tenancy.store.bySlug(hospital.slug))!;
+    const url = new URL(testServerUrl());
+    url.pathname = `/${placement.database}`;
+    const holder = new Client({ connectionString: url.toString() });
+    await holder.connect();
+    try {
+      await holder.query(`select pg_advisory_lock(${HOLD_KEY_SQL.replace('?', '$1')})`, [id]);
+      const body = JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]);
+      const { port } = new URL(gw.baseUrl);
+      const req = request({ port, method: 'POST', path: `/t/${hospital.slug}/graphql`, headers: { ...auth(), 'content-type': 'application/json' } });
+      req.on('error', () => undefined);
+      req.end(body);
+      for (let waited = 0; gw.tenancy.pools.leasesInUse === 0 && waited < 2_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+      expect(gw.tenancy.pools.leasesInUse).toBe(1);
+      await new Promise((r) => setTimeout(r, 100)); // the opening statement is now waiting for the hold
+      req.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await holder.query(`select pg_advisory_unlock(${HOLD_KEY_SQL.replace('?', '$1')})`, [id]);
+      await holder.end();
+    }
+    for (let waited = 0; gw.tenancy.pools.leasesInUse > 0 && waited < 2_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    expect(gw.tenancy.pools.leasesInUse).toBe(0);
+  });
+
+  it('still commits and audits a mutation whose client leaves while it runs', async () => {
+    const clerk = await addStaff(gw, hospital.slug, 'RECEPTIONIST', 'leaving-clerk');
+    const patientId = await addPatient(gw, clerk, 'Before');
+    const { placement } = (await gw.tenancy.store.bySlug(hospital.slug))!;
+    const url = new URL(testServerUrl());
+    url.pathname = `/${placement.database}`;
+    const holder = new Client({ connectionString: url.toString() });
+    await holder.connect();
+    const patients = `"${placement.schema}".patients`;
+    try {
+      // The patient's row is locked, so the update waits inside the pipeline while its client leaves.
+      await holder.query('begin');
+      await holder.query(`select 1 from ${patients} where id = $1 for update`, [patientId]);
+      const body = JSON.stringify({ query: print(UpdatePatientDocument), variables: { id: patientId, input: { lastName: 'After' } } });
+      const { port } = new URL(gw.baseUrl);
+      const req = request({ port, method: 'POST', path: `/t/${hospital.slug}/graphql`, headers: { authorization: `Bearer ${clerk.token}`, 'content-type': 'application/json' } });
+      req.on('error', () => undefined);
+      req.end(body);
+      for (let waited = 0; (await holder.query(`select 1 from pg_locks where not granted and locktype = 'transactionid'`)).rowCount === 0 && waited < 2_000; waited += 20) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      req.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await holder.query('commit');
+      await holder.end();
+    }
+    for (let waited = 0; gw.tenancy.pools.leasesInUse > 0 && waited < 2_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    const [row] = await ownerQuery<{ last_name: string }>(`select last_name from ${patients} where id = $1`, [patientId], placement.database);
+    expect(row!.last_name).toBe('After');
+    const audit = await ownerQuery<{ outcome: string }>(
+      `select outcome from "${placement.schema}".audit_log where operation = 'updatePatient' and $1 = any(record_ids)`, [patientId], placement.database);
+    expect(audit).toEqual([{ outcome: 'SUCCESS' }]);
   });
 
   it('refuses queries and mutations over GET', async () => {
