@@ -1,11 +1,20 @@
-import { request } from 'node:http';
+import { print } from 'graphql';
+import { request, type ClientRequest } from 'node:http';
 import { Client } from 'pg';
 import { HOLD_KEY_SQL } from '../../src/tenancy/placement-hold';
 import { ownerQuery, testServerUrl } from '../fixtures/database';
-import { addPatient, addStaff } from '../fixtures/staff';
-import { print } from 'graphql';
-import { PatientsDocument, UpdatePatientDocument } from './generated/graphql';
 import { errorCode, TestGateway } from '../fixtures/gateway';
+import { addPatient, addStaff } from '../fixtures/staff';
+import { PatientsDocument, UpdatePatientDocument } from './generated/graphql';
+
+/** Polls `condition` every 10 ms until it holds or `ms` have passed; returns its last value. */
+async function until(condition: () => boolean | Promise<boolean>, ms = 2_000): Promise<boolean> {
+  for (let waited = 0; waited < ms; waited += 10) {
+    if (await condition()) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return condition();
+}
 
 /** Black-box abuse over HTTP: each attempt gets the right code, quickly, and the server stays healthy. */
 describe('abuse over HTTP', () => {
@@ -22,6 +31,23 @@ describe('abuse over HTTP', () => {
       }
     })();
     return { status: response.status, body: parsed, code: parsed.errors?.[0]?.extensions?.code, text: response.text };
+  };
+  const noLeases = () => until(() => gw.tenancy.pools.leasesInUse === 0);
+  /** An owner connection to the hospital's placement database, with the hospital's catalog entry. */
+  const placementOwner = async () => {
+    const tenant = (await gw.tenancy.store.bySlug(hospital.slug))!;
+    const url = new URL(testServerUrl());
+    url.pathname = `/${tenant.placement.database}`;
+    const client = new Client({ connectionString: url.toString() });
+    await client.connect();
+    return { client, tenant };
+  };
+  /** Sends a request over a connection of its own, for the test to abandon (destroy) mid-way. */
+  const sendAndKeep = (body: unknown, token: string): ClientRequest => {
+    const req = request({ port: new URL(gw.baseUrl).port, method: 'POST', path: `/t/${hospital.slug}/graphql`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+    req.on('error', () => undefined);
+    req.end(JSON.stringify(body));
+    return req;
   };
 
   beforeAll(async () => {
@@ -83,72 +109,54 @@ describe('abuse over HTTP', () => {
     for (const body of [[{ query: '{ me { id } }' }, { query: '{ me { id } }' }], { query: 42 }]) {
       expect((await post(body)).status).toBe(400);
       // The transaction opened to load the caller is rolled back once the answer is sent.
-      for (let waited = 0; gw.tenancy.pools.leasesInUse > 0 && waited < 2_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
-      expect(gw.tenancy.pools.leasesInUse).toBe(0);
+      expect(await noLeases()).toBe(true);
     }
   });
 
-  it('returns the connection of a signed-in request whose client leaves before Apollo takes it', async () => {
+  it('returns the connection of a signed-in request Apollo refuses after its client has left', async () => {
     // The hospital's hold, taken exclusively (as a move does), keeps the caller's opening statement
-    // waiting while the request context is being built; the client leaves meanwhile.
-    const { id, placement } = (await gw.tenancy.store.bySlug(hospital.slug))!;
-    const url = new URL(testServerUrl());
-    url.pathname = `/${placement.database}`;
-    const holder = new Client({ connectionString: url.toString() });
-    await holder.connect();
+    // waiting while the request context is being built; the client leaves meanwhile, so no answer
+    // is ever sent for the batch Apollo then refuses.
+    const { client: holder, tenant } = await placementOwner();
+    const hold = HOLD_KEY_SQL.replace('?', '$1');
     try {
-      await holder.query(`select pg_advisory_lock(${HOLD_KEY_SQL.replace('?', '$1')})`, [id]);
-      const body = JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]);
-      const { port } = new URL(gw.baseUrl);
-      const req = request({ port, method: 'POST', path: `/t/${hospital.slug}/graphql`, headers: { ...auth(), 'content-type': 'application/json' } });
-      req.on('error', () => undefined);
-      req.end(body);
-      for (let waited = 0; gw.tenancy.pools.leasesInUse === 0 && waited < 2_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
-      expect(gw.tenancy.pools.leasesInUse).toBe(1);
+      await holder.query(`select pg_advisory_lock(${hold})`, [tenant.id]);
+      const req = sendAndKeep([{ query: '{ me { id } }' }, { query: '{ me { id } }' }], hospital.token);
+      expect(await until(() => gw.tenancy.pools.leasesInUse === 1)).toBe(true);
       await new Promise((r) => setTimeout(r, 100)); // the opening statement is now waiting for the hold
       req.destroy();
       await new Promise((r) => setTimeout(r, 100));
     } finally {
-      await holder.query(`select pg_advisory_unlock(${HOLD_KEY_SQL.replace('?', '$1')})`, [id]);
+      await holder.query(`select pg_advisory_unlock(${hold})`, [tenant.id]);
       await holder.end();
     }
-    for (let waited = 0; gw.tenancy.pools.leasesInUse > 0 && waited < 2_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
-    expect(gw.tenancy.pools.leasesInUse).toBe(0);
+    expect(await noLeases()).toBe(true);
   });
 
   it('still commits and audits a mutation whose client leaves while it runs', async () => {
     const clerk = await addStaff(gw, hospital.slug, 'RECEPTIONIST', 'leaving-clerk');
     const patientId = await addPatient(gw, clerk, 'Before');
-    const { placement } = (await gw.tenancy.store.bySlug(hospital.slug))!;
-    const url = new URL(testServerUrl());
-    url.pathname = `/${placement.database}`;
-    const holder = new Client({ connectionString: url.toString() });
-    await holder.connect();
-    const patients = `"${placement.schema}".patients`;
+    const { client: holder, tenant } = await placementOwner();
+    const { schema, database } = tenant.placement;
     try {
       // The patient's row is locked, so the update waits inside the pipeline while its client leaves.
       await holder.query('begin');
-      await holder.query(`select 1 from ${patients} where id = $1 for update`, [patientId]);
-      const body = JSON.stringify({ query: print(UpdatePatientDocument), variables: { id: patientId, input: { lastName: 'After' } } });
-      const { port } = new URL(gw.baseUrl);
-      const req = request({ port, method: 'POST', path: `/t/${hospital.slug}/graphql`, headers: { authorization: `Bearer ${clerk.token}`, 'content-type': 'application/json' } });
-      req.on('error', () => undefined);
-      req.end(body);
+      await holder.query(`select 1 from "${schema}".patients where id = $1 for update`, [patientId]);
+      const req = sendAndKeep({ query: print(UpdatePatientDocument), variables: { id: patientId, input: { lastName: 'After' } } }, clerk.token);
       // Other backends of this database: only the gateway's (every test file has its own database).
       const waiting = async () => (await holder.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rowCount! > 0;
-      for (let waited = 0; !(await waiting()) && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
-      expect(await waiting()).toBe(true);
+      expect(await until(waiting, 10_000)).toBe(true);
       req.destroy();
       await new Promise((r) => setTimeout(r, 100));
     } finally {
       await holder.query('commit');
       await holder.end();
     }
-    for (let waited = 0; gw.tenancy.pools.leasesInUse > 0 && waited < 2_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
-    const [row] = await ownerQuery<{ last_name: string }>(`select last_name from ${patients} where id = $1`, [patientId], placement.database);
+    expect(await noLeases()).toBe(true);
+    const [row] = await ownerQuery<{ last_name: string }>(`select last_name from "${schema}".patients where id = $1`, [patientId], database);
     expect(row!.last_name).toBe('After');
     const audit = await ownerQuery<{ outcome: string }>(
-      `select outcome from "${placement.schema}".audit_log where operation = 'updatePatient' and $1 = any(record_ids)`, [patientId], placement.database);
+      `select outcome from "${schema}".audit_log where operation = 'updatePatient' and $1 = any(record_ids)`, [patientId], database);
     expect(audit).toEqual([{ outcome: 'SUCCESS' }]);
   });
 
