@@ -10,6 +10,7 @@ import {
   LogoutDocument,
   MeDocument,
   PatientsDocument,
+  RegenerateMfaRecoveryCodesDocument,
   ResetUserMfaDocument,
   StartMfaEnrollmentDocument,
   UpdateHospitalSettingsDocument,
@@ -116,6 +117,74 @@ describe('two-factor sign-in (TOTP)', () => {
     const withCode = await gw.gql(LoginDocument, { email: ADMIN.email, password: ADMIN.password, mfaCode: codeFor(secret) }, {});
     expect(withCode.data?.login.user.kind).toBe('PLATFORM_USER');
     await gw.gql(DisableMfaDocument, { code: codeFor(secret, 1) }, { token: withCode.data!.login.token });
+  });
+
+  describe('recovery codes', () => {
+    const CODE = /^[a-z2-9]{5}-[a-z2-9]{5}$/;
+    const regenerate = (token: string, password: string, slug?: string) => gw.gql(RegenerateMfaRecoveryCodesDocument, { password }, { slug, token });
+
+    it('are handed out once MFA is on, to a session that gave the second factor and the password again', async () => {
+      const doctor = await createStaff(gw, hospital, 'DOCTOR', 'codes@mfa-general.test');
+      expect(errorCode(await regenerate(doctor.token, doctor.password, hospital.slug))).toBe('CONFLICT');
+      const earlier = await signIn(gw, doctor.email, doctor.password, hospital.slug); // a session from before MFA
+      await enrol(doctor, hospital.slug);
+      const wrongPassword = await regenerate(doctor.token, 'not the password!', hospital.slug);
+      expect(wrongPassword.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { password: expect.any(String) } });
+      expect(errorCode(await regenerate(earlier.token, doctor.password, hospital.slug))).toBe('CONFLICT');
+      const codes = (await regenerate(doctor.token, doctor.password, hospital.slug)).data!.regenerateMfaRecoveryCodes;
+      expect(codes).toHaveLength(10);
+      expect(new Set(codes).size).toBe(10);
+      for (const code of codes) expect(code).toMatch(CODE);
+      expect((await gw.gql(MeDocument, {}, { slug: hospital.slug, token: doctor.token })).data?.me?.mfaRecoveryCodesLeft).toBe(10);
+      // Only their hashes are stored.
+      const { placement } = (await gw.tenancy.store.bySlug(hospital.slug))!;
+      const [row] = await ownerQuery<{ codes: string[] }>(`select mfa_recovery_codes as codes from "${placement.schema}".users where email = $1`, [doctor.email], placement.database);
+      expect(row!.codes).toHaveLength(10);
+      for (const stored of row!.codes) expect(stored).toMatch(/^[0-9a-f]{64}$/);
+      expect(row!.codes.join()).not.toContain(codes[0]!.slice(0, 5));
+    });
+
+    it('sign in in place of the TOTP code, each once, however they are typed', async () => {
+      const nurse = await createStaff(gw, hospital, 'NURSE', 'codes.nurse@mfa-general.test');
+      await enrol(nurse, hospital.slug);
+      const codes = (await regenerate(nurse.token, nurse.password, hospital.slug)).data!.regenerateMfaRecoveryCodes;
+      const login = (mfaCode: string) => gw.gql(LoginDocument, { email: nurse.email, password: nurse.password, mfaCode }, { slug: hospital.slug });
+      const first = await login(codes[0]!);
+      expect(first.data?.login.user).toMatchObject({ email: nurse.email, mfaEnabled: true, mfaRecoveryCodesLeft: 9 });
+      expect((await login(codes[0]!)).errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', mfaRequired: true });
+      const typed = await login(` ${codes[1]!.replace('-', '').toUpperCase()} `);
+      expect(typed.data?.login.user.mfaRecoveryCodesLeft).toBe(8);
+      // The session a recovery code opened counts as two-factor: it may get new codes.
+      expect((await regenerate(typed.data!.login.token, nurse.password, hospital.slug)).data?.regenerateMfaRecoveryCodes).toHaveLength(10);
+    });
+
+    it('are replaced by new ones, and cleared when MFA is turned off (with a recovery code) or reset by an ADMIN', async () => {
+      const clerk = await createStaff(gw, hospital, 'RECEPTIONIST', 'codes.clerk@mfa-general.test');
+      await enrol(clerk, hospital.slug);
+      const old = (await regenerate(clerk.token, clerk.password, hospital.slug)).data!.regenerateMfaRecoveryCodes;
+      const fresh = (await regenerate(clerk.token, clerk.password, hospital.slug)).data!.regenerateMfaRecoveryCodes;
+      const login = (mfaCode: string) => gw.gql(LoginDocument, { email: clerk.email, password: clerk.password, mfaCode }, { slug: hospital.slug });
+      expect(errorCode(await login(old[0]!))).toBe('UNAUTHENTICATED');
+      const off = await gw.gql(DisableMfaDocument, { code: fresh[0]! }, { slug: hospital.slug, token: clerk.token });
+      expect(off.data?.disableMfa).toMatchObject({ mfaEnabled: false, mfaRecoveryCodesLeft: 0 });
+
+      await enrol(clerk, hospital.slug);
+      expect((await regenerate(clerk.token, clerk.password, hospital.slug)).data?.regenerateMfaRecoveryCodes).toHaveLength(10);
+      expect((await gw.gql(ResetUserMfaDocument, { id: clerk.id }, hospital)).data?.resetUserMfa.mfaEnabled).toBe(false);
+      const again = await signIn(gw, clerk.email, clerk.password, hospital.slug);
+      expect(again.user).toMatchObject({ mfaEnabled: false, mfaRecoveryCodesLeft: 0 });
+    });
+
+    it('work for platform users too', async () => {
+      const platform = await signIn(gw, ADMIN.email, ADMIN.password);
+      const secret = await enrol(platform);
+      const codes = (await regenerate(platform.token, ADMIN.password)).data!.regenerateMfaRecoveryCodes;
+      expect(codes).toHaveLength(10);
+      const withCode = await gw.gql(LoginDocument, { email: ADMIN.email, password: ADMIN.password, mfaCode: codes[3]! }, {});
+      expect(withCode.data?.login.user).toMatchObject({ kind: 'PLATFORM_USER', mfaRecoveryCodesLeft: 9 });
+      const off = await gw.gql(DisableMfaDocument, { code: codeFor(secret) }, { token: withCode.data!.login.token });
+      expect(off.data?.disableMfa.mfaRecoveryCodesLeft).toBe(0);
+    });
   });
 
   describe('when the hospital requires it', () => {

@@ -39,6 +39,7 @@ const CALLS: Record<string, Call> = {
   'Mutation.startMfaEnrollment': { query: 'mutation { startMfaEnrollment { uri } }' },
   'Mutation.confirmMfaEnrollment': { query: 'mutation { confirmMfaEnrollment(code: "not-a-code") { id } }' },
   'Mutation.disableMfa': { query: 'mutation { disableMfa(code: "not-a-code") { id } }' },
+  'Mutation.regenerateMfaRecoveryCodes': { query: 'mutation { regenerateMfaRecoveryCodes(password: "not the password") }' },
   'Query.users': { query: '{ users { totalCount } }' },
   'Mutation.createUser': { query: 'mutation { createUser(input: { email: "not-an-email", password: "short", role: NURSE }) { id } }' },
   'Mutation.setUserRoles': { query: 'mutation($id: ID!) { setUserRoles(id: $id, roles: [NURSE]) { id } }', variables: (s) => ({ id: s.victimId }) },

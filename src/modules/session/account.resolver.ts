@@ -45,7 +45,17 @@ export class AccountResolver {
     return describePrincipal(principal.kind === 'tenant' ? { ...principal, mfaPending: false } : principal, ctx);
   }
 
-  @Mutation(() => Me, { description: 'Turns MFA off with a current code (refused where the hospital requires MFA).' })
+  @Mutation(() => [String], {
+    description:
+      'New one-time recovery codes for signing in (as mfaCode) or turning MFA off without the authenticator, replacing any earlier ones. ' +
+      'Shown only this once. Needs MFA on, a session signed in with the second factor, and your password.',
+  })
+  async regenerateMfaRecoveryCodes(@Arg('password') password: string, @Ctx() ctx: RequestContext): Promise<string[]> {
+    const principal = user(ctx);
+    return account.regenerateMfaRecoveryCodes(await accountsOf(ctx, principal), ctx.services.loginThrottle, principal, password);
+  }
+
+  @Mutation(() => Me, { description: 'Turns MFA off with a current code or a recovery code (refused where the hospital requires MFA).' })
   async disableMfa(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Me> {
     const principal = user(ctx);
     const required = principal.kind === 'tenant' && ctx.tenant ? await requiresMfa(await tenantEm(ctx)) : false;

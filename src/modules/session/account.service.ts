@@ -1,10 +1,11 @@
 import { throttleKey, type LoginThrottle } from '../../auth/login-throttle';
 import { hashPassword, passwordProblem, verifyPassword } from '../../auth/passwords';
 import type { UserPrincipal } from '../../auth/principal';
+import { newRecoveryCodes, recoveryCodeHash } from '../../auth/recovery-codes';
 import { newTotpSecret, totpStep } from '../../auth/totp';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
 import type { AccountRow, AccountStore } from './accounts';
-import { acceptTotp } from './session.service';
+import { acceptSecondFactor } from './session.service';
 
 async function ownAccount(store: AccountStore, principal: UserPrincipal): Promise<AccountRow> {
   const account = await store.findById(principal.id);
@@ -58,20 +59,37 @@ export async function confirmMfaEnrollment(store: AccountStore, throttle: LoginT
   if (account.mfaSecret || !pending) throw BadInputError.forFields({ code: 'there is no enrolment to confirm; call startMfaEnrollment first' });
   let step: number | null = null;
   await throttled(throttle, store, account, async () => (step = totpStep(store.openSecret(pending), code)) !== null, 'code', 'is not a valid code for the new secret');
-  Object.assign(account, { mfaSecret: pending, mfaPendingSecret: null, mfaEnabledAt: new Date(), mfaLastStep: step });
+  Object.assign(account, { mfaSecret: pending, mfaPendingSecret: null, mfaEnabledAt: new Date(), mfaLastStep: step, mfaRecoveryCodes: [] });
   await store.flush();
   await store.markSessionMfa(principal.sessionId);
   return account;
 }
 
-/** Turns MFA off with a current code, unless the hospital requires it. */
+/** Turns MFA off with a current code (or a recovery code), unless the hospital requires it. */
 export async function disableMfa(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, code: string, required: boolean): Promise<AccountRow> {
   const account = await ownAccount(store, principal);
   const secret = account.mfaSecret;
   if (!secret) throw BadInputError.forFields({ code: 'two-factor sign-in is not on' });
   if (required) throw ConflictError.because('This hospital requires two-factor sign-in');
-  await throttled(throttle, store, account, () => acceptTotp(store, account, secret, code), 'code', 'is not a valid or unused code');
-  Object.assign(account, { mfaSecret: null, mfaPendingSecret: null, mfaEnabledAt: null, mfaLastStep: null });
+  await throttled(throttle, store, account, () => acceptSecondFactor(store, account, secret, code), 'code', 'is not a valid or unused code');
+  Object.assign(account, { mfaSecret: null, mfaPendingSecret: null, mfaEnabledAt: null, mfaLastStep: null, mfaRecoveryCodes: [] });
   await store.flush();
   return account;
+}
+
+/**
+ * New one-time recovery codes, replacing any earlier ones; returned once, only their hashes are kept.
+ * Needs MFA on, a session that gave the second factor, and the password again (under the sign-in
+ * lockout), so neither a stolen session nor a stolen password alone can mint a way past the second factor.
+ */
+export async function regenerateMfaRecoveryCodes(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, password: string): Promise<string[]> {
+  const account = await ownAccount(store, principal);
+  if (!account.mfaSecret) throw ConflictError.because('Two-factor sign-in is not on; turn it on first');
+  const session = await store.liveSession(principal.sessionId, account.id);
+  if (!session?.mfa) throw ConflictError.because('Sign in with your second factor to get recovery codes');
+  await throttled(throttle, store, account, () => verifyPassword(account.passwordHash, password), 'password', 'is not correct');
+  const codes = newRecoveryCodes();
+  account.mfaRecoveryCodes = codes.map(recoveryCodeHash);
+  await store.flush();
+  return codes;
 }

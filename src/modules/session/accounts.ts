@@ -1,4 +1,4 @@
-import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import { raw, type EntityName, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { formatRefreshToken, hashSecret, newSecret, parseRefreshToken, secretMatches } from '../../auth/secrets';
 import type { SecretBox } from '../../auth/secret-box';
@@ -15,6 +15,8 @@ export interface AccountRow {
   mfaPendingSecret: string | null;
   mfaEnabledAt: Date | null;
   mfaLastStep: number | null;
+  /** SHA-256 of each unused recovery code. */
+  mfaRecoveryCodes: string[];
 }
 
 /** A sign-in session (refresh-token family), in the placement or in the catalog. */
@@ -43,7 +45,7 @@ export interface AccountStoreOptions {
   secrets: SecretBox;
 }
 
-const SECRETS = ['passwordHash', 'mfaSecret', 'mfaPendingSecret'] as never[];
+const SECRETS = ['passwordHash', 'mfaSecret', 'mfaPendingSecret', 'mfaRecoveryCodes'] as never[];
 
 /**
  * Accounts and their sign-in sessions, the same for hospital users and platform users. Refresh
@@ -90,6 +92,17 @@ export class AccountStore {
   async claimMfaStep(userId: string, step: number): Promise<boolean> {
     const where = { id: userId, $or: [{ mfaLastStep: null }, { mfaLastStep: { $lt: step } }] } as FilterQuery<AccountRow>;
     return (await this.o.em.nativeUpdate(this.o.users, where, { mfaLastStep: step })) === 1;
+  }
+
+  /**
+   * Spends the recovery code with this hash if the user still has it (atomic: a code works once), then
+   * reloads the account, so what is shown or flushed afterwards is the list as stored.
+   */
+  async spendRecoveryCode(userId: string, hash: string): Promise<boolean> {
+    const where = { id: userId, mfaRecoveryCodes: { $contains: [hash] } } as FilterQuery<AccountRow>;
+    const spent = (await this.o.em.nativeUpdate(this.o.users, where, { mfaRecoveryCodes: raw('array_remove(mfa_recovery_codes, ?)', [hash]) } as never)) === 1;
+    if (spent) await this.findById(userId);
+    return spent;
   }
 
   /** Opens a session and returns it with its first refresh token. */

@@ -17,6 +17,7 @@ export function meOf(account: AccountRow, principal: { kind: 'platform' | 'tenan
     tenant,
     mfaEnabled: account.mfaEnabledAt !== null,
     mfaEnrollmentRequired: principal.mfaPending,
+    mfaRecoveryCodesLeft: account.mfaRecoveryCodes.length,
   };
 }
 
@@ -24,7 +25,7 @@ export function meOf(account: AccountRow, principal: { kind: 'platform' | 'tenan
 export async function describePrincipal(principal: Principal, ctx: RequestContext): Promise<Me> {
   if (principal.kind === 'apiKey') {
     const tenant = ctx.tenant ? { slug: ctx.tenant.slug, name: ctx.tenant.name } : null;
-    return { id: principal.id, email: principal.name, displayName: principal.name, kind: PrincipalKind.API_KEY, roles: [...principal.roles], tenant, mfaEnabled: false, mfaEnrollmentRequired: false };
+    return { id: principal.id, email: principal.name, displayName: principal.name, kind: PrincipalKind.API_KEY, roles: [...principal.roles], tenant, mfaEnabled: false, mfaEnrollmentRequired: false, mfaRecoveryCodesLeft: 0 };
   }
   const account = await (await accountsOf(ctx, principal)).findById(principal.id);
   if (!account) throw NotFoundError.forEntity('User', principal.id);

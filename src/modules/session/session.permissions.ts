@@ -14,5 +14,6 @@ export const sessionPermissions = {
     changePassword: isVerifiedUser,
     updateProfile: isVerifiedUser,
     disableMfa: isVerifiedUser,
+    regenerateMfaRecoveryCodes: isVerifiedUser,
   },
 };

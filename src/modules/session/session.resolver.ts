@@ -32,7 +32,7 @@ export class SessionResolver {
   async login(
     @Arg('email') email: string,
     @Arg('password') password: string,
-    @Arg('mfaCode', () => String, { nullable: true, description: 'Current TOTP code, when the account has MFA on.' }) mfaCode: string | null,
+    @Arg('mfaCode', () => String, { nullable: true, description: 'Current TOTP code, or one of the account’s unused recovery codes, when the account has MFA on.' }) mfaCode: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<AuthPayload> {
     const signedIn = await sessions.signIn(await accountsOfContext(ctx), deps(ctx), { email, password, mfaCode });

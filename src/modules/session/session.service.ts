@@ -2,6 +2,7 @@ import type { LoginThrottle } from '../../auth/login-throttle';
 import { throttleKey } from '../../auth/login-throttle';
 import { hashPassword, passwordNeedsRehash, verifyPassword } from '../../auth/passwords';
 import type { TokenService } from '../../auth/tokens';
+import { isRecoveryCode, recoveryCodeHash } from '../../auth/recovery-codes';
 import { totpStep } from '../../auth/totp';
 import { AuthError } from '../../errors';
 import type { AccountRow, AccountStore } from './accounts';
@@ -28,14 +29,18 @@ export interface SignedIn {
 
 const INVALID = 'Invalid email or password';
 
-/** Checks a TOTP code against the stored (sealed) secret and claims its time step, so the same code never works twice. */
-export async function acceptTotp(store: AccountStore, account: AccountRow, storedSecret: string, code: string): Promise<boolean> {
+/**
+ * Checks a second factor: a TOTP code against the stored (sealed) secret, claiming its time step so
+ * the same code never works twice; or one of the account's recovery codes, which is spent.
+ */
+export async function acceptSecondFactor(store: AccountStore, account: AccountRow, storedSecret: string, code: string): Promise<boolean> {
+  if (isRecoveryCode(code)) return store.spendRecoveryCode(account.id, recoveryCodeHash(code));
   const step = totpStep(store.openSecret(storedSecret), code);
   return step !== null && (await store.claimMfaStep(account.id, step));
 }
 
 /**
- * Password (and, when the account has MFA, a TOTP code) for tokens. Unknown email, wrong password
+ * Password (and, when the account has MFA, a TOTP code or a recovery code) for tokens. Unknown email, wrong password
  * and deactivated account give the same error after the same argon2 work; every failure counts
  * towards the (hospital, email) lockout, which is checked first. A hash made under earlier argon2
  * parameters is replaced by one under the current parameters once the sign-in has succeeded.
@@ -52,7 +57,7 @@ export async function signIn(store: AccountStore, deps: SignInDeps, input: { ema
   let mfa = false;
   if (account.mfaSecret) {
     if (!input.mfaCode) throw new AuthError('UNAUTHENTICATED', 'Authentication code required', { mfaRequired: true });
-    if (!(await acceptTotp(store, account, account.mfaSecret, input.mfaCode))) {
+    if (!(await acceptSecondFactor(store, account, account.mfaSecret, input.mfaCode))) {
       await deps.throttle.recordFailure(key);
       throw new AuthError('UNAUTHENTICATED', 'Invalid or already used authentication code', { mfaRequired: true });
     }

@@ -1,6 +1,6 @@
 import { IsOptional, Length } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum PrincipalKind {
   HOSPITAL_USER = 'HOSPITAL_USER',
@@ -44,6 +44,9 @@ export class Me {
 
   @Field({ description: 'The hospital requires a second factor this session has not given: only MFA enrolment and logout work until it has.' })
   mfaEnrollmentRequired!: boolean;
+
+  @Field(() => Int, { description: 'Unused MFA recovery codes (see regenerateMfaRecoveryCodes); 0 while MFA is off.' })
+  mfaRecoveryCodesLeft!: number;
 }
 
 @ObjectType({ simpleResolvers: true })

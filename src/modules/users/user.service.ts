@@ -115,7 +115,7 @@ export async function resetPassword(em: EntityManager, actorId: string | null, i
 /** Turns another user's MFA off (lost device); their sessions end and they enrol again. */
 export async function resetUserMfa(em: EntityManager, actorId: string | null, id: string): Promise<User> {
   const user = await target(em, id, actorId, 'reset the second factor of');
-  Object.assign(user, { mfaSecret: null, mfaPendingSecret: null, mfaEnabledAt: null, mfaLastStep: null });
+  Object.assign(user, { mfaSecret: null, mfaPendingSecret: null, mfaEnabledAt: null, mfaLastStep: null, mfaRecoveryCodes: [] });
   await em.flush();
   await revokeSessions(em, user.id);
   return user;

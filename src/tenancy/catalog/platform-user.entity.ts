@@ -28,6 +28,10 @@ export class PlatformUser {
   @Property({ type: 'text', nullable: true, hidden: true, lazy: true })
   mfaPendingSecret: string | null = null;
 
+  /** SHA-256 of each unused MFA recovery code (src/auth/recovery-codes.ts). */
+  @Property({ type: 'text[]', hidden: true, lazy: true })
+  mfaRecoveryCodes: string[] = [];
+
   @Property({ type: 'timestamptz', nullable: true })
   mfaEnabledAt: Date | null = null;
 
