@@ -5,7 +5,8 @@ import { Migration0004PlacementFences } from './Migration0004PlacementFences';
 import { Migration0005Domain } from './Migration0005Domain';
 import { Migration0006RequestEntry } from './Migration0006RequestEntry';
 import { Migration0007MfaRecoveryCodes } from './Migration0007MfaRecoveryCodes';
+import { Migration0008AuditDetail } from './Migration0008AuditDetail';
 
 /** Tenant migrations in order; applied to the shared schema, every tenant schema and every tenant database. */
 export const TENANT_MIGRATIONS = [Migration0001Core, Migration0002Identity, Migration0003Audit, Migration0004PlacementFences, Migration0005Domain, Migration0006RequestEntry,
-  Migration0007MfaRecoveryCodes];
+  Migration0007MfaRecoveryCodes, Migration0008AuditDetail];

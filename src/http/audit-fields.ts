@@ -11,6 +11,8 @@ export interface RootField {
   auditedRead: boolean;
   /** Platform actions: the hospital acted on, from the arguments or the result. */
   tenant: { id?: string; slug?: string };
+  /** A note for the entry, set by the field's resolver (see noteDetail). */
+  detail?: string;
 }
 
 /**
@@ -48,10 +50,21 @@ export function collectIds(value: unknown, into: Set<string>, from: 'args' | 're
   for (const key of from === 'args' ? ['input'] : ['edges', 'node', 'user']) if (key in record) collectIds(record[key], into, from, depth + 1);
 }
 
-export function noteNestedRead(fields: RootField[], path: GraphQLResolveInfo['path'], source: unknown): void {
+/** The root field a path leads from. */
+function rootFieldOf(fields: RootField[], path: GraphQLResolveInfo['path']): RootField | undefined {
   let root = path;
   while (root.prev) root = root.prev;
-  const field = fields.find((f) => f.key === String(root.key));
+  return fields.find((f) => f.key === String(root.key));
+}
+
+/** Adds a note to the audit entry of the root field being resolved (e.g. which second factor a sign-in used). */
+export function noteDetail(fields: RootField[], path: GraphQLResolveInfo['path'], detail: string): void {
+  const field = rootFieldOf(fields, path);
+  if (field) field.detail = field.detail ? `${field.detail}; ${detail}` : detail;
+}
+
+export function noteNestedRead(fields: RootField[], path: GraphQLResolveInfo['path'], source: unknown): void {
+  const field = rootFieldOf(fields, path);
   const id = (source as { id?: unknown } | null)?.id;
   if (!field || typeof id !== 'string' || !isUuid(id)) return;
   field.auditedRead = true;

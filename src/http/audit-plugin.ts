@@ -68,6 +68,7 @@ async function writeEntries(requestContext: GraphQLRequestContext<RequestContext
       clientAddress: ctx.clientAddress,
       requestId: ctx.requestId,
       source: 'API',
+      detail: f.detail ?? null,
     })));
     return;
   }
@@ -86,6 +87,7 @@ async function writeEntries(requestContext: GraphQLRequestContext<RequestContext
     errorCode: errors.get(f.key) ?? null,
     clientAddress: ctx.clientAddress,
     requestId: ctx.requestId,
+    detail: f.detail ?? null,
   }));
   const apart = (entries: TenantAuditRecord[]) => runInTenant(ctx.services.tenancy.pools, ctx.tenant!, (em) => recordTenantAudit(em, entries));
   // The request's own transaction is ended first, so writing apart never needs a second connection

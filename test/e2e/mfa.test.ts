@@ -3,6 +3,7 @@ import { ownerQuery } from '../fixtures/database';
 import { ADMIN, errorCode, STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
 import { codeFor, createStaff, signIn, type Hospital, type Staff } from '../fixtures/identity';
 import {
+  AuditLogDocument,
   ConfirmMfaEnrollmentDocument,
   CreateUserDocument,
   DisableMfaDocument,
@@ -179,6 +180,21 @@ describe('two-factor sign-in (TOTP)', () => {
       expect(again.user).toMatchObject({ mfaEnabled: false, mfaRecoveryCodesLeft: 0 });
     });
 
+    it('are noted in the audit trail when they sign in or turn MFA off (a TOTP code is not)', async () => {
+      const tech = await createStaff(gw, hospital, 'LAB_TECH', 'codes.tech@mfa-general.test');
+      const secret = await enrol(tech, hospital.slug);
+      const codes = (await regenerate(tech.token, tech.password, hospital.slug)).data!.regenerateMfaRecoveryCodes;
+      await signIn(gw, tech.email, tech.password, hospital.slug, codeFor(secret));
+      await signIn(gw, tech.email, tech.password, hospital.slug, codes[0]!);
+      expect((await gw.gql(DisableMfaDocument, { code: codes[1]! }, { slug: hospital.slug, token: tech.token })).data?.disableMfa.mfaEnabled).toBe(false);
+      const trail = await gw.gql(AuditLogDocument, { first: 3, filter: { recordId: tech.id } }, hospital);
+      expect(trail.data!.auditLog.edges.map((e) => [e.node.operation, e.node.detail])).toEqual([
+        ['disableMfa', 'second factor: recovery code'],
+        ['login', 'second factor: recovery code'],
+        ['login', null],
+      ]);
+    });
+
     it('work for platform users too', async () => {
       const platform = await signIn(gw, ADMIN.email, ADMIN.password);
       const secret = await enrol(platform);
@@ -186,6 +202,9 @@ describe('two-factor sign-in (TOTP)', () => {
       expect(codes).toHaveLength(10);
       const withCode = await gw.gql(LoginDocument, { email: ADMIN.email, password: ADMIN.password, mfaCode: codes[3]! }, {});
       expect(withCode.data?.login.user).toMatchObject({ kind: 'PLATFORM_USER', mfaRecoveryCodesLeft: 9 });
+      const [entry] = await ownerQuery<{ detail: string | null }>(
+        `select detail from catalog.platform_audit where operation = 'login' order by at desc limit 1`, [], new URL(gw.databaseUrl).pathname.slice(1));
+      expect(entry?.detail).toBe('second factor: recovery code');
       const off = await gw.gql(DisableMfaDocument, { code: codeFor(secret) }, { token: withCode.data!.login.token });
       expect(off.data?.disableMfa.mfaRecoveryCodesLeft).toBe(0);
     });

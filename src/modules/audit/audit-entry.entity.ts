@@ -78,4 +78,8 @@ export class AuditEntry extends TenantScoped {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   requestId: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'A note beyond the above, e.g. `second factor: recovery code` for a sign-in that used one.' })
+  @Property({ type: 'text', nullable: true })
+  detail: string | null = null;
 }

@@ -13,7 +13,7 @@ import type { AuditLogFilter } from './audit.inputs';
 const NO_ROW = '00000000-0000-0000-0000-000000000000';
 
 /** What one audited operation inside a hospital records (the tenant is stamped by the write guard). */
-export type TenantAuditRecord = Pick<AuditEntry, 'actorId' | 'actorKind' | 'actorRole' | 'operation' | 'operationType' | 'recordIds' | 'outcome' | 'errorCode' | 'clientAddress' | 'requestId'>;
+export type TenantAuditRecord = Pick<AuditEntry, 'actorId' | 'actorKind' | 'actorRole' | 'operation' | 'operationType' | 'recordIds' | 'outcome' | 'errorCode' | 'clientAddress' | 'requestId' | 'detail'>;
 
 /** What one platform action records centrally. */
 export type PlatformAuditRecord = Partial<Omit<PlatformAuditEntry, 'id' | 'at'>> & Pick<PlatformAuditEntry, 'operation' | 'outcome'>;

@@ -1,4 +1,5 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Info, Mutation, Resolver } from 'type-graphql';
 import { isUserPrincipal, type UserPrincipal } from '../../auth/principal';
 import type { RequestContext } from '../../context';
 import { AuthError } from '../../errors';
@@ -7,6 +8,7 @@ import { requiresMfa } from '../settings/settings.service';
 import { accountsOf } from './account-context';
 import * as account from './account.service';
 import { describePrincipal } from './me';
+import { noteSecondFactor } from './second-factor-audit';
 import { ChangePasswordInput, Me, MfaEnrollment, UpdateProfileInput } from './session.types';
 
 function user(ctx: RequestContext): UserPrincipal {
@@ -56,10 +58,10 @@ export class AccountResolver {
   }
 
   @Mutation(() => Me, { description: 'Turns MFA off with a current code or a recovery code (refused where the hospital requires MFA).' })
-  async disableMfa(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Me> {
+  async disableMfa(@Arg('code') code: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Me> {
     const principal = user(ctx);
     const required = principal.kind === 'tenant' && ctx.tenant ? await requiresMfa(await tenantEm(ctx)) : false;
-    await account.disableMfa(await accountsOf(ctx, principal), ctx.services.loginThrottle, principal, code, required);
+    noteSecondFactor(ctx, info, await account.disableMfa(await accountsOf(ctx, principal), ctx.services.loginThrottle, principal, code, required));
     return describePrincipal(principal, ctx);
   }
 }

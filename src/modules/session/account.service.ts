@@ -5,7 +5,7 @@ import { newRecoveryCodes, recoveryCodeHash } from '../../auth/recovery-codes';
 import { newTotpSecret, totpStep } from '../../auth/totp';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
 import type { AccountRow, AccountStore } from './accounts';
-import { acceptSecondFactor } from './session.service';
+import { acceptSecondFactor, type SecondFactor } from './session.service';
 
 async function ownAccount(store: AccountStore, principal: UserPrincipal): Promise<AccountRow> {
   const account = await store.findById(principal.id);
@@ -65,16 +65,17 @@ export async function confirmMfaEnrollment(store: AccountStore, throttle: LoginT
   return account;
 }
 
-/** Turns MFA off with a current code (or a recovery code), unless the hospital requires it. */
-export async function disableMfa(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, code: string, required: boolean): Promise<AccountRow> {
+/** Turns MFA off with a current code (or a recovery code), unless the hospital requires it; returns which it was. */
+export async function disableMfa(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, code: string, required: boolean): Promise<SecondFactor> {
   const account = await ownAccount(store, principal);
   const secret = account.mfaSecret;
   if (!secret) throw BadInputError.forFields({ code: 'two-factor sign-in is not on' });
   if (required) throw ConflictError.because('This hospital requires two-factor sign-in');
-  await throttled(throttle, store, account, () => acceptSecondFactor(store, account, secret, code), 'code', 'is not a valid or unused code');
+  let used: SecondFactor | null = null;
+  await throttled(throttle, store, account, async () => (used = await acceptSecondFactor(store, account, secret, code)) !== null, 'code', 'is not a valid or unused code');
   Object.assign(account, { mfaSecret: null, mfaPendingSecret: null, mfaEnabledAt: null, mfaLastStep: null, mfaRecoveryCodes: [] });
   await store.flush();
-  return account;
+  return used!;
 }
 
 /**

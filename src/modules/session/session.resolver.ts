@@ -1,6 +1,8 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Info, Mutation, Query, Resolver } from 'type-graphql';
 import { isUserPrincipal } from '../../auth/principal';
 import type { RequestContext } from '../../context';
+import { noteSecondFactor } from './second-factor-audit';
 import { tenantEm } from '../common/tenant-em';
 import { requiresMfa } from '../settings/settings.service';
 import { accountsOf, accountsOfContext } from './account-context';
@@ -34,8 +36,10 @@ export class SessionResolver {
     @Arg('password') password: string,
     @Arg('mfaCode', () => String, { nullable: true, description: 'Current TOTP code, or one of the account’s unused recovery codes, when the account has MFA on.' }) mfaCode: string | null,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<AuthPayload> {
     const signedIn = await sessions.signIn(await accountsOfContext(ctx), deps(ctx), { email, password, mfaCode });
+    noteSecondFactor(ctx, info, signedIn.secondFactor);
     return payload(signedIn, ctx);
   }
 

@@ -25,7 +25,12 @@ export interface SignedIn {
   expiresAt: Date;
   /** The hospital requires MFA and this session has not given a second factor: only enrolment is open. */
   mfaPending: boolean;
+  /** The second factor this sign-in gave, if any. */
+  secondFactor: SecondFactor | null;
 }
+
+/** What a second factor was: recorded in the audit trail when it was a recovery code. */
+export type SecondFactor = 'TOTP code' | 'recovery code';
 
 const INVALID = 'Invalid email or password';
 
@@ -33,10 +38,10 @@ const INVALID = 'Invalid email or password';
  * Checks a second factor: a TOTP code against the stored (sealed) secret, claiming its time step so
  * the same code never works twice; or one of the account's recovery codes, which is spent.
  */
-export async function acceptSecondFactor(store: AccountStore, account: AccountRow, storedSecret: string, code: string): Promise<boolean> {
-  if (isRecoveryCode(code)) return store.spendRecoveryCode(account.id, recoveryCodeHash(code));
+export async function acceptSecondFactor(store: AccountStore, account: AccountRow, storedSecret: string, code: string): Promise<SecondFactor | null> {
+  if (isRecoveryCode(code)) return (await store.spendRecoveryCode(account.id, recoveryCodeHash(code))) ? 'recovery code' : null;
   const step = totpStep(store.openSecret(storedSecret), code);
-  return step !== null && (await store.claimMfaStep(account.id, step));
+  return step !== null && (await store.claimMfaStep(account.id, step)) ? 'TOTP code' : null;
 }
 
 /**
@@ -54,15 +59,16 @@ export async function signIn(store: AccountStore, deps: SignInDeps, input: { ema
     await deps.throttle.recordFailure(key);
     throw AuthError.unauthenticated(INVALID);
   }
-  let mfa = false;
+  let secondFactor: SecondFactor | null = null;
   if (account.mfaSecret) {
     if (!input.mfaCode) throw new AuthError('UNAUTHENTICATED', 'Authentication code required', { mfaRequired: true });
-    if (!(await acceptSecondFactor(store, account, account.mfaSecret, input.mfaCode))) {
+    secondFactor = await acceptSecondFactor(store, account, account.mfaSecret, input.mfaCode);
+    if (!secondFactor) {
       await deps.throttle.recordFailure(key);
       throw new AuthError('UNAUTHENTICATED', 'Invalid or already used authentication code', { mfaRequired: true });
     }
-    mfa = true;
   }
+  const mfa = secondFactor !== null;
   await deps.throttle.reset(key);
   if (passwordNeedsRehash(account.passwordHash)) {
     // Made under earlier parameters: replace it now that the password is known to be right.
@@ -70,7 +76,7 @@ export async function signIn(store: AccountStore, deps: SignInDeps, input: { ema
     await store.flush();
   }
   const { session, refreshToken } = await store.openSession(account.id, mfa, deps.tokens.refreshTtlSeconds);
-  return issue(store, deps, account, session.id, mfa, refreshToken);
+  return { ...(await issue(store, deps, account, session.id, mfa, refreshToken)), secondFactor };
 }
 
 /** A refresh token for the next pair; the old one is spent (and replaying it ends the session). */
@@ -78,10 +84,10 @@ export async function refresh(store: AccountStore, deps: SignInDeps, refreshToke
   const rotated = await store.rotate(refreshToken, deps.tokens.refreshTtlSeconds);
   const account = rotated ? await store.findById(rotated.session.userId) : null;
   if (!rotated || !account?.active) throw AuthError.unauthenticated('Invalid refresh token');
-  return issue(store, deps, account, rotated.session.id, rotated.session.mfa, rotated.refreshToken);
+  return { ...(await issue(store, deps, account, rotated.session.id, rotated.session.mfa, rotated.refreshToken)), secondFactor: null };
 }
 
-async function issue(store: AccountStore, deps: SignInDeps, account: AccountRow, sessionId: string, mfa: boolean, refreshToken: string): Promise<SignedIn> {
+async function issue(store: AccountStore, deps: SignInDeps, account: AccountRow, sessionId: string, mfa: boolean, refreshToken: string): Promise<Omit<SignedIn, 'secondFactor'>> {
   const kind = deps.tenantId ? 'tenant' : 'platform';
   const token = await deps.tokens.sign({ sub: account.id, kind, sid: sessionId, tid: deps.tenantId });
   const expiresAt = new Date(Date.now() + deps.tokens.ttlSeconds * 1000);

@@ -46,6 +46,10 @@ export class PlatformAuditEntry {
   @Property({ type: 'text', nullable: true })
   requestId: string | null = null;
 
+  /** A note beyond the above, e.g. that a sign-in's second factor was a recovery code. */
+  @Property({ type: 'text', nullable: true })
+  detail: string | null = null;
+
   /** API (a GraphQL request) or CLI (an operator command). */
   @Property({ type: 'text' })
   source: 'API' | 'CLI' = 'API';
