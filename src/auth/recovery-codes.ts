@@ -18,12 +18,15 @@ export function newRecoveryCodes(count = RECOVERY_CODE_COUNT): string[] {
   return Array.from({ length: count }, () => `${half()}-${half()}`);
 }
 
-/** What is stored of a code: the hash of its canonical form (no dash or spaces, lower case). */
+/** A code as typed, in its canonical form: no dash or spaces, lower case. */
+const canonical = (typed: string) => typed.replace(/[\s-]/g, '').toLowerCase();
+
+/** What is stored of a code: the hash of its canonical form. */
 export function recoveryCodeHash(code: string): string {
-  return hashSecret(code.replace(/[\s-]/g, '').toLowerCase());
+  return hashSecret(canonical(code));
 }
 
 /** Whether the text has the shape of a recovery code (as typed: dashes, spaces and case do not matter). */
 export function isRecoveryCode(text: string): boolean {
-  return SHAPE.test(text.replace(/[\s-]/g, '').toLowerCase());
+  return SHAPE.test(canonical(text));
 }
