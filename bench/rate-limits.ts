@@ -17,7 +17,7 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 function hospitalUser(): LimitedRequest {
   const tenantId = randomUUID();
-  const principal: Principal = { kind: 'tenant', id: randomUUID(), email: 'bench@example.org', tenantId, roles: ['NURSE'], sessionId: randomUUID(), mfaPending: false };
+  const principal: Principal = { kind: 'tenant', id: randomUUID(), email: 'bench@example.org', tenantId, roles: ['NURSE'], sessionId: randomUUID(), twoFactor: false, mfaPending: false };
   return { tenant: { id: tenantId, plan: Plan.ENTERPRISE }, principal, clientAddress: '192.0.2.1', rootFields: ['patients'] };
 }
 

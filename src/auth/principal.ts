@@ -14,11 +14,12 @@ export type TenantRole = (typeof TENANT_ROLES)[number];
  * - `tenant`: a hospital user, only ever inside their own hospital. `mfaPending` is true when the
  *   hospital requires a second factor that this session has not given: only enrolment is open then.
  * - `apiKey`: a machine client of one hospital, holding the key's single role.
- * `sessionId` names the sign-in session (refresh-token family) the access token belongs to.
+ * `sessionId` names the sign-in session (refresh-token family) the access token belongs to, and
+ * `twoFactor` says whether that session gave a second factor (read with it, never from the token).
  */
 export type Principal =
-  | { kind: 'platform'; id: string; email: string; roles: PlatformRole[]; sessionId: string }
-  | { kind: 'tenant'; id: string; email: string; tenantId: string; roles: TenantRole[]; sessionId: string; mfaPending: boolean }
+  | { kind: 'platform'; id: string; email: string; roles: PlatformRole[]; sessionId: string; twoFactor: boolean }
+  | { kind: 'tenant'; id: string; email: string; tenantId: string; roles: TenantRole[]; sessionId: string; twoFactor: boolean; mfaPending: boolean }
   | { kind: 'apiKey'; id: string; name: string; tenantId: string; roles: TenantRole[] };
 
 /** A signed-in person (not an API key). */

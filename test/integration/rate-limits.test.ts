@@ -21,7 +21,7 @@ const LIMITS: RequestLimits = {
 };
 
 function userRequest(tenantId = randomUUID()): LimitedRequest {
-  const principal: Principal = { kind: 'tenant', id: randomUUID(), email: 'n@example.org', tenantId, roles: ['NURSE'], sessionId: randomUUID(), mfaPending: false };
+  const principal: Principal = { kind: 'tenant', id: randomUUID(), email: 'n@example.org', tenantId, roles: ['NURSE'], sessionId: randomUUID(), twoFactor: false, mfaPending: false };
   return { tenant: { id: tenantId, plan: Plan.BASIC }, principal, clientAddress: '192.0.2.1', rootFields: ['me'] };
 }
 

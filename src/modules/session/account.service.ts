@@ -86,8 +86,7 @@ export async function disableMfa(store: AccountStore, throttle: LoginThrottle, p
 export async function regenerateMfaRecoveryCodes(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, password: string): Promise<string[]> {
   const account = await ownAccount(store, principal);
   if (!account.mfaSecret) throw ConflictError.because('Two-factor sign-in is not on; turn it on first');
-  const session = await store.liveSession(principal.sessionId, account.id);
-  if (!session?.mfa) throw ConflictError.because('Sign in with your second factor to get recovery codes');
+  if (!principal.twoFactor) throw ConflictError.because('Sign in with your second factor to get recovery codes');
   await throttled(throttle, store, account, () => verifyPassword(account.passwordHash, password), 'password', 'is not correct');
   const codes = newRecoveryCodes();
   account.mfaRecoveryCodes = codes.map(recoveryCodeHash);

@@ -118,12 +118,6 @@ export class AccountStore {
     return { session, refreshToken: formatRefreshToken(session.id, secret) };
   }
 
-  /** The session if it belongs to `userId`, is not revoked and has not expired. */
-  async liveSession(sessionId: string, userId: string): Promise<SessionRow | null> {
-    const session = await this.o.em.findOne(this.o.sessions, { id: sessionId, userId } as FilterQuery<SessionRow>, { refresh: true });
-    return session && !session.revokedAt && session.expiresAt > new Date() ? session : null;
-  }
-
   /**
    * Exchanges a refresh token for the next one of its session. Null (and nothing issued) when the
    * token is malformed, unknown, revoked or expired; a token that was already rotated revokes its

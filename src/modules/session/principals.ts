@@ -19,8 +19,9 @@ export async function loadTenantPrincipal(session: TenantSession, userId: string
   const { entry } = await session.enterAs({ userId, sessionId });
   const { user, session: signIn } = entry;
   if (!user?.active || !live(signIn)) return null;
-  const mfaPending = !signIn!.mfa && entry.settings?.require_mfa === true;
-  return { kind: 'tenant', id: userId, email: user.email, tenantId: session.tenant.id, roles: user.roles as TenantRole[], sessionId, mfaPending };
+  const twoFactor = signIn!.mfa;
+  const mfaPending = !twoFactor && entry.settings?.require_mfa === true;
+  return { kind: 'tenant', id: userId, email: user.email, tenantId: session.tenant.id, roles: user.roles as TenantRole[], sessionId, twoFactor, mfaPending };
 }
 
 /** A platform user's principal for this request, from the catalog (active user, live session). */
@@ -30,5 +31,5 @@ export async function loadPlatformPrincipal(central: MikroORM, userId: string, s
   const user = await em.findOne(PlatformUser, { id: userId });
   const session = user ? await em.findOne(PlatformSession, { id: sessionId, userId }) : null;
   if (!user?.active || !live(session)) return null;
-  return { kind: 'platform', id: user.id, email: user.email, roles: ['SUPERADMIN'], sessionId };
+  return { kind: 'platform', id: user.id, email: user.email, roles: ['SUPERADMIN'], sessionId, twoFactor: session!.mfa };
 }
