@@ -13,14 +13,19 @@ async function ownAccount(store: AccountStore, principal: UserPrincipal): Promis
   return account;
 }
 
-/** Runs a check of one of the user's secrets under the same lockout as signing in. */
-async function throttled(throttle: LoginThrottle, store: AccountStore, account: AccountRow, check: () => Promise<boolean>, field: string, problem: string): Promise<void> {
+/**
+ * Runs a check of one of the user's secrets under the same lockout as signing in, and returns what it
+ * accepted; `null` or `false` is a failure.
+ */
+async function throttled<T>(throttle: LoginThrottle, store: AccountStore, account: AccountRow, check: () => Promise<T | null | false>, field: string, problem: string): Promise<T> {
   const key = throttleKey(store.scope, account.email);
   await throttle.assertAllowed(key);
-  if (!(await check())) {
+  const accepted = await check();
+  if (accepted === null || accepted === false) {
     await throttle.recordFailure(key);
     throw BadInputError.forFields({ [field]: problem });
   }
+  return accepted;
 }
 
 /** Changes the caller's password (the current one is required) and ends their other sessions. */
@@ -57,8 +62,7 @@ export async function confirmMfaEnrollment(store: AccountStore, throttle: LoginT
   const account = await ownAccount(store, principal);
   const pending = account.mfaPendingSecret;
   if (account.mfaSecret || !pending) throw BadInputError.forFields({ code: 'there is no enrolment to confirm; call startMfaEnrollment first' });
-  let step: number | null = null;
-  await throttled(throttle, store, account, async () => (step = totpStep(store.openSecret(pending), code)) !== null, 'code', 'is not a valid code for the new secret');
+  const step = await throttled(throttle, store, account, async () => totpStep(store.openSecret(pending), code), 'code', 'is not a valid code for the new secret');
   Object.assign(account, { mfaSecret: pending, mfaPendingSecret: null, mfaEnabledAt: new Date(), mfaLastStep: step, mfaRecoveryCodes: [] });
   await store.flush();
   await store.markSessionMfa(principal.sessionId);
@@ -71,11 +75,10 @@ export async function disableMfa(store: AccountStore, throttle: LoginThrottle, p
   const secret = account.mfaSecret;
   if (!secret) throw BadInputError.forFields({ code: 'two-factor sign-in is not on' });
   if (required) throw ConflictError.because('This hospital requires two-factor sign-in');
-  let used: SecondFactor | null = null;
-  await throttled(throttle, store, account, async () => (used = await acceptSecondFactor(store, account, secret, code)) !== null, 'code', 'is not a valid or unused code');
+  const used = await throttled(throttle, store, account, () => acceptSecondFactor(store, account, secret, code), 'code', 'is not a valid or unused code');
   Object.assign(account, { mfaSecret: null, mfaPendingSecret: null, mfaEnabledAt: null, mfaLastStep: null, mfaRecoveryCodes: [] });
   await store.flush();
-  return used!;
+  return used;
 }
 
 /**
