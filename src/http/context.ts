@@ -30,7 +30,11 @@ export function contextBuilder(services: AppServices) {
       // a no-op for a session ended already). A request in the pipeline is left to the plugin, which
       // still runs when its client has gone, so its writes and audit entries are decided as usual.
       const opened = session;
-      if (opened) res.once('close', () => void (pipeline.started ? undefined : opened.end(false).catch(() => undefined)));
+      if (opened) {
+        res.once('close', () => {
+          if (!pipeline.started) opened.end(false).catch(() => undefined);
+        });
+      }
       const apiKey = req.headers['x-api-key'];
       const credentials = { authorization: req.headers.authorization, apiKey: typeof apiKey === 'string' ? apiKey : undefined };
       const principal = await authenticate(credentials, tenant?.id ?? null, services.tokens, {
