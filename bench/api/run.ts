@@ -7,10 +7,11 @@ import { openTenancy } from '../../src/app';
 import { TokenService } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { quoteIdent } from '../../src/tenancy/placement';
+import { ServerRegistry } from '../../src/tenancy/servers';
 import { benchDatabase, percentile } from '../support';
 import { buildDataset, datasetSize, type BenchHospital, type DatasetSize } from './dataset';
 import { backendCpuMs, backendCpuSpent, ServerProcess } from './servers';
-import { check, prepare, type Expectation, type WorkloadName } from './workloads';
+import { answer, check, prepare, type Dialect, type Expectation, type WorkloadName } from './workloads';
 
 /**
  * The gateway against a raw baseline (bench/baseline) on the same dataset: the workloads over HTTP
@@ -31,6 +32,9 @@ const CLUSTER_WORKERS = WORKER_COUNT > 1 ? WORKER_COUNT : 0; // one process serv
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'list,point,write,floor').split(',').filter(Boolean) as WorkloadName[];
 /** `audited baseline`: the baseline inside the gateway's request transaction, with its audit entry (BASELINE_AUDITED). */
 const AUDITED = (process.env.BENCH_AUDITED_BASELINE ?? '1') !== '0';
+/** `postgraphile`: the peer (bench/postgraphile), in a run where every hospital is SHARED, the only placement it serves (BENCH_POSTGRAPHILE). */
+const POSTGRAPHILE = (process.env.BENCH_POSTGRAPHILE ?? '1') !== '0';
+const dialectOf = (server: ServerProcess): Dialect => (server.name === 'postgraphile' ? 'postgraphile' : 'gateway');
 const JWT_SECRET = 'bench-secret-'.padEnd(48, 'x');
 const APP_DB_PASSWORD = 'sovereign_app_dev';
 
@@ -55,6 +59,7 @@ async function measure(server: ServerProcess, workload: WorkloadName, seconds: n
   const countsBefore = await server.counts();
   const cpuBefore = server.cpuMs();
   const pgBefore = await backendCpuMs(ctx.owner, ctx.prefix);
+  const dialect = dialectOf(server);
   const result = await autocannon({
     url: `http://127.0.0.1:${server.port}`,
     connections: CONNECTIONS,
@@ -63,18 +68,19 @@ async function measure(server: ServerProcess, workload: WorkloadName, seconds: n
       {
         method: 'POST',
         setupRequest: (request, context) => {
-          const next = prepare(workload, sent++, ctx.hospitals, ctx.tokens, ctx.size);
+          const next = prepare(workload, sent++, ctx.hospitals, ctx.tokens, ctx.size, dialect);
           (context as { expect?: Expectation }).expect = next.expect;
           return { ...request, path: next.path, headers: next.headers, body: next.body };
         },
         onResponse: (status, body, context) => {
           const expect = (context as { expect: Expectation }).expect;
-          const problem = check(workload, status, body, expect, ctx.size);
+          const json = answer(body, dialect);
+          const problem = check(workload, status, json, expect, ctx.size);
           if (problem) {
             failures += 1;
             firstFailure ??= problem;
           } else if (workload === 'write' && written.length < 300 && sent % 37 === 0) {
-            written.push({ hospital: expect.hospital, id: JSON.parse(body).data.createAppointment.id });
+            written.push({ hospital: expect.hospital, id: json!.data!.createAppointment.id });
           }
         },
       },
@@ -135,6 +141,10 @@ function report(workload: WorkloadName, runs: Record<string, RunFigures[]>): str
     ratio('audited baseline', 'baseline');
     ratio('gateway', 'audited baseline');
   }
+  if (names.includes('postgraphile')) {
+    ratio('postgraphile', 'baseline');
+    ratio('gateway', 'postgraphile');
+  }
   return rows;
 }
 
@@ -177,6 +187,10 @@ async function main(): Promise<void> {
     baseline: await ServerProcess.start('baseline', join(__dirname, '..', 'baseline', 'server.js'), PORT + 1, common),
   };
   if (AUDITED) servers['audited baseline'] = await ServerProcess.start('audited-baseline', join(__dirname, '..', 'baseline', 'server.js'), PORT + 2, { ...common, BASELINE_AUDITED: '1' });
+  if (POSTGRAPHILE && size.isolation === 'SHARED') {
+    const runtimeUrl = new ServerRegistry(db.url, [], config.appRole).runtimeUrl('main', new URL(db.url).pathname.slice(1));
+    servers.postgraphile = await ServerProcess.start('postgraphile', join(__dirname, '..', 'postgraphile', 'server.js'), PORT + 3, { ...common, DATABASE_URL: runtimeUrl });
+  }
   const owner = new Client({ connectionString: db.url });
   await owner.connect();
   const prefix = new URL(db.url).pathname.slice(1);

@@ -1,0 +1,55 @@
+import { createServer } from 'node:http';
+import { jwtVerify } from 'jose';
+import { postgraphile } from 'postgraphile';
+import { makePgService } from 'postgraphile/adaptors/pg';
+import { grafserv } from 'postgraphile/grafserv/node';
+import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
+import { SHARED_SCHEMA } from '../../src/tenancy/placement';
+
+/**
+ * The peer the gateway is measured against: PostGraphile 5 with row-level security, as a team would
+ * run it instead of the gateway. It serves the SHARED placement's tables as PostGraphile's default
+ * (Amber) preset builds them, connected as the gateway's runtime role, so the same row-level-security
+ * policies apply. Each request's bearer token (the gateway's own, checked with the same secret) sets
+ * `app.tenant_id` for its transaction, as PostGraphile's `pgSettings` do for JWT claims. No audit trail,
+ * no session check, no permission rules: PostGraphile has none of its own. Environment: DATABASE_URL
+ * (runtime role, main database), JWT_SECRET, PORT, DB_POOL_SIZE.
+ *
+ * PostGraphile 5 asks for Node 22; on Node 20 it needs `Promise.withResolvers`, which is all it lacks here.
+ */
+const withResolvers = <T>() => {
+  let resolve!: (value: T | PromiseLike<T>) => void;
+  let reject!: (reason?: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+};
+(Promise as unknown as { withResolvers?: unknown }).withResolvers ??= withResolvers;
+
+const secret = new TextEncoder().encode(process.env.JWT_SECRET!);
+
+const preset: GraphileConfig.Preset = {
+  extends: [PostGraphileAmberPreset],
+  pgServices: [makePgService({ connectionString: process.env.DATABASE_URL!, schemas: [SHARED_SCHEMA], poolConfig: { max: Number(process.env.DB_POOL_SIZE ?? 10) } })],
+  grafserv: { graphqlPath: '/graphql', graphiql: false, watch: false },
+  grafast: {
+    async context(requestContext) {
+      const authorization = requestContext.node?.req.headers.authorization ?? '';
+      const { payload } = await jwtVerify(authorization.replace(/^Bearer /, ''), secret);
+      return { pgSettings: { 'app.tenant_id': String(payload.tid) } };
+    },
+  },
+};
+
+async function main(): Promise<void> {
+  const graphql = postgraphile(preset).createServ(grafserv).createHandler();
+  const server = createServer((req, res) => {
+    if (req.url === '/healthz') res.end('ok');
+    else graphql(req, res);
+  });
+  server.listen(Number(process.env.PORT));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
