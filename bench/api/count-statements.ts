@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { subscribe } from 'node:diagnostics_channel';
-import { Client } from 'pg';
+import { dirname } from 'node:path';
+import type { Client as PgClient } from 'pg';
 
 /**
  * Preloaded (`node --require`) into a server under test: counts the statements it sends through
@@ -21,8 +22,11 @@ interface Counts {
 let serving = 0;
 if (cluster.isPrimary) cluster.on('listening', () => (serving += 1));
 
+// node-postgres as the server under test resolves it: a server with dependencies of its own (the
+// PostGraphile peer) loads its own copy.
+const { Client } = require(require.resolve('pg', { paths: [dirname(process.argv[1]!)] })) as { Client: typeof PgClient };
 const query = Client.prototype.query;
-Client.prototype.query = function countedQuery(this: Client, ...args: unknown[]) {
+Client.prototype.query = function countedQuery(this: PgClient, ...args: unknown[]) {
   statements += 1;
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof query;

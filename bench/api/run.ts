@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
+import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { openTenancy } from '../../src/app';
 import { TokenService } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
-import { quoteIdent } from '../../src/tenancy/placement';
+import { quoteIdent, SHARED_SCHEMA } from '../../src/tenancy/placement';
 import { ServerRegistry } from '../../src/tenancy/servers';
 import { benchDatabase, percentile } from '../support';
 import { buildDataset, datasetSize, type BenchHospital, type DatasetSize } from './dataset';
@@ -32,8 +33,12 @@ const CLUSTER_WORKERS = WORKER_COUNT > 1 ? WORKER_COUNT : 0; // one process serv
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'list,point,write,floor').split(',').filter(Boolean) as WorkloadName[];
 /** `audited baseline`: the baseline inside the gateway's request transaction, with its audit entry (BASELINE_AUDITED). */
 const AUDITED = (process.env.BENCH_AUDITED_BASELINE ?? '1') !== '0';
-/** `postgraphile`: the peer (bench/postgraphile), in a run where every hospital is SHARED, the only placement it serves (BENCH_POSTGRAPHILE). */
+/**
+ * `postgraphile`: the peer, in a run where every hospital is SHARED (the only placement it serves),
+ * once `npm run bench:peer` has built it (BENCH_POSTGRAPHILE=0 leaves it out).
+ */
 const POSTGRAPHILE = (process.env.BENCH_POSTGRAPHILE ?? '1') !== '0';
+const POSTGRAPHILE_SERVER = join(__dirname, '..', '..', '..', 'bench', 'postgraphile', 'dist', 'server.js');
 const dialectOf = (server: ServerProcess): Dialect => (server.name === 'postgraphile' ? 'postgraphile' : 'gateway');
 const JWT_SECRET = 'bench-secret-'.padEnd(48, 'x');
 const APP_DB_PASSWORD = 'sovereign_app_dev';
@@ -188,8 +193,12 @@ async function main(): Promise<void> {
   };
   if (AUDITED) servers['audited baseline'] = await ServerProcess.start('audited-baseline', join(__dirname, '..', 'baseline', 'server.js'), PORT + 2, { ...common, BASELINE_AUDITED: '1' });
   if (POSTGRAPHILE && size.isolation === 'SHARED') {
-    const runtimeUrl = new ServerRegistry(db.url, [], config.appRole).runtimeUrl('main', new URL(db.url).pathname.slice(1));
-    servers.postgraphile = await ServerProcess.start('postgraphile', join(__dirname, '..', 'postgraphile', 'server.js'), PORT + 3, { ...common, DATABASE_URL: runtimeUrl });
+    if (existsSync(POSTGRAPHILE_SERVER)) {
+      const runtimeUrl = new ServerRegistry(db.url, [], config.appRole).runtimeUrl('main', new URL(db.url).pathname.slice(1));
+      servers.postgraphile = await ServerProcess.start('postgraphile', POSTGRAPHILE_SERVER, PORT + 3, { ...common, DATABASE_URL: runtimeUrl, PG_SCHEMA: SHARED_SCHEMA });
+    } else {
+      log('PostGraphile left out: `npm run bench:peer` installs and builds it');
+    }
   }
   const owner = new Client({ connectionString: db.url });
   await owner.connect();

@@ -4,7 +4,6 @@ import { postgraphile } from 'postgraphile';
 import { makePgService } from 'postgraphile/adaptors/pg';
 import { grafserv } from 'postgraphile/grafserv/node';
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
-import { SHARED_SCHEMA } from '../../src/tenancy/placement';
 
 /**
  * The peer the gateway is measured against: PostGraphile 5 with row-level security, as a team would
@@ -13,9 +12,11 @@ import { SHARED_SCHEMA } from '../../src/tenancy/placement';
  * policies apply. Each request's bearer token (the gateway's own, checked with the same secret) sets
  * `app.tenant_id` for its transaction, as PostGraphile's `pgSettings` do for JWT claims. No audit trail,
  * no session check, no permission rules: PostGraphile has none of its own. Environment: DATABASE_URL
- * (runtime role, main database), JWT_SECRET, PORT, DB_POOL_SIZE.
+ * (runtime role, main database), PG_SCHEMA (the SHARED placement's), JWT_SECRET, PORT, DB_POOL_SIZE.
  *
- * PostGraphile 5 asks for Node 22; on Node 20 it needs `Promise.withResolvers`, which is all it lacks here.
+ * A package of its own (`npm run bench:peer` installs and builds it), so the project's install stays
+ * free of it. PostGraphile 5 asks for Node 22; on Node 20 it needs `Promise.withResolvers`, which is
+ * all it lacks here.
  */
 const withResolvers = <T>() => {
   let resolve!: (value: T | PromiseLike<T>) => void;
@@ -29,7 +30,7 @@ const secret = new TextEncoder().encode(process.env.JWT_SECRET!);
 
 const preset: GraphileConfig.Preset = {
   extends: [PostGraphileAmberPreset],
-  pgServices: [makePgService({ connectionString: process.env.DATABASE_URL!, schemas: [SHARED_SCHEMA], poolConfig: { max: Number(process.env.DB_POOL_SIZE ?? 10) } })],
+  pgServices: [makePgService({ connectionString: process.env.DATABASE_URL!, schemas: [process.env.PG_SCHEMA!], poolConfig: { max: Number(process.env.DB_POOL_SIZE ?? 10) } })],
   grafserv: { graphqlPath: '/graphql', graphiql: false, watch: false },
   grafast: {
     async context(requestContext) {
