@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { openTenancy } from '../../src/app';
 import { TokenService } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
-import { quoteIdent, SHARED_SCHEMA } from '../../src/tenancy/placement';
+import { MAIN_SERVER, quoteIdent, SHARED_SCHEMA } from '../../src/tenancy/placement';
 import { ServerRegistry } from '../../src/tenancy/servers';
 import { benchDatabase, percentile } from '../support';
 import { buildDataset, datasetSize, type BenchHospital, type DatasetSize } from './dataset';
@@ -194,7 +194,8 @@ async function main(): Promise<void> {
   if (AUDITED) servers['audited baseline'] = await ServerProcess.start('audited-baseline', join(__dirname, '..', 'baseline', 'server.js'), PORT + 2, { ...common, BASELINE_AUDITED: '1' });
   if (POSTGRAPHILE && size.isolation === 'SHARED') {
     if (existsSync(POSTGRAPHILE_SERVER)) {
-      const runtimeUrl = new ServerRegistry(db.url, [], config.appRole).runtimeUrl('main', new URL(db.url).pathname.slice(1));
+      const registry = new ServerRegistry(db.url, [], config.appRole);
+      const runtimeUrl = registry.runtimeUrl(MAIN_SERVER, registry.mainDatabase);
       servers.postgraphile = await ServerProcess.start('postgraphile', POSTGRAPHILE_SERVER, PORT + 3, { ...common, DATABASE_URL: runtimeUrl, PG_SCHEMA: SHARED_SCHEMA });
     } else {
       log('PostGraphile left out: `npm run bench:peer` installs and builds it');

@@ -15,8 +15,8 @@ import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
  * (runtime role, main database), PG_SCHEMA (the SHARED placement's), JWT_SECRET, PORT, DB_POOL_SIZE.
  *
  * A package of its own (`npm run bench:peer` installs and builds it), so the project's install stays
- * free of it. PostGraphile 5 asks for Node 22; on Node 20 it needs `Promise.withResolvers`, which is
- * all it lacks here.
+ * free of it. PostGraphile 5 asks for Node 22; all it lacks on Node 20 is `Promise.withResolvers`,
+ * defined here before it loads.
  */
 const withResolvers = <T>() => {
   let resolve!: (value: T | PromiseLike<T>) => void;
