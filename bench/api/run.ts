@@ -39,6 +39,12 @@ const AUDITED = (process.env.BENCH_AUDITED_BASELINE ?? '1') !== '0';
  */
 const POSTGRAPHILE = (process.env.BENCH_POSTGRAPHILE ?? '1') !== '0';
 const POSTGRAPHILE_SERVER = join(__dirname, '..', '..', '..', 'bench', 'postgraphile', 'dist', 'server.js');
+/**
+ * `gateway B`: another build of the gateway (its `dist/src/main.js`, BENCH_GATEWAY_B), run beside this
+ * one with the same settings: a change measured against the code before it in the same run, as the
+ * machine's speed drifts between runs.
+ */
+const GATEWAY_B = process.env.BENCH_GATEWAY_B;
 const dialectOf = (server: ServerProcess): Dialect => (server.name === 'postgraphile' ? 'postgraphile' : 'gateway');
 const JWT_SECRET = 'bench-secret-'.padEnd(48, 'x');
 const APP_DB_PASSWORD = 'sovereign_app_dev';
@@ -150,6 +156,7 @@ function report(workload: WorkloadName, runs: Record<string, RunFigures[]>): str
     ratio('postgraphile', 'baseline');
     ratio('gateway', 'postgraphile');
   }
+  if (names.includes('gateway B')) ratio('gateway B', 'gateway');
   return rows;
 }
 
@@ -173,24 +180,27 @@ async function main(): Promise<void> {
   const tokens = await Promise.all(hospitals.map((h) => signer.sign({ sub: h.userId, kind: 'tenant', sid: h.sessionId, tid: h.id })));
   const databases = new Set(hospitals.map((h) => h.placement.database)).size;
   const common = { DATABASE_URL: db.url, JWT_SECRET, DB_POOL_SIZE: String(POOL_SIZE) };
+  const gatewayEnv = {
+    ...common,
+    NODE_ENV: 'production',
+    SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    LOG_LEVEL: 'warn',
+    APP_DB_PASSWORD,
+    DATA_DIR: tmpdir(),
+    MIGRATE_ON_START: 'false',
+    JWT_TTL_SECONDS: String(ttl),
+    // Every database keeps its pool: no pool is closed and reopened during a run.
+    DB_MAX_OPEN_POOLS: String(databases + 2),
+    // Request rate limits off: the benchmark is one client hammering a few hospitals.
+    RATE_LIMIT_MULTIPLIER: '0',
+    GATEWAY_WORKERS,
+  };
+  const gatewayNodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const servers: Record<string, ServerProcess> = {
-    gateway: await ServerProcess.start('gateway', join(__dirname, '..', '..', 'src', 'main.js'), PORT, {
-      ...common,
-      NODE_ENV: 'production',
-      SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-      LOG_LEVEL: 'warn',
-      APP_DB_PASSWORD,
-      DATA_DIR: tmpdir(),
-      MIGRATE_ON_START: 'false',
-      JWT_TTL_SECONDS: String(ttl),
-      // Every database keeps its pool: no pool is closed and reopened during a run.
-      DB_MAX_OPEN_POOLS: String(databases + 2),
-      // Request rate limits off: the benchmark is one client hammering a few hospitals.
-      RATE_LIMIT_MULTIPLIER: '0',
-      GATEWAY_WORKERS,
-    }, (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), CLUSTER_WORKERS),
+    gateway: await ServerProcess.start('gateway', join(__dirname, '..', '..', 'src', 'main.js'), PORT, gatewayEnv, gatewayNodeArgs, CLUSTER_WORKERS),
     baseline: await ServerProcess.start('baseline', join(__dirname, '..', 'baseline', 'server.js'), PORT + 1, common),
   };
+  if (GATEWAY_B) servers['gateway B'] = await ServerProcess.start('gateway-b', GATEWAY_B, PORT + 4, gatewayEnv, gatewayNodeArgs, CLUSTER_WORKERS);
   if (AUDITED) servers['audited baseline'] = await ServerProcess.start('audited-baseline', join(__dirname, '..', 'baseline', 'server.js'), PORT + 2, { ...common, BASELINE_AUDITED: '1' });
   if (POSTGRAPHILE && size.isolation === 'SHARED') {
     if (existsSync(POSTGRAPHILE_SERVER)) {
