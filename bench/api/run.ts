@@ -15,15 +15,17 @@ import { backendCpuMs, backendCpuSpent, ServerProcess } from './servers';
 import { answer, check, prepare, type Dialect, type Expectation, type WorkloadName } from './workloads';
 
 /**
- * The gateway against a raw baseline (bench/baseline) on the same dataset: the workloads over HTTP
- * with autocannon, runs alternating gateway / baseline, medians reported. Every answer is checked for
- * shape and hospital; a run with any failure is reported as not valid.
+ * The gateway against a raw baseline (bench/baseline), an audited baseline, PostGraphile
+ * (bench/postgraphile, all-SHARED runs) and optionally another build of the gateway, on the same
+ * dataset: the workloads over HTTP with autocannon, runs alternating between the servers, medians
+ * reported. Every answer is checked for shape and hospital; a run with any failure is reported as not
+ * valid.
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-/** The gateway listens here, the baseline on the next port. */
+/** The gateway listens here; the other servers on the ports after it (see bench/README). */
 const PORT = Number(process.env.BENCH_PORT ?? 4610);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 // One gateway process by default, like-for-like with the one-process baseline.
