@@ -4,7 +4,7 @@ import type { UserPrincipal } from '../../auth/principal';
 import { newRecoveryCodes, recoveryCodeHash } from '../../auth/recovery-codes';
 import { newTotpSecret, totpStep } from '../../auth/totp';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
-import type { AccountRow, AccountStore } from './accounts';
+import { turnMfaOff, type AccountRow, type AccountStore } from './accounts';
 import { acceptSecondFactor, type SecondFactor } from './session.service';
 
 async function ownAccount(store: AccountStore, principal: UserPrincipal): Promise<AccountRow> {
@@ -76,7 +76,7 @@ export async function disableMfa(store: AccountStore, throttle: LoginThrottle, p
   if (!secret) throw BadInputError.forFields({ code: 'two-factor sign-in is not on' });
   if (required) throw ConflictError.because('This hospital requires two-factor sign-in');
   const used = await throttled(throttle, store, account, () => acceptSecondFactor(store, account, secret, code), 'code', 'is not a valid or unused code');
-  Object.assign(account, { mfaSecret: null, mfaPendingSecret: null, mfaEnabledAt: null, mfaLastStep: null, mfaRecoveryCodes: [] });
+  turnMfaOff(account);
   await store.flush();
   return used;
 }

@@ -47,6 +47,17 @@ export interface AccountStoreOptions {
 
 const SECRETS = ['passwordHash', 'mfaSecret', 'mfaPendingSecret', 'mfaRecoveryCodes'] as never[];
 
+/** An account's second factor, as stored. */
+export type MfaState = Pick<AccountRow, 'mfaSecret' | 'mfaPendingSecret' | 'mfaEnabledAt' | 'mfaLastStep' | 'mfaRecoveryCodes'>;
+
+/**
+ * Turns an account's second factor off (its user, or an ADMIN for a lost device): nothing of the old
+ * factor stays, neither its secret nor its recovery codes. The one place that says what "off" is.
+ */
+export function turnMfaOff(account: MfaState): void {
+  Object.assign(account, { mfaSecret: null, mfaPendingSecret: null, mfaEnabledAt: null, mfaLastStep: null, mfaRecoveryCodes: [] } satisfies MfaState);
+}
+
 /**
  * Accounts and their sign-in sessions, the same for hospital users and platform users. Refresh
  * tokens rotate on every use; presenting one that was already rotated (or any wrong secret for a

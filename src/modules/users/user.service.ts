@@ -6,6 +6,7 @@ import { AuthError, BadInputError, ConflictError, NotFoundError } from '../../er
 import type { Page } from '../common/connection';
 import { isUuid } from '../common/ids';
 import { paginate } from '../common/paginate';
+import { turnMfaOff } from '../session/accounts';
 import { AuthSession } from '../session/auth-session.entity';
 import { emailProblem, normaliseEmail } from './email';
 import { User } from './user.entity';
@@ -115,7 +116,7 @@ export async function resetPassword(em: EntityManager, actorId: string | null, i
 /** Turns another user's MFA off (lost device); their sessions end and they enrol again. */
 export async function resetUserMfa(em: EntityManager, actorId: string | null, id: string): Promise<User> {
   const user = await target(em, id, actorId, 'reset the second factor of');
-  Object.assign(user, { mfaSecret: null, mfaPendingSecret: null, mfaEnabledAt: null, mfaLastStep: null, mfaRecoveryCodes: [] });
+  turnMfaOff(user);
   await em.flush();
   await revokeSessions(em, user.id);
   return user;
