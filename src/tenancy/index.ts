@@ -220,7 +220,8 @@ export { TenantSession, runInTenant, type OnEnter, type SessionOptions } from '.
 export type { RequestEntry, SignedIn } from './placement-hold';
 export { Isolation, Plan, TenantStatus } from './catalog';
 export { lockTenantScope } from './tenant-lock';
-export { latestPerKey, type LatestPerKeyQuery } from './latest-per-key';
+export { latestPerKey, latestRowsSql, newestFirst, type LatestPerKeyQuery } from './latest-per-key';
+export { PlacementSql, type SqlFragment } from './placement-sql';
 export { detach, findDetached, joinedRelation, type DetachedFindOptions } from './detached';
 export { fullTextRank } from './full-text';
 export { relayInvalidations } from './resolution/invalidation';

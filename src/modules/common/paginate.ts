@@ -20,22 +20,58 @@ export async function paginate<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
   where: FilterQuery<T>,
-  args: { first: number; after?: string | null },
+  args: PageArgs,
   orderBy: QueryOrderMap<T>,
   { populate = [], managed = false }: PageOptions = {},
 ): Promise<Page<T>> {
   try {
-    const options = { first: Math.min(args.first, MAX_PAGE_SIZE), after: args.after ?? undefined, orderBy, overfetch: true };
+    const options = cursorOptions(args, orderBy);
     const cursor = managed
       ? await em.findByCursor(entity, where, { ...options, orderBy: orderBy as never, includeCount: false, populate: populate as never, strategy: 'joined' })
       : new Cursor<T>((await findDetached(em, entity, where, { ...options, populate })) as never, 0, options as never, em.getMetadata().get(Utils.className(entity)));
-    let total: Promise<number> | undefined;
-    const edges = cursor.items.map((node) => ({ cursor: cursor.from(node), node }));
-    return lazyCount(edges, { hasNextPage: cursor.hasNextPage, endCursor: cursor.endCursor }, () => (total ??= em.count(entity, where)));
+    return pageOf(cursor, () => em.count(entity, where));
   } catch (error) {
-    if (error instanceof CursorError || error instanceof SyntaxError) throw BadInputError.forFields({ after: 'is not a valid cursor' });
+    if (error instanceof CursorError || error instanceof SyntaxError) throw invalidCursor();
     throw error;
   }
+}
+
+export interface PageArgs {
+  first: number;
+  after?: string | null;
+}
+
+function invalidCursor(): BadInputError {
+  return BadInputError.forFields({ after: 'is not a valid cursor' });
+}
+
+/** The options of a page for `Cursor`: the size capped, one row more read to tell whether another page follows. */
+export function cursorOptions<T>(args: PageArgs, orderBy: QueryOrderMap<T>) {
+  return { first: Math.min(args.first, MAX_PAGE_SIZE), after: args.after ?? undefined, orderBy, overfetch: true };
+}
+
+/**
+ * What an `after` cursor holds (one string or number per ordered property, as `Cursor` encodes them),
+ * for a page read by hand; anything else (malformed, of another length, or refused by `valid`) is a
+ * BAD_USER_INPUT.
+ */
+export function cursorValues(after: string, length: number, valid: (values: (string | number)[]) => boolean = () => true): (string | number)[] {
+  let values: unknown;
+  try {
+    values = Cursor.decode(after);
+  } catch {
+    throw invalidCursor();
+  }
+  if (!Array.isArray(values) || values.length !== length || !values.every((v) => typeof v === 'string' || typeof v === 'number')) throw invalidCursor();
+  if (!valid(values)) throw invalidCursor();
+  return values;
+}
+
+/** The page of a cursor's rows, with a lazy total (`count` runs only if the client asks for it, at most once). */
+export function pageOf<T extends object>(cursor: Pick<Cursor<T>, 'items' | 'from' | 'hasNextPage' | 'endCursor'>, count: () => Promise<number>): Page<T> {
+  let total: Promise<number> | undefined;
+  const edges = cursor.items.map((node) => ({ cursor: cursor.from(node), node }));
+  return lazyCount(edges, { hasNextPage: cursor.hasNextPage, endCursor: cursor.endCursor }, () => (total ??= count()));
 }
 
 /**

@@ -5,9 +5,8 @@ import { Appointment } from '../appointments/appointment.entity';
 import { Department } from '../departments/department.entity';
 import { LabResult } from '../lab/lab.entity';
 import { Patient } from '../patients/patient.entity';
+import { appointmentsPageSize, MAX_APPOINTMENTS } from './appointments-ahead';
 import { PatientAllergy, PatientContact, PatientInsurance } from './patient-details.entity';
-
-const MAX_APPOINTMENTS = 100;
 
 /** A patient's links into the other modules, each through a per-request loader (one query per batch). */
 @Resolver(() => Patient)
@@ -35,7 +34,7 @@ export class PatientRecordResolver {
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Ctx() ctx: RequestContext,
   ): Promise<Appointment[]> {
-    return ctx.loaders.latestAppointmentsByPatient(Math.max(1, Math.min(first, MAX_APPOINTMENTS))).load(p.id);
+    return ctx.loaders.latestAppointmentsByPatient(appointmentsPageSize(first)).load(p.id);
   }
 
   @FieldResolver(() => [LabResult], { nullable: true, description: 'Most recent lab results first (clinical: hidden from non-clinical roles).' })

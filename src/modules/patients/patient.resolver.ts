@@ -1,10 +1,13 @@
-import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Connection } from '../common/connection';
 import { tenantEm } from '../common/tenant-em';
+import { appointmentsPrefetch } from '../patient-record/appointments-ahead';
 import { enforcePlanLimit } from '../plans/plan-limits';
 import { Patient } from './patient.entity';
 import { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.inputs';
+import { listPatients, readPatient } from './patient-reads';
 import * as patients from './patient.service';
 
 const PatientConnection = Connection(Patient, 'Patient');
@@ -12,13 +15,13 @@ const PatientConnection = Connection(Patient, 'Patient');
 @Resolver(() => Patient)
 export class PatientResolver {
   @Query(() => PatientConnection)
-  async patients(@Args() args: PatientsArgs, @Ctx() ctx: RequestContext) {
-    return patients.listPatients(await tenantEm(ctx), args);
+  async patients(@Args() args: PatientsArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return listPatients(await tenantEm(ctx), args, appointmentsPrefetch(info, ['edges', 'node'], ctx.loaders));
   }
 
   @Query(() => Patient, { nullable: true, description: 'A patient of the current hospital, or null.' })
-  async patient(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Patient | null> {
-    return patients.readPatient(await tenantEm(ctx), id);
+  async patient(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Patient | null> {
+    return readPatient(await tenantEm(ctx), id, appointmentsPrefetch(info, [], ctx.loaders));
   }
 
   @Mutation(() => Patient)

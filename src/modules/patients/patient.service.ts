@@ -1,17 +1,10 @@
-import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
-import { findDetached } from '../../tenancy';
-import type { Page } from '../common/connection';
 import { isUuid } from '../common/ids';
-import { paginate } from '../common/paginate';
 import { Patient } from './patient.entity';
-import type { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.inputs';
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+import type { CreatePatientInput, UpdatePatientInput } from './patient.inputs';
 
 function checkBirthDate(birthDate: string | undefined): void {
   if (birthDate !== undefined && birthDate > new Date().toISOString().slice(0, 10)) {
@@ -41,19 +34,12 @@ export async function createPatient(em: EntityManager, input: CreatePatientInput
   return patient;
 }
 
-/** Read with the patient: the department, joined into the same statement. */
+/** Read with a patient to change: the department, joined into the same statement (reads that only answer: patient-reads.ts). */
 const WITH_DEPARTMENT = ['department'] as const;
 
 /** The patient to change (a managed entity), with its department. */
 export async function findPatient(em: EntityManager, id: string): Promise<Patient | null> {
   return isUuid(id) ? em.findOne(Patient, { id }, { populate: WITH_DEPARTMENT, strategy: 'joined' }) : null;
-}
-
-/** The patient to show (detached: read only to answer), with its department. */
-export async function readPatient(em: EntityManager, id: string): Promise<Patient | null> {
-  if (!isUuid(id)) return null;
-  const [patient] = await findDetached(em, Patient, { id }, { populate: WITH_DEPARTMENT, limit: 1 });
-  return patient ?? null;
 }
 
 export async function updatePatient(em: EntityManager, id: string, input: UpdatePatientInput): Promise<Patient> {
@@ -64,16 +50,6 @@ export async function updatePatient(em: EntityManager, id: string, input: Update
   em.assign(patient, changes);
   await flushUnique(em);
   return patient;
-}
-
-export async function listPatients(em: EntityManager, args: PatientsArgs): Promise<Page<Patient>> {
-  const where: FilterQuery<Patient> = args.includeArchived ? {} : { archivedAt: null };
-  const text = args.search?.trim();
-  if (text) {
-    const prefix = `${escapeLike(text)}%`;
-    where.$or = [{ search: { $fulltext: text } }, { lastName: { $ilike: prefix } }, { firstName: { $ilike: prefix } }, { mrn: { $ilike: prefix } }];
-  }
-  return paginate(em, Patient, where, args, { lastName: 'asc', firstName: 'asc', id: 'asc' }, { populate: WITH_DEPARTMENT });
 }
 
 /** Replaces the patient's clinical notes (DOCTOR). */

@@ -1,0 +1,98 @@
+import { Cursor } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { latestRowsSql, newestFirst, PlacementSql, type SqlFragment } from '../../tenancy';
+import { Appointment } from '../appointments/appointment.entity';
+import type { Page } from '../common/connection';
+import { isUuid } from '../common/ids';
+import { cursorOptions, cursorValues, pageOf } from '../common/paginate';
+import { Department } from '../departments/department.entity';
+import type { AppointmentsPrefetch } from '../patient-record/appointments-ahead';
+import { Patient } from './patient.entity';
+import type { PatientsArgs } from './patient.inputs';
+
+/**
+ * The patients a request shows, read in one statement each: the patients (a page, or one by id), each
+ * with its department and, when the selection asks for them, its newest appointments, built as JSON
+ * by PostgreSQL beside the patient's columns. The statements are written here rather than by the
+ * ORM because the ORM cannot read a to-many relation per row in the same statement, and building them
+ * was most of a list's CPU; every table they read is conditioned on the fork's tenant (see
+ * PlacementSql), and row-level security applies as to every statement. The rows are detached: read
+ * only to answer. Writes read managed patients through `findPatient` instead.
+ */
+
+/** A page's order (all ascending); a cursor holds these properties' values, as `Cursor` encodes them. */
+const ORDER = { lastName: 'asc', firstName: 'asc', id: 'asc' } as const;
+const ORDERED = Object.keys(ORDER) as (keyof typeof ORDER)[];
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** `p`'s selected columns, its department, and (when prefetched) its newest appointments. */
+function selectPatients(sql: PlacementSql, prefetch: AppointmentsPrefetch | undefined): SqlFragment {
+  const columns = [
+    sql.columns(Patient, 'p'),
+    `(select row_to_json(d) from ${sql.table(Department)} d where d.tenant_id = ? and d.id = p.${sql.column(Patient, 'departmentId')}) as "department"`,
+  ];
+  const params: unknown[] = [sql.tenantId];
+  if (prefetch) {
+    const newest = { key: 'patientId', newestBy: 'startsAt', first: prefetch.first } as const;
+    const latest = latestRowsSql(sql, Appointment, 'p.id', newest);
+    columns.push(`(select coalesce(json_agg(t order by ${newestFirst(sql, Appointment, newest, 't')}), '[]') from (${latest.text}) t) as "appointments"`);
+    params.push(...latest.params);
+  }
+  return { text: `select ${columns.join(', ')} from ${sql.table(Patient)} p`, params };
+}
+
+/** A row of `selectPatients` as a detached patient with its department; its appointments go to the prefetch. */
+function toPatient(sql: PlacementSql, row: Record<string, unknown>, prefetch: AppointmentsPrefetch | undefined): Patient {
+  const { department, appointments, ...columns } = row;
+  const patient = sql.detach(Patient, columns, { department });
+  if (prefetch) prefetch.prime(patient.id, (appointments as Record<string, unknown>[]).map((a) => sql.detach(Appointment, a)));
+  return patient;
+}
+
+/** The conditions of a list (archived, search), on `p`, without the page's cursor. */
+function listConditions(sql: PlacementSql, args: PatientsArgs): SqlFragment {
+  const conditions = ['p.tenant_id = ?'];
+  const params: unknown[] = [sql.tenantId];
+  if (!args.includeArchived) conditions.push(`p.${sql.column(Patient, 'archivedAt')} is null`);
+  const text = args.search?.trim();
+  if (text) {
+    // As the ORM's `$fulltext` on the generated tsvector, or a prefix (`$ilike`) of a name or the MRN.
+    const [last, first, mrn] = (['lastName', 'firstName', 'mrn'] as const).map((p) => `p.${sql.column(Patient, p)} ilike ?`);
+    conditions.push(`(p.${sql.column(Patient, 'search')} @@ plainto_tsquery('simple', ?) or ${last} or ${first} or ${mrn})`);
+    const prefix = `${escapeLike(text)}%`;
+    params.push(text, prefix, prefix, prefix);
+  }
+  return { text: conditions.join(' and '), params };
+}
+
+/** The patient to show (detached), with its department and, when asked for, its newest appointments. */
+export async function readPatient(em: EntityManager, id: string, prefetch?: AppointmentsPrefetch): Promise<Patient | null> {
+  if (!isUuid(id)) return null;
+  const sql = new PlacementSql(em);
+  const select = selectPatients(sql, prefetch);
+  const [row] = await sql.rows(`${select.text} where p.tenant_id = ? and p.id = ?`, [...select.params, sql.tenantId, id]);
+  return row ? toPatient(sql, row, prefetch) : null;
+}
+
+/** A page of patients by last name, first name and id (keyset cursors, as `paginate` gives). */
+export async function listPatients(em: EntityManager, args: PatientsArgs, prefetch?: AppointmentsPrefetch): Promise<Page<Patient>> {
+  const sql = new PlacementSql(em);
+  const options = cursorOptions(args, ORDER);
+  const where = listConditions(sql, args);
+  const order = ORDERED.map((p) => `p.${sql.column(Patient, p)}`).join(', ');
+  const after = options.after ? cursorValues(options.after, ORDERED.length, (values) => isUuid(String(values.at(-1)))) : undefined;
+  const select = selectPatients(sql, prefetch);
+  const rows = await sql.rows(
+    `${select.text} where ${where.text}${after ? ` and (${order}) > (${ORDERED.map(() => '?').join(', ')})` : ''} order by ${order} limit ?`,
+    [...select.params, ...where.params, ...(after ?? []), options.first + 1],
+  );
+  const patients = rows.map((row) => toPatient(sql, row, prefetch));
+  const count = async () => {
+    const [counted] = await sql.rows(`select count(*)::int as "count" from ${sql.table(Patient)} p where ${where.text}`, where.params);
+    return counted!.count as number;
+  };
+  return pageOf(new Cursor<Patient>(patients as never, 0, options as never, sql.meta(Patient)), count);
+}
