@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Appointment } from '../../src/modules/appointments/appointment.entity';
 import { Department } from '../../src/modules/departments/department.entity';
 import { recordTenantAudit } from '../../src/modules/audit/audit.service';
+import { listPatients, readPatient } from '../../src/modules/patients/patient-reads';
 import { Patient } from '../../src/modules/patients/patient.entity';
 import { User } from '../../src/modules/users/user.entity';
 import { Tenant } from '../../src/tenancy/catalog';
@@ -78,6 +79,28 @@ describe.each(MODES)('detached reads in %s isolation', (mode) => {
     expect(await inA((em) => latestPerKey(em, Appointment, [bPatientId], { key: 'patientId', newestBy: 'startsAt', first: 5 }))).toEqual([]);
   });
 
+  it('reads patients by hand (page or lookup, with departments and newest appointments) as the ORM reads them, and none of another hospital', async () => {
+    const primed = new Map<string, Appointment[]>();
+    const prefetch = { first: 2, prime: (id: string, rows: Appointment[]) => primed.set(id, rows) };
+    await inA(async (em) => {
+      const page = await listPatients(em, { first: 100, includeArchived: true }, prefetch);
+      expect(page.edges.map((e) => e.node.tenantId)).toEqual(page.edges.map(() => a.id));
+      expect(page.edges.map((e) => e.node.id)).toEqual([aPatientId]);
+      expect(await page.totalCount).toBe(1);
+      const patient = await readPatient(em, aPatientId, prefetch);
+      const managed = await em.findOneOrFail(Patient, { id: aPatientId }, { populate: ['department'] });
+      for (const key of ['id', 'tenantId', 'mrn', 'firstName', 'lastName', 'birthDate', 'departmentId', 'createdAt', 'updatedAt', 'archivedAt', 'clinicalNotes'] as const) {
+        expect(patient![key]).toEqual(managed[key]);
+      }
+      expect(patient).toBeInstanceOf(Patient);
+      expect(patient!.department).toBeInstanceOf(Department);
+      expect(patient!.department).toMatchObject({ id: managed.departmentId, name: 'A Cardiology', createdAt: managed.department!.getEntity().createdAt });
+      expect(primed.get(aPatientId)!.map((r) => [r instanceof Appointment, r.startsAt.toISOString()])).toEqual([[true, '2030-01-03T09:00:00.000Z'], [true, '2030-01-02T09:00:00.000Z']]);
+      expect(await readPatient(em, bPatientId, prefetch)).toBeNull();
+      expect(primed.has(bPatientId)).toBe(false);
+    });
+  });
+
   it('reads the newest rows per key detached, newest first', async () => {
     await inA(async (em) => {
       const rows = await latestPerKey(em, Appointment, [aPatientId], { key: 'patientId', newestBy: 'startsAt', first: 2 });
@@ -93,6 +116,8 @@ describe.each(MODES)('detached reads in %s isolation', (mode) => {
       unbound.setFilterParams(TENANT_FILTER, {});
       await expect(findDetached(unbound, Patient, {}, {})).rejects.toBeInstanceOf(TenantWriteViolation);
       await expect(latestPerKey(unbound, Appointment, [aPatientId], { key: 'patientId', newestBy: 'startsAt', first: 5 })).rejects.toBeInstanceOf(TenantWriteViolation);
+      await expect(listPatients(unbound, { first: 5, includeArchived: false })).rejects.toBeInstanceOf(TenantWriteViolation);
+      await expect(readPatient(unbound, aPatientId)).rejects.toBeInstanceOf(TenantWriteViolation);
     });
   });
 
@@ -102,6 +127,7 @@ describe.each(MODES)('detached reads in %s isolation', (mode) => {
       unplaced.setFilterParams(TENANT_FILTER, { id: a.id });
       unplaced.schema = undefined;
       await expect(findDetached(unplaced, Patient, {}, {})).rejects.toThrow(/bound to a tenant and its placement/);
+      await expect(readPatient(unplaced, aPatientId)).rejects.toThrow(/bound to a tenant and its placement/);
       await expect(recordTenantAudit(unplaced, [])).rejects.toThrow(/bound to a tenant and its placement/);
     });
   });
