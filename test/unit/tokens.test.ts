@@ -42,13 +42,15 @@ describe('access tokens', () => {
   });
 
   it('remembers a verified token only until it expires, and never a token that differs from it', async () => {
-    const shortLived = new TokenService(secret, 1);
+    // Two seconds, not one: expiry is in whole seconds, so a one-second token signed late in a second
+    // may already have expired when it is verified a moment later, in the next one.
+    const shortLived = new TokenService(secret, 2);
     const token = await shortLived.sign({ sub: 'u1', kind: 'tenant', sid: 's1', tid: 't1' });
     await expect(shortLived.verify(token)).resolves.toMatchObject({ sub: 'u1' });
     const [header, payload, signature] = token.split('.');
     const flipped = `${signature!.slice(0, -2)}${signature!.endsWith('AA') ? 'BB' : 'AA'}`;
     await expect(shortLived.verify(`${header}.${payload}.${flipped}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
     await expect(shortLived.verify(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'Token expired' });
   });
 });

@@ -13,10 +13,11 @@ import type { PatientsArgs } from './patient.inputs';
 /**
  * The patients a request shows, read in one statement each: the patients (a page, or one by id), each
  * with its department and, when the selection asks for them, its newest appointments, built as JSON
- * by PostgreSQL beside the patient's columns. The statements are written here rather than by the
- * ORM because the ORM cannot read a to-many relation per row in the same statement, and building them
- * was most of a list's CPU; every table they read is conditioned on the fork's tenant (see
- * PlacementSql), and row-level security applies as to every statement. The rows are detached: read
+ * by PostgreSQL beside the patient's columns. The statements are written here rather than built by
+ * the ORM because the ORM cannot read a to-many relation per row in the same statement, and its query
+ * building and the second statement were a large part of a list's CPU (bench/README.md); every table
+ * they read is conditioned on the fork's tenant (see PlacementSql), and row-level security applies as
+ * to every statement. The rows are detached: read
  * only to answer. Writes read managed patients through `findPatient` instead.
  */
 
