@@ -87,6 +87,10 @@ describe.each(MODES)('detached reads in %s isolation', (mode) => {
       expect(page.edges.map((e) => e.node.tenantId)).toEqual(page.edges.map(() => a.id));
       expect(page.edges.map((e) => e.node.id)).toEqual([aPatientId]);
       expect(await page.totalCount).toBe(1);
+      // Both hospitals have an Ann: a search condition the ORM renders is held to this hospital too.
+      const searched = await listPatients(em, { first: 100, includeArchived: true, search: 'Ann' });
+      expect(searched.edges.map((e) => e.node.id)).toEqual([aPatientId]);
+      expect(await searched.totalCount).toBe(1);
       const patient = await readPatient(em, aPatientId, prefetch);
       const managed = await em.findOneOrFail(Patient, { id: aPatientId }, { populate: ['department'] });
       for (const key of ['id', 'tenantId', 'mrn', 'firstName', 'lastName', 'birthDate', 'departmentId', 'createdAt', 'updatedAt', 'archivedAt', 'clinicalNotes'] as const) {

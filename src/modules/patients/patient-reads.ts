@@ -7,6 +7,7 @@ import { isUuid } from '../common/ids';
 import { cursorOptions, cursorValues, pageOf } from '../common/paginate';
 import { Department } from '../departments/department.entity';
 import type { AppointmentsPrefetch } from '../patient-record/appointments-ahead';
+import { patientsMatching } from './patient-search';
 import { Patient } from './patient.entity';
 import type { PatientsArgs } from './patient.inputs';
 
@@ -24,10 +25,6 @@ import type { PatientsArgs } from './patient.inputs';
 /** A page's order (all ascending); a cursor holds these properties' values, as `Cursor` encodes them. */
 const ORDER = { lastName: 'asc', firstName: 'asc', id: 'asc' } as const;
 const ORDERED = Object.keys(ORDER) as (keyof typeof ORDER)[];
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /** `p`'s selected columns, its department, and (when prefetched) its newest appointments. */
 function selectPatients(sql: PlacementSql, prefetch: AppointmentsPrefetch | undefined): SqlFragment {
@@ -60,11 +57,9 @@ function listConditions(sql: PlacementSql, args: PatientsArgs): SqlFragment {
   if (!args.includeArchived) conditions.push(`p.${sql.column(Patient, 'archivedAt')} is null`);
   const text = args.search?.trim();
   if (text) {
-    // As the ORM's `$fulltext` on the generated tsvector, or a prefix (`$ilike`) of a name or the MRN.
-    const [last, first, mrn] = (['lastName', 'firstName', 'mrn'] as const).map((p) => `p.${sql.column(Patient, p)} ilike ?`);
-    conditions.push(`(p.${sql.column(Patient, 'search')} @@ plainto_tsquery('simple', ?) or ${last} or ${first} or ${mrn})`);
-    const prefix = `${escapeLike(text)}%`;
-    params.push(text, prefix, prefix, prefix);
+    const matching = sql.idIn(Patient, 'p', patientsMatching(text));
+    conditions.push(matching.text);
+    params.push(...matching.params);
   }
   return { text: conditions.join(' and '), params };
 }

@@ -2,16 +2,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { fullTextRank } from '../../tenancy';
 import { Appointment } from '../appointments/appointment.entity';
 import { LabOrder } from '../lab/lab.entity';
+import { escapeLike } from '../common/like';
 import { Patient } from '../patients/patient.entity';
+import { patientsMatching } from '../patients/patient-search';
 import { SearchHit, SearchHitKind } from './search.types';
 
 export interface SearchScope {
   appointments: boolean;
   labOrders: boolean;
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /**
@@ -21,10 +19,9 @@ function escapeLike(value: string): string {
  * role or the hospital's modules do not allow.
  */
 export async function search(em: EntityManager, text: string, first: number, scope: SearchScope): Promise<SearchHit[]> {
-  const prefix = `${escapeLike(text)}%`;
   const patients = await em.find(
     Patient,
-    { archivedAt: null, $or: [{ search: { $fulltext: text } }, { lastName: { $ilike: prefix } }, { firstName: { $ilike: prefix } }, { mrn: { $ilike: prefix } }] },
+    { $and: [{ archivedAt: null }, patientsMatching(text)] },
     { orderBy: { [fullTextRank('search', text)]: 'desc', lastName: 'asc', id: 'asc' } as never, limit: first },
   );
   const hits: SearchHit[] = patients.map((patient, i) => ({ kind: SearchHitKind.PATIENT, score: 1 - i / (patients.length + 1), patient }));
@@ -35,10 +32,10 @@ export async function search(em: EntityManager, text: string, first: number, sco
     hits.push(...appointments.map((appointment) => ({ kind: SearchHitKind.APPOINTMENT, score: rankOf.get(appointment.patientId)! * 0.9, appointment })));
   }
   if (scope.labOrders) {
-    const contains = `%${escapeLike(text)}%`;
+    const escaped = escapeLike(text);
     const orders = await em.find(
       LabOrder,
-      { $or: [{ patientId: { $in: patientIds } }, { testName: { $ilike: contains } }, { testCode: { $ilike: prefix } }] },
+      { $or: [{ patientId: { $in: patientIds } }, { testName: { $ilike: `%${escaped}%` } }, { testCode: { $ilike: `${escaped}%` } }] },
       { orderBy: { orderedAt: 'desc', id: 'asc' }, limit: first },
     );
     hits.push(...orders.map((labOrder) => ({ kind: SearchHitKind.LAB_ORDER, score: (rankOf.get(labOrder.patientId) ?? 1) * 0.8, labOrder })));

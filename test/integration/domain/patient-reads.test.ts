@@ -138,6 +138,23 @@ describe('patient reads in one statement', () => {
     expect(resumed.data!.patients.edges[0]!.node.id).toBe(expected[3]!.id);
   });
 
+  it('matches a search as `search` does: any word order or a prefix, wildcards and placeholders taken literally', async () => {
+    const page = doc<PageData>(`query ($search: String) { patients(first: 100, search: $search) { totalCount edges { node { id lastName firstName } } } }`);
+    const names = async (search: string) => {
+      const result = await gw.gql(page, { search }, doctor);
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.patients.totalCount).toBe(result.data!.patients.edges.length);
+      return result.data!.patients.edges.map((e) => `${e.node.firstName} ${e.node.lastName}`);
+    };
+    expect(await names('Reads03')).toEqual(['F0 Reads03', 'F1 Reads03']); // a last name, whole word
+    expect(await names('f1 reads02')).toEqual(['F1 Reads02']); // full text, any case and word order
+    expect(await names('Reads0')).toHaveLength(12); // a prefix
+    expect(await names('RD-1')).toEqual(['F1 Reads00', 'F1 Reads05', 'F2 Reads05']); // a prefix of an MRN (RD-1, RD-10, RD-11)
+    expect(await names('Reads_3')).toEqual([]); // `_` is not LIKE's any-character
+    expect(await names('Reads%')).toEqual([]);
+    expect(await names('Reads? or 1=1')).toEqual([]); // `?` is text, not a placeholder
+  });
+
   it('refuses a cursor it did not make with BAD_USER_INPUT, and answers nothing', async () => {
     const page = doc<PageData>(`query ($after: String) { patients(first: 5, after: $after) { edges { node { id } } } }`);
     const forged = [
