@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, visit, type ArgumentNode, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { MAX_PAGE_SIZE } from '../modules/common/connection';
 
@@ -37,21 +38,56 @@ const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
   return Math.max(1, Math.min(first, MAX_PAGE_SIZE)) * (childComplexity + 1);
 };
 
-/** Refuses an operation whose estimated cost, with its variables applied, is over `maxCost`. */
+/** At most this many variable combinations are remembered per document (each is one number). */
+const COSTS_PER_DOCUMENT = 64;
+
+interface DocumentCosts {
+  /** The variables the cost depends on: those given to `first` and to `@skip`/`@include`. */
+  inputs: string[];
+  /** Cost by operation name and the values of `inputs`. */
+  costs: LRUCache<string, number>;
+}
+
+function costInputs(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const noteVariable = (argument: ArgumentNode) => {
+    if (argument.value.kind === Kind.VARIABLE) names.add(argument.value.name.value);
+  };
+  visit(document, {
+    Field: (field) => field.arguments?.filter((a) => a.name.value === 'first').forEach(noteVariable),
+    Directive: (directive) => {
+      if (directive.name.value === 'skip' || directive.name.value === 'include') directive.arguments?.forEach(noteVariable);
+    },
+  });
+  return [...names].sort();
+}
+
+/**
+ * Refuses an operation whose estimated cost, with its variables applied, is over `maxCost`. The
+ * estimate walks the whole document, so it is kept per document (Apollo hands the same parsed
+ * document to every request with the same text) and per value of the variables it depends on:
+ * a booking's or a lookup's other variables do not make it walk the document again.
+ */
 export function costLimit(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
+  const byDocument = new WeakMap<DocumentNode, DocumentCosts>();
+  const estimate = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number => {
+    let known = byDocument.get(document);
+    if (!known) byDocument.set(document, (known = { inputs: costInputs(document), costs: new LRUCache({ max: COSTS_PER_DOCUMENT }) }));
+    const key = JSON.stringify([operationName ?? null, ...known.inputs.map((name) => variables[name] ?? null)]);
+    let cost = known.costs.get(key);
+    if (cost === undefined) {
+      cost = getComplexity({ schema, query: document, operationName, variables, estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })] });
+      known.costs.set(key, cost);
+    }
+    return cost;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operationName }) {
           let cost: number;
           try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
+            cost = estimate(document, operationName ?? undefined, request.variables ?? {});
           } catch (error) {
             // Variables that do not fit their types: the client's mistake, reported as such.
             throw new GraphQLError(error instanceof Error ? error.message : 'Invalid variables', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });

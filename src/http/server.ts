@@ -80,14 +80,15 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
   });
   await apollo.start();
 
+  // GraphQL first: Express tries routes in the order they were added, and nearly every request is one.
+  const graphql = expressMiddleware(apollo, { context: contextBuilder(services) });
+  app.post(GRAPHQL_PATHS, noStore, express.json({ limit: config.http.maxBodyBytes }), withDeadline(config.http.deadlineMs, graphql));
   app.use(healthRoutes(services.tenancy));
   app.get('/metrics', telemetry.handler(config.metricsToken));
   if (config.landingPage) app.get(GRAPHQL_PATHS, landingPage(services.tenancy.resolver));
   app.get(GRAPHQL_PATHS, (_req, res) => {
     res.status(405).set('allow', 'POST').json(POST_ONLY);
   });
-  const graphql = expressMiddleware(apollo, { context: contextBuilder(services) });
-  app.post(GRAPHQL_PATHS, noStore, express.json({ limit: config.http.maxBodyBytes }), withDeadline(config.http.deadlineMs, graphql));
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) logger.error({ err }, 'http error');
