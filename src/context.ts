@@ -3,7 +3,7 @@ import type { SecretBox } from './auth/secret-box';
 import type { Principal } from './auth/principal';
 import type { TokenService } from './auth/tokens';
 import type { Deadline } from './deadline';
-import type { RootField } from './http/audit-fields';
+import type { RootField } from './graphql/audit-fields';
 import type { Loaders } from './modules/loaders';
 import type { RateLimits } from './rate-limits';
 import type { Tenancy, TenantRecord, TenantSession } from './tenancy';

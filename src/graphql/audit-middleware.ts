@@ -1,7 +1,7 @@
 import { getNamedType, isAbstractType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
 import type { IMiddlewareFunction, IMiddlewareTypeMap } from 'graphql-middleware';
 import type { RequestContext } from '../context';
-import { AUDITED_READ_TYPES, collectIds, noteNestedRead, readType, slugArg, tenantOf, type RootField } from '../http/audit-fields';
+import { AUDITED_READ_TYPES, collectIds, noteNestedRead, readType, slugArg, tenantOf, type RootField } from './audit-fields';
 
 /**
  * Gathers what the audit trail records (the audit plugin writes it when execution ends): each root

@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import { AuditActorKind, AuditOutcome } from '../modules/audit/audit-entry.entity';
 import { recordPlatformAudit, recordTenantAudit, type TenantAuditRecord } from '../modules/audit/audit.service';
 import { runInTenant } from '../tenancy';
-import { errorsByKey, type RootField } from './audit-fields';
+import type { RootField } from '../graphql/audit-fields';
 import { rollsBack } from './session-plugin';
 
 /**
@@ -104,4 +104,16 @@ async function writeEntries(requestContext: GraphQLRequestContext<RequestContext
     await apart(records.map((r) => ({ ...r, outcome: AuditOutcome.FAILURE, errorCode: r.errorCode ?? 'INTERNAL_SERVER_ERROR' })));
     throw error;
   }
+}
+
+/** The first error code per root field (response key), and how many errors there are in all. */
+function errorsByKey(ctx: GraphQLRequestContext<RequestContext>): { byKey: Map<string, string>; total: number } {
+  const body = ctx.response.body;
+  const errors = body?.kind === 'single' ? (body.singleResult.errors ?? []) : [];
+  const byKey = new Map<string, string>();
+  for (const e of errors) {
+    const key = e.path?.[0];
+    if (typeof key === 'string' && !byKey.has(key)) byKey.set(key, String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+  }
+  return { byKey, total: errors.length };
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { buildSchema } from 'graphql';
-import { collectIds, noteNestedRead, readType, type RootField } from '../../src/http/audit-fields';
+import { collectIds, noteNestedRead, readType, type RootField } from '../../src/graphql/audit-fields';
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';

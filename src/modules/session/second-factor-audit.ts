@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../../context';
-import { noteDetail } from '../../http/audit-fields';
+import { noteDetail } from '../../graphql/audit-fields';
 import type { SecondFactor } from './session.service';
 
 /**

@@ -1,6 +1,4 @@
-import type { GraphQLRequestContext } from '@apollo/server';
 import { getNamedType, isObjectType, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
-import type { RequestContext } from '../context';
 import { isUuid } from '../modules/common/ids';
 
 /** What the audit plugin gathers about one root field while it resolves. */
@@ -79,16 +77,4 @@ export function readType(type: GraphQLOutputType): string {
   const edge = edges ? getNamedType(edges.type) : null;
   const node = edge && isObjectType(edge) ? edge.getFields().node : undefined;
   return node ? getNamedType(node.type).name : named.name;
-}
-
-/** The first error code per root field (response key), and how many errors there are in all. */
-export function errorsByKey(ctx: GraphQLRequestContext<RequestContext>): { byKey: Map<string, string>; total: number } {
-  const body = ctx.response.body;
-  const errors = body?.kind === 'single' ? (body.singleResult.errors ?? []) : [];
-  const byKey = new Map<string, string>();
-  for (const e of errors) {
-    const key = e.path?.[0];
-    if (typeof key === 'string' && !byKey.has(key)) byKey.set(key, String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
-  }
-  return { byKey, total: errors.length };
 }
