@@ -73,7 +73,8 @@ export function costLimit(schema: GraphQLSchema, maxCost: number): ApolloServerP
   const estimate = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number => {
     let known = byDocument.get(document);
     if (!known) byDocument.set(document, (known = { inputs: costInputs(document), costs: new LRUCache({ max: COSTS_PER_DOCUMENT }) }));
-    const key = JSON.stringify([operationName ?? null, ...known.inputs.map((name) => variables[name] ?? null)]);
+    // A variable left out (its default applies) and one sent as null are different inputs: [] and [null].
+    const key = JSON.stringify([operationName ?? null, ...known.inputs.map((name) => (Object.hasOwn(variables, name) ? [variables[name]] : []))]);
     let cost = known.costs.get(key);
     if (cost === undefined) {
       cost = getComplexity({ schema, query: document, operationName, variables, estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })] });

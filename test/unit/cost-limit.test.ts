@@ -35,6 +35,13 @@ describe('cost limit, estimated once per document and per value of the variables
     }
   });
 
+  it('tells a variable left out, whose default then applies, from one sent as null', async () => {
+    const query = 'query Defaulted($n: Int = 60) { items(first: $n) { id } }';
+    expect((await run(server, query, { n: null })).codes).toEqual([]);
+    expect((await run(server, query, {})).codes).toEqual(['BAD_USER_INPUT']);
+    expect((await run(server, query, { n: null })).codes).toEqual([]);
+  });
+
   it('counts a part only when @include and @skip keep it, whichever way a variable turns them', async () => {
     const query = 'query Maybe($big: Boolean!, $small: Boolean!) { items(first: 60) @include(if: $big) { id } ping @skip(if: $small) }';
     expect((await run(server, query, { big: false, small: false })).codes).toEqual([]);
