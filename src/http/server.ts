@@ -46,6 +46,8 @@ const POST_ONLY = { errors: [{ message: 'GraphQL requests must use POST', extens
 export async function createHttpServer(schema: GraphQLSchema, services: AppServices, { logger, config }: HttpOptions): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
+  // Answers are never stored (no-store), so a validator is of no use; Express would hash every answer for it.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   const telemetry = new Telemetry(services.tenancy);
   const server = http.createServer(app);

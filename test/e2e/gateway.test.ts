@@ -25,7 +25,7 @@ describe('gateway over HTTP', () => {
     expect(me.data?.me).toMatchObject({ email: 'admin@alpha-general.test', roles: ['ADMIN'], tenant: { slug: 'alpha-general' } });
   });
 
-  it('marks every GraphQL answer as not to be stored by browsers or proxies', async () => {
+  it('marks every GraphQL answer as not to be stored by browsers or proxies, with no validator hashed from it', async () => {
     const response = await fetch(`${gw.baseUrl}/t/${a.slug}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${a.token}` },
@@ -33,6 +33,7 @@ describe('gateway over HTTP', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('etag')).toBeNull();
   });
 
   it('refuses hospital A’s token in hospital B', async () => {
