@@ -18,8 +18,8 @@ import type { PatientsArgs } from './patient.inputs';
  * the ORM because the ORM cannot read a to-many relation per row in the same statement, and its query
  * building and the second statement were a large part of a list's CPU (bench/README.md); every table
  * they read is conditioned on the fork's tenant (see PlacementSql), and row-level security applies as
- * to every statement. The rows are detached: read
- * only to answer. Writes read managed patients through `findPatient` instead.
+ * to every statement. The rows are detached: read only to answer. Writes read managed patients
+ * through `findPatient` instead.
  */
 
 /** A page's order (all ascending); a cursor holds these properties' values, as `Cursor` encodes them. */
