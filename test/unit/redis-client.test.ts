@@ -4,9 +4,9 @@ import { redisClient } from '../../src/redis';
 function delaysArmedBy(fn: () => void): number[] {
   const original = global.setTimeout;
   const delays: number[] = [];
-  global.setTimeout = ((callback: () => void, ms?: number, ...args: unknown[]) => {
+  global.setTimeout = ((callback: () => void, ms?: number) => {
     delays.push(ms ?? 0);
-    return original(callback, ms, ...args);
+    return original(callback, ms);
   }) as typeof setTimeout;
   try {
     fn();
