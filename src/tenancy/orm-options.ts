@@ -1,6 +1,7 @@
 import { ReflectMetadataProvider, type Options } from '@mikro-orm/core';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { FailedBeginCheck } from '../db/failed-begin';
+import { oneStatementAtATime } from '../db/one-statement-at-a-time';
 import { CATALOG_ENTITIES } from './catalog';
 import { RowLevelSecurityBinder, TenantWriteGuard } from './guards';
 import { TENANT_FILTER, TenantScoped } from './tenant-scoped';
@@ -16,7 +17,16 @@ function base(clientUrl: string, poolSize: number): Options<PostgreSqlDriver> {
     allowGlobalContext: false,
     ensureDatabase: false,
     forceUtcTimezone: true,
-    pool: { min: 0, max: poolSize, idleTimeoutMillis: 30_000 },
+    pool: {
+      min: 0,
+      max: poolSize,
+      idleTimeoutMillis: 30_000,
+      // Fields resolved at once send their statements together on a request's one connection.
+      afterCreate: (connection: object, done: (error: Error | null, connection: object) => void) => {
+        oneStatementAtATime(connection);
+        done(null, connection);
+      },
+    },
     discovery: { warnWhenNoEntities: false },
     debug: false,
     subscribers: [new FailedBeginCheck()],
