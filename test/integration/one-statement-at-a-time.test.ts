@@ -1,29 +1,23 @@
-import { Client } from 'pg';
 import { PatientOverviewDocument } from '../e2e/generated/graphql';
 import { Patient } from '../../src/modules/patients/patient.entity';
 import { runInTenant } from '../../src/tenancy';
 import { TestGateway } from '../fixtures/gateway';
+import { watchStatements } from '../fixtures/statements';
 
-type Query = (...args: unknown[]) => unknown;
+/** pg's own bookkeeping of a connection: the statement it runs and those queued behind it. */
+type Busy = { _queryQueue: unknown[]; _getActiveQuery(): unknown };
 
 /**
- * Records, for every statement node-postgres is handed while `fn` runs, how many statements that
- * connection was already holding (running or queued). node-postgres deprecates sending a statement
- * to a connection that is still busy (pg 9 drops its queue), and warns once it holds two.
+ * For every statement node-postgres is handed while `fn` runs, how many statements that connection
+ * was already holding (running or queued). node-postgres deprecates handing a statement to a
+ * connection that is still busy (pg 9 drops its queue), and warns once it holds two.
  */
 async function busyAtSubmit(fn: () => Promise<unknown>): Promise<number[]> {
-  const proto = Client.prototype as unknown as { query: Query };
-  const original = proto.query;
   const busy: number[] = [];
-  proto.query = function (this: { _queryQueue: unknown[]; _getActiveQuery(): unknown }, ...args: unknown[]) {
-    busy.push(this._queryQueue.length + (this._getActiveQuery() ? 1 : 0));
-    return original.apply(this, args);
-  };
-  try {
-    await fn();
-  } finally {
-    proto.query = original;
-  }
+  await watchStatements(fn, (connection) => {
+    const state = connection as unknown as Busy;
+    busy.push(state._queryQueue.length + (state._getActiveQuery() ? 1 : 0));
+  });
   return busy;
 }
 

@@ -1,13 +1,13 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Cursor } from '@mikro-orm/core';
 import { parse } from 'graphql';
-import { Client } from 'pg';
 import { Appointment } from '../../../src/modules/appointments/appointment.entity';
 import { Department } from '../../../src/modules/departments/department.entity';
 import { Patient } from '../../../src/modules/patients/patient.entity';
 import { PlacementSql, runInTenant } from '../../../src/tenancy';
 import { errorCode, type GqlResult, TestGateway } from '../../fixtures/gateway';
 import { addStaff, at, type Staff } from '../../fixtures/staff';
+import { statementsOf } from '../../fixtures/statements';
 
 type Vars = Record<string, unknown>;
 type Node = { id: string; lastName: string; [field: string]: unknown };
@@ -15,23 +15,6 @@ type PageData = { patients: { edges: { cursor: string; node: Node }[]; pageInfo:
 
 function doc<T>(text: string): TypedDocumentNode<T, Vars> {
   return parse(text) as TypedDocumentNode<T, Vars>;
-}
-
-/** Counts the statements node-postgres sends while `fn` runs. */
-async function statementsOf(fn: () => Promise<unknown>): Promise<number> {
-  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  let count = 0;
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    count += 1;
-    return original.apply(this, args);
-  };
-  try {
-    await fn();
-  } finally {
-    proto.query = original;
-  }
-  return count;
 }
 
 /**
@@ -95,7 +78,7 @@ describe('patient reads in one statement', () => {
         gone: appointments(first: 7) @skip(if: $skip) { id }
       }`);
     let result: GqlResult<PageData> | undefined;
-    const statements = await statementsOf(async () => { result = await gw.gql(query, { n: 6, skip: true }, doctor); });
+    const statements = (await statementsOf(async () => { result = await gw.gql(query, { n: 6, skip: true }, doctor); })).length;
     expect(result!.errors).toBeUndefined();
     const [node, next] = result!.data!.patients.edges.map((e) => e.node);
     expect(node!.id).toBe(first.id);

@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { Appointment } from '../../../src/modules/appointments/appointment.entity';
 import { Invoice, InvoiceStatus } from '../../../src/modules/billing/billing.entity';
 import { Department } from '../../../src/modules/departments/department.entity';
@@ -7,23 +6,12 @@ import { Patient } from '../../../src/modules/patients/patient.entity';
 import { runInTenant } from '../../../src/tenancy';
 import { BookAppointmentDocument, CreateAppointmentDocument, PatientListDocument, PatientOverviewDocument, PatientWithAppointmentsDocument } from '../../e2e/generated/graphql';
 import { TestGateway } from '../../fixtures/gateway';
+import { statementsOf } from '../../fixtures/statements';
 import { addStaff, at } from '../../fixtures/staff';
 
-/** Counts every SQL statement sent through node-postgres while `fn` runs. */
+/** Every SQL statement sent through node-postgres while `fn` runs, and how many. */
 async function countStatements(fn: () => Promise<unknown>): Promise<{ count: number; statements: string[] }> {
-  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  const statements: string[] = [];
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string };
-    statements.push(typeof first === 'string' ? first : (first?.text ?? ''));
-    return original.apply(this, args);
-  };
-  try {
-    await fn();
-  } finally {
-    proto.query = original;
-  }
+  const statements = await statementsOf(fn);
   return { count: statements.length, statements };
 }
 
