@@ -1,6 +1,10 @@
 import { errorCode, TestGateway } from '../fixtures/gateway';
-import { apiKeyHeaders, createKey, type Hospital } from '../fixtures/identity';
-import { ApiKeysDocument, CreateApiKeyDocument, CreatePatientDocument, LogoutDocument, MeDocument, PatientWithNotesDocument, UsersDocument } from './generated/graphql';
+import { apiKeyHeaders, createKey, createStaff, type Hospital } from '../fixtures/identity';
+import { at } from '../fixtures/staff';
+import {
+  ApiKeysDocument, CreateApiKeyDocument, CreateAppointmentDocument, CreatePatientDocument, LogoutDocument, MeDocument, OrderLabTestDocument,
+  PatientWithNotesDocument, SearchDocument, UsersDocument,
+} from './generated/graphql';
 
 describe('API keys', () => {
   let gw: TestGateway;
@@ -31,6 +35,22 @@ describe('API keys', () => {
     expect(read.data?.patient).toMatchObject({ lastName: 'Osk', clinicalNotes: null });
     expect(errorCode(read)).toBe('FORBIDDEN');
     expect(errorCode(await gw.gql(UsersDocument, {}, { slug: hospital.slug, headers }))).toBe('FORBIDDEN');
+  });
+
+  it('searches every kind of record its role may read', async () => {
+    const doctor = await createStaff(gw, hospital, 'DOCTOR', 'search-doctor@keys-general.test');
+    const created = await gw.gql(CreatePatientDocument, { input: { firstName: 'Quill', lastName: 'Searchable', birthDate: '1980-02-02', mrn: 'Q-1' } }, hospital);
+    const patientId = created.data!.createPatient.id;
+    await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: doctor.id, startsAt: at(3), endsAt: at(4) } }, hospital);
+    await gw.gql(OrderLabTestDocument, { input: { patientId, testCode: '2345-7', testName: 'Glucose' } }, { slug: hospital.slug, token: doctor.token });
+    const kindsFor = async (role: 'DOCTOR' | 'LAB_TECH' | 'BILLING') => {
+      const { key } = await createKey(gw, hospital, role, `${role} search`);
+      const hits = await gw.gql(SearchDocument, { query: 'Searchable' }, { slug: hospital.slug, headers: apiKeyHeaders(key) });
+      return new Set(hits.data!.search.map((h) => h.kind));
+    };
+    expect(await kindsFor('DOCTOR')).toEqual(new Set(['PATIENT', 'APPOINTMENT', 'LAB_ORDER']));
+    expect(await kindsFor('LAB_TECH')).toEqual(new Set(['PATIENT', 'LAB_ORDER']));
+    expect(await kindsFor('BILLING')).toEqual(new Set(['PATIENT']));
   });
 
   it('has no account: a key cannot sign out or manage itself', async () => {

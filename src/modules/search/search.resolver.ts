@@ -21,8 +21,11 @@ class SearchArgs {
   first: number = 20;
 }
 
+/** Whether the caller may read what `roles` may: a platform admin, or a hospital user or API key with one of them. */
 function holds(ctx: RequestContext, roles: TenantRole[]): boolean {
-  return ctx.principal?.kind === 'platform' || (ctx.principal?.kind === 'tenant' && ctx.principal.roles.some((r) => roles.includes(r)));
+  const principal = ctx.principal;
+  if (!principal) return false;
+  return principal.kind === 'platform' || principal.roles.some((r) => roles.includes(r));
 }
 
 @Resolver()
