@@ -14,10 +14,36 @@ export interface RootField {
 }
 
 /**
- * Types whose every read is audited (a patient's record): as a root field's result, in a connection,
- * or nested anywhere in a result (modules that expose a patient under another type are covered).
+ * Types whose every read is audited, a patient's record: the patient and what belongs to them (each
+ * row carries its `patientId`). Diagnoses, prescriptions, invoice lines, payments and lab results are
+ * reached only through one of these. Audited as a root field's result, in a connection, or nested
+ * anywhere in a result (modules that expose them under another type are covered).
  */
-export const AUDITED_READ_TYPES = new Set(['Patient']);
+const PATIENT_RECORD_PARTS = [
+  'Appointment', 'Encounter', 'Vitals', 'LabOrder', 'LabResult', 'Invoice', 'PatientContact', 'PatientAllergy', 'PatientInsurance',
+];
+export const AUDITED_READ_TYPES = new Set(['Patient', ...PATIENT_RECORD_PARTS]);
+
+/** The records a field returned: itself, the items of a list, or the nodes of a connection. */
+function recordsOf(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  const edges = (value as { edges?: unknown } | null)?.edges;
+  return Array.isArray(edges) ? edges.map((e) => (e as { node?: unknown } | null)?.node) : [value];
+}
+
+/** The patient a record of an audited type belongs to (a patient is their own). */
+function patientIdOf(type: string, record: unknown): unknown {
+  const r = record as { id?: unknown; patientId?: unknown } | null;
+  return type === 'Patient' ? r?.id : r?.patientId;
+}
+
+/** Adds the id of the patient each returned record of `type` belongs to, so the trail answers "who read this patient's record". */
+export function notePatientsRead(field: RootField, type: string, result: unknown): void {
+  for (const record of recordsOf(result)) {
+    const id = patientIdOf(type, record);
+    if (typeof id === 'string' && isUuid(id)) field.recordIds.add(id);
+  }
+}
 
 export function tenantOf(value: unknown): { id?: string; slug?: string } {
   if (!value || typeof value !== 'object') return {};
@@ -61,12 +87,12 @@ export function noteDetail(fields: RootField[], path: GraphQLResolveInfo['path']
   if (field) field.detail = field.detail ? `${field.detail}; ${detail}` : detail;
 }
 
-export function noteNestedRead(fields: RootField[], path: GraphQLResolveInfo['path'], source: unknown): void {
+/** A nested field returned records of an audited type: the root field that led to it read those patients' records. */
+export function noteNestedRead(fields: RootField[], path: GraphQLResolveInfo['path'], type: string, result: unknown): void {
   const field = rootFieldOf(fields, path);
-  const id = (source as { id?: unknown } | null)?.id;
-  if (!field || typeof id !== 'string' || !isUuid(id)) return;
+  if (!field || recordsOf(result).every((r) => !r)) return;
   field.auditedRead = true;
-  field.recordIds.add(id);
+  notePatientsRead(field, type, result);
 }
 
 /** The node type of a connection (`edges { node }`), or the type itself. */

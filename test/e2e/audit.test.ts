@@ -70,6 +70,25 @@ describe('audit trail', () => {
     expect(await trail(a, { operation: 'departments' })).toEqual([]);
   });
 
+  it("records a read of any part of a patient's record (encounters, lab orders, appointments, search hits) as a read of that patient, the patient unselected", async () => {
+    const id = (await gw.gql(PatientsDocument, { search: 'AL-1' }, { slug: a.slug, token: doctor.token })).data!.patients.edges[0]!.node.id;
+    const post = async (requestId: string, query: string, variables: Record<string, unknown> = {}) => {
+      const response = await gw.raw(`/t/${a.slug}/graphql`, { query, variables }, { authorization: `Bearer ${doctor.token}`, 'x-request-id': requestId });
+      const body = (await response.json()) as { errors?: unknown };
+      expect(body.errors).toBeUndefined();
+    };
+    await post('req-part-0', 'mutation($p: ID!) { createEncounter(input: { patientId: $p, notes: "private" }) { id } orderLabTest(input: { patientId: $p, testCode: "CBC", testName: "Blood count" }) { id } }', { p: id });
+    await post('req-part-1', '{ encounters(patientId: "' + id + '") { edges { node { notes } } } }');
+    await post('req-part-2', '{ labOrders(first: 5) { edges { node { testCode } } } }');
+    await post('req-part-3', '{ appointments(first: 5) { edges { node { startsAt } } } }');
+    await post('req-part-4', '{ search(query: "Blood") { kind labOrder { testName } } }');
+    const entries = (await trail(a, { recordId: id })).filter((e) => e.requestId?.startsWith('req-part-') && e.operationType === 'query');
+    expect(entries.map((e) => [e.requestId, e.operation]).sort()).toEqual([
+      ['req-part-1', 'encounters'], ['req-part-2', 'labOrders'], ['req-part-3', 'appointments'], ['req-part-4', 'search'],
+    ]);
+    expect(entries.every((e) => e.outcome === 'SUCCESS' && e.actorId === doctor.id)).toBe(true);
+  });
+
   it('records a failed mutation, and the undone part of a rolled-back one, after the rollback', async () => {
     await gw.gql(CreatePatientDocument, { input: { ...patient, mrn: 'DUP-9' } }, { slug: a.slug, token: doctor.token });
     const response = await gw.raw(

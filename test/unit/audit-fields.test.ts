@@ -36,8 +36,23 @@ describe('what the audit plugin records of a field', () => {
   it('counts a patient read nested under another root field as a read by that field', () => {
     const fields = [root('appointments'), root('me')];
     const path = { prev: { prev: { prev: { prev: undefined, key: 'appointments', typename: 'Query' }, key: 0, typename: undefined }, key: 'patient', typename: 'Appointment' }, key: 'id', typename: 'Patient' };
-    noteNestedRead(fields, path, { id: A, lastName: 'Lovelace' });
+    noteNestedRead(fields, path, 'Patient', { id: A, lastName: 'Lovelace' });
     expect(fields[0]).toMatchObject({ auditedRead: true, recordIds: new Set([A]) });
     expect(fields[1]!.auditedRead).toBe(false);
+  });
+
+  it("counts the parts of a patient's record nested under another root field as reads of their patient, not of themselves", () => {
+    const fields = [root('search')];
+    const path = { prev: { prev: { prev: undefined, key: 'search', typename: 'Query' }, key: 0, typename: undefined }, key: 'appointment', typename: 'SearchHit' };
+    noteNestedRead(fields, path, 'Appointment', [{ id: B, patientId: A, reason: 'check-up' }, null]);
+    expect(fields[0]).toMatchObject({ auditedRead: true, recordIds: new Set([A]) });
+  });
+
+  it('does not count a nested field that returned nothing as a read', () => {
+    const fields = [root('search')];
+    const path = { prev: { prev: undefined, key: 'search', typename: 'Query' }, key: 'labOrder', typename: 'SearchHit' };
+    noteNestedRead(fields, path, 'LabOrder', null);
+    noteNestedRead(fields, path, 'LabOrder', []);
+    expect(fields[0]).toMatchObject({ auditedRead: false, recordIds: new Set() });
   });
 });
