@@ -1,3 +1,4 @@
+import { GraphQLSafeInt } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { joinedRelation } from '../../tenancy';
@@ -46,7 +47,8 @@ export class PatientRecordResolver {
     return (await ctx.loaders.labResultsByPatient.load(p.id)).slice(0, Math.max(0, Math.min(first, 50)));
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: 'What the patient still owes on ISSUED invoices, in minor units (BILLING and ADMIN).' })
+  /** A sum over invoices, each of which fits an Int (at most 2e9), so the sum needs SafeInt (up to 2^53 - 1). */
+  @FieldResolver(() => GraphQLSafeInt, { nullable: true, description: 'What the patient still owes on ISSUED invoices, in minor units (BILLING and ADMIN); a sum over invoices, so it may exceed 32 bits.' })
   async openInvoiceBalanceCents(@Root() p: Patient, @Ctx() ctx: RequestContext): Promise<number> {
     const invoices = await ctx.loaders.openInvoicesByPatient.load(p.id);
     return invoices.reduce((sum, i) => sum + i.balanceCents, 0);

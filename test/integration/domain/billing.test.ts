@@ -48,6 +48,18 @@ describe('billing', () => {
     expect((await gw.gql(PatientBalanceDocument, { id: patientId }, clerk)).data?.patient?.openInvoiceBalanceCents).toBe(0);
   });
 
+  it('sums open balances past 32 bits (two issued invoices of 1.5e9 minor units, as in IDR)', async () => {
+    const debtor = await addPatient(gw, admin, 'Large');
+    for (let i = 0; i < 2; i += 1) {
+      const created = await gw.gql(CreateInvoiceDocument, { input: { patientId: debtor, lines: [{ description: 'Surgery', quantity: 15, unitPriceCents: 100_000_000 }] } }, clerk);
+      expect(created.data?.createInvoice).toMatchObject({ totalCents: 1_500_000_000, balanceCents: 1_500_000_000 });
+      await gw.gql(IssueInvoiceDocument, { id: created.data!.createInvoice.id }, clerk);
+    }
+    const balance = await gw.gql(PatientBalanceDocument, { id: debtor }, clerk);
+    expect(balance.errors).toBeUndefined();
+    expect(balance.data?.patient?.openInvoiceBalanceCents).toBe(3_000_000_000);
+  });
+
   it('refuses invalid moves with CONFLICT: lines on an issued invoice, paying a draft, voiding a paid one, reissuing', async () => {
     const invoice = await draft();
     expect(errorCode(await gw.gql(RecordPaymentDocument, { input: { invoiceId: invoice.id, amountCents: 1, method: 'CASH' } }, clerk))).toBe('CONFLICT');
