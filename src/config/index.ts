@@ -166,8 +166,8 @@ function secretsEncryptionKey(value: string | undefined, jwtSecret: string, prod
 
 /** Runtime pool bounds; the connection budget defaults to every pool full, and must fit one pool. */
 function poolLimits(env: Env): Config['pools'] {
-  const maxOpen = int(env, 'DB_MAX_OPEN_POOLS', 20);
-  const size = int(env, 'DB_POOL_SIZE', 10);
+  const maxOpen = positive(env, 'DB_MAX_OPEN_POOLS', 20);
+  const size = positive(env, 'DB_POOL_SIZE', 10);
   const budget = int(env, 'DB_CONNECTION_BUDGET', maxOpen * size);
   if (budget < size) throw new ConfigError(`DB_CONNECTION_BUDGET (${budget}) must be at least DB_POOL_SIZE (${size}): one pool must fit`);
   return { maxOpen, size, budget, statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 5_000) };

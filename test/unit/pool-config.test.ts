@@ -12,6 +12,10 @@ describe('runtime pool settings', () => {
     expect(loadConfig({ ...base, DB_CONNECTION_BUDGET: '60' }).pools).toMatchObject({ maxOpen: 20, size: 10, budget: 60 });
   });
 
+  it.each(['DB_POOL_SIZE', 'DB_MAX_OPEN_POOLS'])('refuses %s=0 at start-up, naming it', (key) => {
+    expect(() => loadConfig({ ...base, [key]: '0' })).toThrow(new ConfigError(`${key} must be greater than 0`));
+  });
+
   it('refuses a budget smaller than one pool at start-up', () => {
     expect(() => loadConfig({ ...base, DB_POOL_SIZE: '10', DB_CONNECTION_BUDGET: '9' })).toThrow(ConfigError);
   });
