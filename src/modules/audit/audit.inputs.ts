@@ -1,4 +1,4 @@
-import { IsOptional } from 'class-validator';
+import { IsOptional, ValidateNested } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection';
@@ -35,5 +35,6 @@ export class AuditLogFilter {
 export class AuditLogArgs extends ConnectionArgs {
   @Field(() => AuditLogFilter, { nullable: true })
   @IsOptional()
+  @ValidateNested()
   filter?: AuditLogFilter;
 }

@@ -1,4 +1,4 @@
-import { IsOptional, IsUUID, Length } from 'class-validator';
+import { IsOptional, IsUUID, Length, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection';
 import { LabOrderStatus } from './lab.entity';
@@ -62,5 +62,6 @@ export class LabOrderFilter {
 export class LabOrdersArgs extends ConnectionArgs {
   @Field(() => LabOrderFilter, { nullable: true })
   @IsOptional()
+  @ValidateNested()
   filter?: LabOrderFilter;
 }
