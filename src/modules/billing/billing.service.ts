@@ -1,10 +1,8 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadInputError, ConflictError, NotFoundError } from '../../errors';
+import { BadInputError, ConflictError } from '../../errors';
 import { lockTenantScope } from '../../tenancy';
 import type { Page } from '../common/connection';
-import { isUuid } from '../common/ids';
-import { findOrFail } from '../common/lookup';
+import { findForUpdate, findOrFail } from '../common/lookup';
 import { paginate } from '../common/paginate';
 import { Patient } from '../patients/patient.entity';
 import { HospitalSettings } from '../settings/settings.entity';
@@ -12,10 +10,8 @@ import { Invoice, InvoiceLine, InvoiceStatus, Payment } from './billing.entity';
 import type { AddInvoiceLineInput, CreateInvoiceInput, InvoiceLineInput, InvoicesArgs, RecordPaymentInput } from './billing.inputs';
 
 /** Loads the invoice with a row lock, so concurrent payments or lines on it run one after another. */
-async function lockInvoice(em: EntityManager, id: string): Promise<Invoice> {
-  const invoice = isUuid(id) ? await em.findOne(Invoice, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }) : null;
-  if (!invoice) throw NotFoundError.forEntity('Invoice', id);
-  return invoice;
+function lockInvoice(em: EntityManager, id: string): Promise<Invoice> {
+  return findForUpdate(em, Invoice, id, 'Invoice');
 }
 
 function addLine(em: EntityManager, invoice: Invoice, line: InvoiceLineInput): InvoiceLine {

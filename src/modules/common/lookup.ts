@@ -1,4 +1,4 @@
-import { ForeignKeyConstraintViolationException, type EntityName, type FilterQuery } from '@mikro-orm/core';
+import { ForeignKeyConstraintViolationException, LockMode, type EntityName, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../../errors';
 import { isUuid } from './ids';
@@ -9,6 +9,16 @@ import { isUuid } from './ids';
  */
 export async function findOrFail<T extends object>(em: EntityManager, entity: EntityName<T>, id: string, label: string): Promise<T> {
   const row = isUuid(id) ? await em.findOne(entity, { id } as FilterQuery<T>) : null;
+  if (!row) throw NotFoundError.forEntity(label, id);
+  return row;
+}
+
+/**
+ * Same as findOrFail, with the row locked (`FOR UPDATE`) to the end of the transaction and read afresh:
+ * concurrent changes to one row run one after another, each checking what the one before it wrote.
+ */
+export async function findForUpdate<T extends object>(em: EntityManager, entity: EntityName<T>, id: string, label: string): Promise<T> {
+  const row = isUuid(id) ? await em.findOne(entity, { id } as FilterQuery<T>, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }) : null;
   if (!row) throw NotFoundError.forEntity(label, id);
   return row;
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuthError, ConflictError } from '../../errors';
 import type { Page } from '../common/connection';
-import { findOrFail } from '../common/lookup';
+import { findForUpdate, findOrFail } from '../common/lookup';
 import { paginate } from '../common/paginate';
 import { Patient } from '../patients/patient.entity';
 import { LAB_TRANSITIONS, LabOrder, LabOrderStatus, LabResult } from './lab.entity';
@@ -25,8 +25,9 @@ export async function orderLabTest(em: EntityManager, input: OrderLabTestInput, 
   return order;
 }
 
+/** The order is locked first, so a concurrent cancellation, collection or result waits and then sees this one's status. */
 export async function setLabOrderStatus(em: EntityManager, id: string, status: LabOrderStatus.COLLECTED | LabOrderStatus.CANCELLED): Promise<LabOrder> {
-  const order = await findOrFail(em, LabOrder, id, 'LabOrder');
+  const order = await findForUpdate(em, LabOrder, id, 'LabOrder');
   move(order, status);
   await em.flush();
   return order;
@@ -35,7 +36,7 @@ export async function setLabOrderStatus(em: EntityManager, id: string, status: L
 /** Records one analyte's result and marks the order RESULTED (more analytes may follow; a cancelled order takes none). */
 export async function recordLabResult(em: EntityManager, input: RecordLabResultInput, actorId: string | null): Promise<LabResult> {
   const recordedById = requireActor(actorId, 'A lab result');
-  const order = await findOrFail(em, LabOrder, input.labOrderId, 'LabOrder');
+  const order = await findForUpdate(em, LabOrder, input.labOrderId, 'LabOrder');
   move(order, LabOrderStatus.RESULTED);
   const result = em.create(LabResult, {
     labOrderId: order.id,

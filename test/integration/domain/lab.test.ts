@@ -1,5 +1,9 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { LabOrderStatus } from '../../../src/modules/lab/lab.entity';
+import { recordLabResult, setLabOrderStatus } from '../../../src/modules/lab/lab.service';
 import { CancelLabOrderDocument, CollectLabSampleDocument, LabOrderDocument, LabOrdersDocument, OrderLabTestDocument, RecordLabResultDocument } from '../../e2e/generated/graphql';
 import { errorCode, TestGateway } from '../../fixtures/gateway';
+import { whileHeld } from '../../fixtures/races';
 import { addPatient, addStaff, type Staff } from '../../fixtures/staff';
 
 describe('laboratory', () => {
@@ -41,6 +45,23 @@ describe('laboratory', () => {
     const after = (await gw.gql(LabOrderDocument, { id }, doctor)).data?.labOrder;
     expect(after?.status).toBe(kept);
     expect(after?.results.length).toBe(kept === 'RESULTED' ? 1 : 0);
+  });
+
+  type Change = (id: string) => (em: EntityManager) => Promise<unknown>;
+  const cancel: Change = (id) => (em) => setLabOrderStatus(em, id, LabOrderStatus.CANCELLED);
+  const result: Change = (id) => (em) => recordLabResult(em, hb(id), tech.id);
+
+  it.each<[string, string, number, Change, Change]>([
+    ['cancelled while a result is recorded', 'CANCELLED', 0, cancel, result],
+    ['resulted while it is cancelled', 'RESULTED', 1, result, cancel],
+  ])('keeps an order %s as %s: the change that waited for the other is CONFLICT', async (_name, kept, results, first, second) => {
+    const id = await order();
+    const [done, waited] = await whileHeld(gw, admin.slug, first(id), second(id));
+    expect(done.status).toBe('fulfilled');
+    expect(waited).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT' } });
+    const after = (await gw.gql(LabOrderDocument, { id }, doctor)).data?.labOrder;
+    expect(after?.status).toBe(kept);
+    expect(after?.results.length).toBe(results);
   });
 
   it('keeps ordering to doctors and results to lab techs', async () => {
