@@ -28,11 +28,13 @@ export function contextBuilder(services: AppServices) {
       // connection, and its pool open, for good. So when the response closes (sent, or its client
       // gone) before the pipeline took the request, whatever is still open is rolled back (end() is
       // a no-op for a session ended already). A request in the pipeline is left to the plugin, which
-      // still runs when its client has gone, so its writes and audit entries are decided as usual.
+      // still runs when its client has gone, so its writes and audit entries are decided as usual;
+      // but once its answer has been sent in full (and not by the deadline, while it may still run),
+      // the pipeline is over, and a session it left open (a hook that threw) is rolled back too.
       const opened = session;
       if (opened) {
         res.once('close', () => {
-          if (!pipeline.started) opened.end(false).catch(() => undefined);
+          if (!pipeline.started || (res.writableFinished && !deadline.expired)) opened.end(false).catch(() => undefined);
         });
       }
       const apiKey = req.headers['x-api-key'];

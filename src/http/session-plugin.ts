@@ -25,15 +25,20 @@ function only(error: UnavailableError): GraphQLFormattedError[] {
  * committed, and if the commit fails the client gets an error instead of a false success. A request
  * past its deadline is rolled back and answered REQUEST_TIMEOUT (504); a database that cannot be
  * reached makes the answer SERVICE_UNAVAILABLE (503). It marks the request as in the pipeline when
- * it starts: a session whose request never gets there is ended by the request context instead.
+ * it starts: a session whose request never gets there is ended by the request context instead. A
+ * request whose pipeline fails (a hook throws) is rolled back, so no failure can keep its connection.
  */
 export function tenantSessionPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
+    async unexpectedErrorProcessingRequest({ requestContext }) {
+      await requestContext.contextValue.session?.end(false).catch(() => undefined);
+    },
     async requestDidStart({ contextValue }) {
       contextValue.pipeline.started = true;
       return {
+        // No operation when the document has none of the requested name (execution then refuses it).
         async executionDidStart({ operation, contextValue }) {
-          if (operation.operation !== 'query') return;
+          if (operation?.operation !== 'query') return;
           return {
             // Runs before the audit plugin's (listed after this one) writes the entry.
             async executionDidEnd() {

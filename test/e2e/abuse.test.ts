@@ -113,6 +113,19 @@ describe('abuse over HTTP', () => {
     }
   });
 
+  it.each([
+    ['an operation name the document does not have', { query: 'query A { me { id } }', operationName: 'B' }, 'Unknown operation named "B".'],
+    ['two operations and no operation name', { query: 'query A { me { id } } query B { me { id } }' }, 'Must provide operation name if query contains multiple operations.'],
+  ])('answers %s with BAD_USER_INPUT and returns its connection', async (_name, body, message) => {
+    for (let i = 0; i < 3; i++) {
+      const result = await post(body);
+      expect(result.status).toBe(400);
+      expect(result.code).toBe('BAD_USER_INPUT');
+      expect(result.body.errors?.[0]?.message).toBe(message);
+      expect(await noLeases()).toBe(true);
+    }
+  });
+
   it('returns the connection of a signed-in request Apollo refuses after its client has left', async () => {
     // The hospital's hold, taken exclusively (as a move does), keeps the caller's opening statement
     // waiting while the request context is being built; the client leaves meanwhile, so no answer
