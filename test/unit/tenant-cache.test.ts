@@ -40,6 +40,39 @@ describe('cached tenant store', () => {
     expect(loads).toBe(6);
   });
 
+  it('does not cache a lookup that was reading the catalog when the hospital changed', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: TenantStore = {
+      ...inner,
+      bySlug: async () => {
+        const read = current; // what the catalog said when the lookup read it
+        await gate;
+        return read;
+      },
+    };
+    const cache = new CachedTenantStore(slow);
+    const inFlight = cache.bySlug('acme');
+    current = { ...ACME, status: TenantStatus.SUSPENDED };
+    cache.invalidate(ACME.id);
+    release();
+    expect((await inFlight)?.status).toBe(TenantStatus.ACTIVE);
+    expect((await cache.bySlug('acme'))?.status).toBe(TenantStatus.SUSPENDED);
+  });
+
+  it('still caches a lookup that was in flight while another hospital changed', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: TenantStore = { ...inner, bySlug: async () => (await gate, loads++, current) };
+    const cache = new CachedTenantStore(slow);
+    const inFlight = cache.bySlug('acme');
+    cache.invalidate('22222222-2222-4222-8222-222222222222');
+    release();
+    await inFlight;
+    await cache.bySlug('acme');
+    expect(loads).toBe(1);
+  });
+
   it('does not remember misses, so a new hospital is found at once', async () => {
     const cache = new CachedTenantStore(inner);
     current = null;

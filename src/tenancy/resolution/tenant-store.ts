@@ -40,11 +40,18 @@ export class CatalogTenantStore implements TenantStore {
 /**
  * Caches lookups (positive results only, so a new hospital is found at once) for `ttlMs`.
  * `invalidate(id)` drops every identifier of one hospital at once and tells the other replicas through
- * the invalidation bus; call it on any catalog change.
+ * the invalidation bus; call it on any catalog change. A lookup still reading the catalog when its
+ * hospital is dropped returns what it read but does not cache it (it may predate the change).
  */
 export class CachedTenantStore implements TenantStore {
   private readonly cache: LRUCache<string, TenantRecord>;
   private bus: InvalidationBus = localBus;
+  /** Counts drops; a lookup notes it when it starts, to tell whether a drop happened while it ran. */
+  private drops = 0;
+  /** While lookups run: the drop count at each hospital's last drop, and at the last `clear`. */
+  private readonly droppedAt = new Map<string, number>();
+  private clearedAt = 0;
+  private running = 0;
 
   constructor(private readonly inner: TenantStore, options: { max?: number; ttlMs?: number } = {}) {
     this.cache = new LRUCache({ max: options.max ?? 10_000, ttl: options.ttlMs ?? 60_000 });
@@ -74,20 +81,33 @@ export class CachedTenantStore implements TenantStore {
 
   /** Drops one hospital's cached identifiers on this replica only (a message from another replica). */
   dropLocal(tenantId: string): void {
+    this.drops++;
+    if (this.running > 0) this.droppedAt.set(tenantId, this.drops);
     for (const [key, record] of this.cache.entries()) {
       if (record.id === tenantId) this.cache.delete(key);
     }
   }
 
   clear(): void {
+    this.clearedAt = ++this.drops;
     this.cache.clear();
   }
 
   private async through(key: string, load: () => Promise<TenantRecord | null>): Promise<TenantRecord | null> {
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const record = await load();
-    if (record) this.cache.set(key, record);
-    return record;
+    const startedAt = this.drops;
+    this.running++;
+    try {
+      const record = await load();
+      if (record && !this.droppedSince(record.id, startedAt)) this.cache.set(key, record);
+      return record;
+    } finally {
+      if (--this.running === 0) this.droppedAt.clear();
+    }
+  }
+
+  private droppedSince(tenantId: string, drops: number): boolean {
+    return this.clearedAt > drops || (this.droppedAt.get(tenantId) ?? 0) > drops;
   }
 }
