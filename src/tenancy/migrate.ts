@@ -5,7 +5,7 @@ import { Isolation, MigrationRun, Tenant, TenantMigrationState, TenantStatus } f
 import { PlacementMigrator } from './isolation/strategy';
 import { applyMigrations, type MigrationClass } from './migrations/runner';
 import type { OwnerAccess } from './owner-access';
-import { SHARED_SCHEMA } from './placement';
+import { MAIN_SERVER, SHARED_SCHEMA } from './placement';
 import { ensureRuntimeRole } from './runtime-role';
 import type { ServerRegistry } from './servers';
 
@@ -32,7 +32,10 @@ export interface MigrationReport {
   shared: string[];
   tenants: TenantMigrationResult[];
   skipped: number;
+  /** Hospitals that failed, those on an unusable server included. */
   failed: number;
+  /** Database servers (other than main) where the runtime role could not be set up: their hospitals were not tried. */
+  serverFailures: { server: string; error: string }[];
 }
 
 export interface MigrateOptions {
@@ -58,15 +61,15 @@ const LIVE = { $nin: [TenantStatus.PROVISIONING] };
  * latest migration. Hospitals already at the latest are skipped from one catalog query (no connection
  * each). Each hospital's state (RUNNING, DONE, FAILED with the error) is recorded in the catalog under
  * a numbered run, so a failing hospital is reported while the run goes on, and the next run resumes:
- * it retries what failed or was cut off and picks up what was never reached.
+ * it retries what failed or was cut off and picks up what was never reached. A database server that
+ * cannot be reached fails only the hospitals placed on it.
  */
 export async function migrateAll(deps: MigrateDeps, options: MigrateOptions = {}): Promise<MigrationReport> {
-  const { central, owner, servers, migrator } = deps;
+  const { central, migrator } = deps;
   const onProgress = options.onProgress ?? (() => undefined);
   const catalog = await applyMigrations(central, 'catalog', deps.catalogMigrations);
-  for (const server of servers.names) {
-    await owner.run(server, undefined, (orm) => ensureRuntimeRole(orm, servers.runtimeRole));
-  }
+  const serverFailures = await prepareServers(deps);
+  const unusable = new Map(serverFailures.map((f) => [f.server, `database server ${f.server}: ${f.error}`]));
   const em = central.em.fork();
   const only = options.tenant ? await em.findOne(Tenant, { slug: options.tenant, status: LIVE }) : null;
   if (options.tenant && !only) throw NotFoundError.forEntity('Hospital', options.tenant);
@@ -82,7 +85,7 @@ export async function migrateAll(deps: MigrateDeps, options: MigrateOptions = {}
     ? only.isolation === Isolation.SHARED ? [] : [only]
     : await em.find(Tenant, { ...own, $or: [{ migrationVersion: null }, { migrationVersion: { $ne: migrator.latest } }] }, { orderBy: { slug: 'asc' } });
   const total = only ? pending.length : await em.count(Tenant, own);
-  if (pending.length === 0) return { runId: null, resumed: null, catalog, shared, tenants: [], skipped: total, failed: 0 };
+  if (pending.length === 0) return { runId: null, resumed: null, catalog, shared, tenants: [], skipped: total, failed: 0, serverFailures };
 
   const resumed = await previousRun(em, pending.map((t) => t.id));
   const run = em.create(MigrationRun, { target: migrator.latest, scope: only ? `tenant:${only.slug}` : 'all' } as MigrationRun);
@@ -92,7 +95,7 @@ export async function migrateAll(deps: MigrateDeps, options: MigrateOptions = {}
   await Promise.all(
     pending.map((tenant) =>
       limit(async () => {
-        const result = await migrateOne(deps, tenant, run);
+        const result = await migrateOne(deps, tenant, run, unusable.get(tenant.serverName));
         tenants.push(result);
         onProgress(result, tenants.length, pending.length);
       }),
@@ -103,12 +106,36 @@ export async function migrateAll(deps: MigrateDeps, options: MigrateOptions = {}
     status: failed > 0 ? 'FAILED' : 'SUCCEEDED', total: tenants.length, succeeded: tenants.length - failed, failed, finishedAt: new Date(),
   });
   tenants.sort((a, b) => a.slug.localeCompare(b.slug));
-  return { runId: run.id, resumed, catalog, shared, tenants, skipped: total - pending.length, failed };
+  return { runId: run.id, resumed, catalog, shared, tenants, skipped: total - pending.length, failed, serverFailures };
 }
 
-async function migrateOne(deps: MigrateDeps, tenant: Tenant, run: MigrationRun): Promise<TenantMigrationResult> {
+/**
+ * Sets up the runtime role on every server, one at a time. The main server's failure stops the run
+ * (the catalog and the shared schema live there); another server's is returned, and only the
+ * hospitals placed on it fail.
+ */
+async function prepareServers({ owner, servers }: MigrateDeps): Promise<{ server: string; error: string }[]> {
+  const failures: { server: string; error: string }[] = [];
+  for (const server of servers.names) {
+    try {
+      await owner.run(server, undefined, (orm) => ensureRuntimeRole(orm, servers.runtimeRole));
+    } catch (error) {
+      if (server === MAIN_SERVER) throw error;
+      failures.push({ server, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return failures;
+}
+
+/** Migrates one hospital's placement; `unusable` is why its server cannot be used (it is then marked FAILED untried). */
+async function migrateOne(deps: MigrateDeps, tenant: Tenant, run: MigrationRun, unusable?: string): Promise<TenantMigrationResult> {
   const em = deps.central.em.fork();
   const result: TenantMigrationResult = { slug: tenant.slug, isolation: tenant.isolation, applied: [] };
+  if (unusable) {
+    result.error = unusable;
+    await setState(em, tenant.id, run, 'FAILED', unusable).catch(() => undefined);
+    return result;
+  }
   await setState(em, tenant.id, run, 'RUNNING', null);
   try {
     result.applied = await deps.owner.run(tenant.serverName, tenant.databaseName, (orm) => deps.migrator.migrate(orm, tenant.schemaName));

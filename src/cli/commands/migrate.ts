@@ -12,7 +12,7 @@ export function positiveInt(value: string): number {
 export function registerMigrate(program: Command): void {
   program
     .command('migrate')
-    .description('Bring the catalog and every hospital placement to the latest migration; goes on past a failing hospital, and a rerun resumes')
+    .description('Bring the catalog and every hospital placement to the latest migration; goes on past a failing hospital or database server, and a rerun resumes')
     .option('--tenant <slug>', 'only this hospital (after the catalog; SHARED hospitals migrate the shared schema)')
     .option('--concurrency <n>', 'placements migrated at the same time', positiveInt, 1)
     .option('--status', 'list hospitals that are behind or whose last attempt failed, and change nothing')
@@ -41,10 +41,11 @@ export function registerMigrate(program: Command): void {
         }
         console.log(`catalog: ${report.catalog.length ? report.catalog.join(', ') : 'up to date'}`);
         console.log(`shared schema: ${report.shared.length ? report.shared.join(', ') : 'up to date'}`);
+        for (const f of report.serverFailures) console.log(`FAILED database server ${f.server}: ${f.error}`);
         for (const failure of failures) console.log(`FAILED ${failure}`);
         const run = report.runId ? ` (run #${report.runId})` : '';
         console.log(`hospitals: ${report.tenants.length - report.failed} migrated, ${report.skipped} already at the latest, ${report.failed} failed${run}`);
-        return report.failed > 0 ? EXIT.FAILED : EXIT.OK;
+        return report.failed > 0 || report.serverFailures.length > 0 ? EXIT.FAILED : EXIT.OK;
       });
     });
 }

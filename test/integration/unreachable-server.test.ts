@@ -1,0 +1,45 @@
+import { runCli } from '../fixtures/cli';
+import { ownerQuery, testServerUrl } from '../fixtures/database';
+import { TestGateway } from '../fixtures/gateway';
+
+/** A configured database server nothing listens on. */
+const DEAD_SERVER = 'postgres://postgres@127.0.0.1:1/postgres';
+
+describe('operator CLI with a database server down', () => {
+  let gw: TestGateway;
+  const db = () => new URL(gw.databaseUrl).pathname.slice(1);
+  const eastDown = { TENANT_DATABASE_SERVERS: `east=${DEAD_SERVER}` };
+  const eastUp = () => {
+    const east = new URL(testServerUrl());
+    east.pathname = '/postgres';
+    return { TENANT_DATABASE_SERVERS: `east=${east.toString()}` };
+  };
+  const catalog = async (slug: string) =>
+    (await ownerQuery<{ migration_version: string | null; state: string | null; error: string | null }>(
+      `select t.migration_version, s.status as state, s.error
+         from catalog.tenants t left join catalog.tenant_migration_state s on s.tenant_id = t.id where t.slug = $1`, [slug], db(),
+    ))[0]!;
+
+  beforeAll(async () => {
+    gw = await TestGateway.start(eastUp());
+    await gw.createTenant({ slug: 'far-away', isolation: 'DATABASE', server: 'east' });
+    await gw.createTenant({ slug: 'near-by', isolation: 'SCHEMA' });
+  });
+  afterAll(() => gw.stop());
+
+  it('migrate: the hospitals on the unreachable server fail with the reason, the others are migrated, exit 1', async () => {
+    await ownerQuery("update catalog.tenants set migration_version = null where slug in ('far-away', 'near-by')", [], db());
+    const result = await runCli(gw.databaseUrl, ['migrate'], eastDown);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/FAILED database server east: Could not set up the runtime role \w+: connect ECONNREFUSED 127\.0\.0\.1:1/);
+    expect(result.stdout).toMatch(/FAILED far-away \(DATABASE\): database server east: .*ECONNREFUSED/);
+    expect(result.stdout).toMatch(/hospitals: 1 migrated, 0 already at the latest, 1 failed/);
+    expect(await catalog('near-by')).toMatchObject({ migration_version: expect.any(String), state: 'DONE' });
+    expect(await catalog('far-away')).toMatchObject({ migration_version: null, state: 'FAILED', error: expect.stringMatching(/^database server east: .*ECONNREFUSED/) });
+
+    // Back up: a rerun picks the failed hospital up.
+    const rerun = await runCli(gw.databaseUrl, ['migrate'], eastUp());
+    expect(rerun.stdout).toMatch(/hospitals: 1 migrated, 1 already at the latest, 0 failed/);
+    expect(rerun.code).toBe(0);
+  });
+});
