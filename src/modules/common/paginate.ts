@@ -1,8 +1,9 @@
-import { Cursor, CursorError, Utils, type EntityName, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
+import { Cursor, CursorError, Utils, type EntityMetadata, type EntityName, type EntityProperty, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError } from '../../errors';
 import { findDetached } from '../../tenancy';
 import { MAX_PAGE_SIZE, type Page } from './connection';
+import { isUuid } from './ids';
 
 export interface PageOptions {
   /** To-one relations read in the same statement (joined). */
@@ -24,11 +25,13 @@ export async function paginate<T extends object>(
   orderBy: QueryOrderMap<T>,
   { populate = [], managed = false }: PageOptions = {},
 ): Promise<Page<T>> {
+  const meta = em.getMetadata().get<T>(Utils.className(entity));
+  if (args.after) cursorValues(args.after, cursorChecks(meta, orderBy));
   try {
     const options = cursorOptions(args, orderBy);
     const cursor = managed
       ? await em.findByCursor(entity, where, { ...options, orderBy: orderBy as never, includeCount: false, populate: populate as never, strategy: 'joined' })
-      : new Cursor<T>((await findDetached(em, entity, where, { ...options, populate })) as never, 0, options as never, em.getMetadata().get(Utils.className(entity)));
+      : new Cursor<T>((await findDetached(em, entity, where, { ...options, populate })) as never, 0, options as never, meta);
     return pageOf(cursor, () => em.count(entity, where));
   } catch (error) {
     if (error instanceof CursorError || error instanceof SyntaxError) throw invalidCursor();
@@ -50,21 +53,42 @@ export function cursorOptions<T>(args: PageArgs, orderBy: QueryOrderMap<T>) {
   return { first: Math.min(args.first, MAX_PAGE_SIZE), after: args.after ?? undefined, orderBy, overfetch: true };
 }
 
+/** One value of a cursor, as `Cursor` decodes it (an ISO instant comes back as a Date). */
+export type CursorValue = string | number | Date;
+
+/** Whether a decoded cursor value can stand for one ordered property. */
+export type CursorCheck = (value: unknown) => value is CursorValue;
+
+const isId: CursorCheck = (value): value is string => typeof value === 'string' && isUuid(value);
+const isInstant: CursorCheck = (value): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
+const isScalar: CursorCheck = (value): value is string | number => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+
+function checkFor(prop: EntityProperty | undefined): CursorCheck {
+  if (prop?.type === 'uuid' || prop?.columnTypes?.[0] === 'uuid') return isId;
+  if (prop?.runtimeType === 'Date') return isInstant;
+  return isScalar;
+}
+
+/** What each value of a cursor over `orderBy` must be, in order: an id, an instant, or text or a number. */
+export function cursorChecks<T>(meta: EntityMetadata<T>, orderBy: QueryOrderMap<T>): CursorCheck[] {
+  const properties = meta.properties as unknown as Record<string, EntityProperty | undefined>;
+  return Cursor.getDefinition(meta as never, orderBy as never).map(([key]) => checkFor(properties[key as string]));
+}
+
 /**
- * What an `after` cursor holds (one string or number per ordered property, as `Cursor` encodes them),
- * for a page read by hand; anything else (malformed, of another length, or refused by `valid`) is a
- * BAD_USER_INPUT.
+ * What an `after` cursor holds (one value per ordered property, as `Cursor` encodes them), checked
+ * value by value against `checks` (see `cursorChecks`) before anything reaches SQL; anything else
+ * (malformed, of another length, or a value of the wrong type) is a BAD_USER_INPUT.
  */
-export function cursorValues(after: string, length: number, valid: (values: (string | number)[]) => boolean = () => true): (string | number)[] {
+export function cursorValues(after: string, checks: readonly CursorCheck[]): CursorValue[] {
   let values: unknown;
   try {
     values = Cursor.decode(after);
   } catch {
     throw invalidCursor();
   }
-  if (!Array.isArray(values) || values.length !== length || !values.every((v) => typeof v === 'string' || typeof v === 'number')) throw invalidCursor();
-  if (!valid(values)) throw invalidCursor();
-  return values;
+  if (!Array.isArray(values) || values.length !== checks.length || !checks.every((check, i) => check(values[i]))) throw invalidCursor();
+  return values as CursorValue[];
 }
 
 /** The page of a cursor's rows, with a lazy total (`count` runs only if the client asks for it, at most once). */

@@ -4,7 +4,7 @@ import { latestRowsSql, newestFirst, PlacementSql, type SqlFragment } from '../.
 import { Appointment } from '../appointments/appointment.entity';
 import type { Page } from '../common/connection';
 import { isUuid } from '../common/ids';
-import { cursorOptions, cursorValues, pageOf } from '../common/paginate';
+import { cursorChecks, cursorOptions, cursorValues, pageOf } from '../common/paginate';
 import { Department } from '../departments/department.entity';
 import type { AppointmentsPrefetch } from '../patient-record/appointments-ahead';
 import { patientsMatching } from './patient-search';
@@ -79,7 +79,7 @@ export async function listPatients(em: EntityManager, args: PatientsArgs, prefet
   const options = cursorOptions(args, ORDER);
   const where = listConditions(sql, args);
   const order = ORDERED.map((p) => `p.${sql.column(Patient, p)}`).join(', ');
-  const after = options.after ? cursorValues(options.after, ORDERED.length, (values) => isUuid(String(values.at(-1)))) : undefined;
+  const after = options.after ? cursorValues(options.after, cursorChecks(sql.meta(Patient), ORDER)) : undefined;
   const select = selectPatients(sql, prefetch);
   const rows = await sql.rows(
     `${select.text} where ${where.text}${after ? ` and (${order}) > (${ORDERED.map(() => '?').join(', ')})` : ''} order by ${order} limit ?`,
