@@ -42,4 +42,16 @@ describe('operator CLI with a database server down', () => {
     expect(rerun.stdout).toMatch(/hospitals: 1 migrated, 1 already at the latest, 0 failed/);
     expect(rerun.code).toBe(0);
   });
+
+  it('doctor: reports a placement on an unreachable or unknown server and checks the others', async () => {
+    const down = await runCli(gw.databaseUrl, ['doctor'], eastDown);
+    expect(down.code).toBe(1);
+    expect(down.stdout).toMatch(/far-away \(east\/\w+\/tenant\):\n\s+PROBLEM\s+UNREACHABLE: connect ECONNREFUSED 127\.0\.0\.1:1/);
+    expect(down.stdout).toMatch(/3 placement\(s\) checked: 2 healthy, 1 with problems/);
+    const unknown = await runCli(gw.databaseUrl, ['doctor', '--fix']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toMatch(/PROBLEM\s+UNREACHABLE: Unknown database server "east"/);
+    expect(unknown.stdout).toMatch(/3 placement\(s\) checked: 2 healthy, 1 with problems, 0 problem\(s\) fixed/);
+    expect((await runCli(gw.databaseUrl, ['doctor'], eastUp())).code).toBe(0);
+  });
 });

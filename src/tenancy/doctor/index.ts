@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Isolation, Tenant, TenantStatus } from '../catalog';
 import type { PlacementMigrator } from '../isolation/strategy';
 import { applyMigrations, type MigrationClass } from '../migrations/runner';
+import { failureReason } from '../failure-reason';
 import type { OwnerAccess } from '../owner-access';
 import { MAIN_SERVER, quoteIdent, SHARED_SCHEMA, type Placement } from '../placement';
 import { grantRuntimeAccess } from '../runtime-role';
@@ -45,7 +46,8 @@ export interface DoctorDeps {
  * Checks placements against a reference built by applying the tenant migrations to a scratch schema
  * (so "what the latest migration defines" is PostgreSQL's own description of it), and with `fix`
  * repairs what is safe to repair. Every placement: the shared schema and each SCHEMA/DATABASE
- * hospital, or the one placement of `tenant`.
+ * hospital, or the one placement of `tenant`. A placement that cannot be reached is reported as a
+ * problem and the others are still checked.
  */
 export async function runDoctor(deps: DoctorDeps, options: DoctorOptions = {}): Promise<PlacementReport[]> {
   const targets = await placements(deps.central, deps.mainDatabase, options.tenant);
@@ -53,7 +55,7 @@ export async function runDoctor(deps: DoctorDeps, options: DoctorOptions = {}): 
   options.onStart?.(targets.length);
   const reports: PlacementReport[] = [];
   for (const target of targets) {
-    const report = await checkPlacement(deps, reference, target, Boolean(options.fix));
+    const report = await checkPlacement(deps, reference, target, Boolean(options.fix)).catch((error: unknown) => unreachable(target, error));
     reports.push(report);
     options.onPlacement?.(report);
   }
@@ -79,6 +81,12 @@ async function referenceShape(deps: DoctorDeps): Promise<SchemaShape> {
   } finally {
     await deps.central.em.fork().getConnection().execute(`drop schema if exists ${quoteIdent(schema)} cascade`);
   }
+}
+
+/** A placement that could not be checked (its server unreachable or not configured): one problem, nothing repaired. */
+function unreachable(target: { label: string; placement: Placement }, error: unknown): PlacementReport {
+  const problems: Problem[] = [{ code: 'unreachable', message: `UNREACHABLE: ${failureReason(error)}` }];
+  return { ...target, problems, fixed: [], remaining: problems, failures: [] };
 }
 
 async function checkPlacement(deps: DoctorDeps, reference: SchemaShape, target: { label: string; placement: Placement }, fix: boolean): Promise<PlacementReport> {
