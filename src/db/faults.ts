@@ -1,7 +1,11 @@
 import { UnavailableError } from '../errors';
 
-/** SQL states of a server that is gone, going, or refusing connections (class 08, operator intervention). */
-const UNAVAILABLE_STATES = /^(08...|57P0[1-4]|53300)$/;
+/**
+ * SQL states of a server that is gone, going, or refusing connections (class 08, operator
+ * intervention). Not 08P01 (protocol_violation): that is a malformed request (a NUL in a statement's
+ * text cuts it short), which retrying would not mend.
+ */
+const UNAVAILABLE_STATES = /^(08(?!P01)...|57P0[1-4]|53300)$/;
 /** `query_canceled`: the statement timeout (capped by the request deadline) fired. */
 const CANCELED_STATE = '57014';
 /** Socket-level failures reaching the server. */

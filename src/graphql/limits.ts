@@ -1,8 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, Kind, visit, type ArgumentNode, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, valueFromASTUntyped, visit, type ArgumentNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { BadInputError } from '../errors';
 import { MAX_PAGE_SIZE } from '../modules/common/connection';
 
 export interface QueryLimits {
@@ -98,6 +99,55 @@ export function costLimit(schema: GraphQLSchema, maxCost: number): ApolloServerP
               extensions: { code: 'BAD_USER_INPUT', cost, maxCost, http: { status: 400 } },
             });
           }
+        },
+      };
+    },
+  };
+}
+
+const NUL = '\u0000';
+
+/** Adds to `found` the path of every text in `value` with a NUL (an object's fields as `at.field`). */
+function nulPaths(value: unknown, at: string, found: string[]): void {
+  if (typeof value === 'string') {
+    if (value.includes(NUL)) found.push(at);
+  } else if (Array.isArray(value)) {
+    for (const item of value) nulPaths(item, at, found);
+  } else if (value && typeof value === 'object') {
+    for (const [name, field] of Object.entries(value)) nulPaths(field, `${at}.${name}`, found);
+  }
+}
+
+/** The arguments (by name) and variable defaults (as `$name`) of a document whose literal text has a NUL. */
+function documentNulPaths(document: DocumentNode): string[] {
+  const found: string[] = [];
+  visit(document, {
+    Argument: (argument) => nulPaths(valueFromASTUntyped(argument.value), argument.name.value, found),
+    VariableDefinition: (definition) => {
+      if (definition.defaultValue) nulPaths(valueFromASTUntyped(definition.defaultValue), `$${definition.variable.name.value}`, found);
+    },
+  });
+  return found;
+}
+
+/**
+ * Refuses text with a NUL character (U+0000), in a variable or in the document, with BAD_USER_INPUT
+ * (400) before anything executes: PostgreSQL cannot store it, and the driver would cut a statement
+ * short at it. The document's literals are looked at once per parsed document.
+ */
+export function refuseNul(): ApolloServerPlugin {
+  const byDocument = new WeakMap<DocumentNode, string[]>();
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          let literals = byDocument.get(document);
+          if (!literals) byDocument.set(document, (literals = documentNulPaths(document)));
+          const found = [...literals];
+          for (const [name, value] of Object.entries(request.variables ?? {})) nulPaths(value, `$${name}`, found);
+          if (found.length === 0) return;
+          const error = BadInputError.forFields(Object.fromEntries(found.map((path) => [path, 'must not contain a NUL character'])));
+          throw new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, http: { status: 400 } } });
         },
       };
     },

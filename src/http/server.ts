@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AppServices, RequestContext } from '../context';
 import { createErrorFormatter } from '../graphql/format-error';
 import type { Config } from '../config';
-import { armor, costLimit } from '../graphql/limits';
+import { armor, costLimit, refuseNul } from '../graphql/limits';
 import type { Logger } from '../logger';
 import { auditPlugin } from './audit-plugin';
 import { contextBuilder } from './context';
@@ -72,6 +72,7 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
       // cache-control plugin would also hook every field of every result.
       ApolloServerPluginCacheControlDisabled(),
       ...protection.plugins,
+      refuseNul(),
       costLimit(schema, config.limits.maxCost),
       rateLimitPlugin(),
       telemetryPlugin(telemetry, logger, config.slowOperationMs),

@@ -211,6 +211,25 @@ describe('abuse over HTTP', () => {
   });
 
   it.each([
+    ['a search literal', { query: '{ patients(search: "a\\u0000") { totalCount } }' }, 'search'],
+    ['a sign-in literal', { query: 'mutation { login(email: "a\\u0000b@x.org", password: "x") { token } }' }, 'email'],
+    ['a variable', { query: 'query($s: String) { patients(search: $s) { totalCount } }', variables: { s: 'a\u0000' } }, '$s'],
+    ['a field of an input variable', { query: 'mutation($id: ID!, $input: UpdatePatientInput!) { updatePatient(id: $id, input: $input) { id } }', variables: { id: '00000000-0000-4000-8000-000000000000', input: { lastName: 'x\u0000' } } }, '$input.lastName'],
+  ])('refuses a NUL character in %s with BAD_USER_INPUT before anything runs', async (_name, body, field) => {
+    const result = await post(body);
+    expect(result.status).toBe(400);
+    expect(result.code).toBe('BAD_USER_INPUT');
+    expect(result.body.errors?.[0]).toMatchObject({ extensions: { fields: { [field]: 'must not contain a NUL character' } } });
+    expect(await noLeases()).toBe(true);
+  });
+
+  it('refuses a path slug with a NUL character with TENANT_NOT_FOUND', async () => {
+    const response = await gw.raw('/t/under%00attack/graphql', { query: '{ me { id } }' });
+    expect(response.status).toBe(404);
+    expect(errorCode({ status: response.status, ...(await response.json() as object) })).toBe('TENANT_NOT_FOUND');
+  });
+
+  it.each([
     ['a Host header with SQL', { host: "x'; drop table tenants;--.localhost" }],
     ['an overlong Host header', { host: `${'a'.repeat(300)}.localhost` }],
     ['a slug with path traversal', { 'x-tenant-id': '../../etc/passwd' }],

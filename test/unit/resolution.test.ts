@@ -1,6 +1,7 @@
 import { TenantStatus, Isolation, Plan, type TenantRecord } from '../../src/tenancy';
 import { TenantResolver } from '../../src/tenancy/resolution/resolver';
-import type { TenantStore } from '../../src/tenancy/resolution/tenant-store';
+import type { MikroORM } from '@mikro-orm/core';
+import { CatalogTenantStore, type TenantStore } from '../../src/tenancy/resolution/tenant-store';
 import { DomainError } from '../../src/errors';
 
 function tenant(slug: string, id: string, status = TenantStatus.ACTIVE, domains: string[] = []): TenantRecord {
@@ -60,5 +61,21 @@ describe('tenant resolution', () => {
       (e: unknown) => (e instanceof DomainError ? e.code : `unexpected ${String(e)}`),
     );
     expect(outcome).toBe(expected);
+  });
+});
+
+describe('catalog tenant store', () => {
+  // A catalog that fails the test if it is read at all.
+  const unread = new CatalogTenantStore({ em: { fork: () => { throw new Error('the catalog was read'); } } } as unknown as MikroORM);
+
+  it.each([['a NUL character', 'al\u0000pha'], ['a quote', "acme' or '1'='1"], ['upper case', 'Acme'], ['a path', '../etc']])(
+    'finds no hospital for a slug with %s, without reading the catalog',
+    async (_name, slug) => {
+      expect(await unread.bySlug(slug)).toBeNull();
+    },
+  );
+
+  it('reads the catalog for a slug a hospital could have', async () => {
+    await expect(unread.bySlug('acme')).rejects.toThrow('the catalog was read');
   });
 });

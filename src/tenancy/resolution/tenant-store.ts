@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { LRUCache } from 'lru-cache';
 import { Tenant, TenantDomain } from '../catalog';
+import { slugProblem } from '../slug';
 import { toTenantRecord, type TenantRecord } from '../tenant-record';
 import { localBus, type InvalidationBus } from './invalidation';
 
@@ -17,8 +18,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export class CatalogTenantStore implements TenantStore {
   constructor(private readonly central: MikroORM) {}
 
+  /** A slug no hospital could have (see slugProblem: a NUL, a quote, upper case…) is not looked up. */
   async bySlug(slug: string): Promise<TenantRecord | null> {
-    return this.load({ slug });
+    return slugProblem(slug) ? null : this.load({ slug });
   }
 
   async byId(id: string): Promise<TenantRecord | null> {
