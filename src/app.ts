@@ -99,6 +99,9 @@ export async function prepareDatabase(config: Config, databaseUrl: string, logge
 export async function createApp(config: Config, databaseUrl: string, overrides: { logger?: Logger; prepared?: boolean } = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const tenancy = await openWhenReachable(config, databaseUrl, logger);
+  tenancy.provisioner.onLeftBehind = ({ error, ...left }) => {
+    logger.warn({ ...left, err: error }, 'provisioning failed and its placement could not be removed; its catalog entry is gone, so remove it by hand (cleanup)');
+  };
   let loginThrottle: LoginThrottle | undefined;
   let rateLimits: RateLimits | undefined;
   try {

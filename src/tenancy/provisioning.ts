@@ -4,8 +4,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../errors';
 import { Isolation, Plan, Tenant, TenantDomain, TenantStatus } from './catalog';
 import type { IsolationStrategy } from './isolation/strategy';
-import { derivePlacement, MAIN_SERVER, type Placement } from './placement';
+import { derivePlacement, MAIN_SERVER, quoteIdent, type Placement } from './placement';
 import type { PoolRegistry } from './pools';
+import { ProvisioningLock } from './provisioning-lock';
 import type { CachedTenantStore } from './resolution/tenant-store';
 import type { ServerRegistry } from './servers';
 import { domainProblem, slugProblem } from './slug';
@@ -44,6 +45,37 @@ export interface ProvisioningOptions {
   afterStep?(step: ProvisioningStep): void | Promise<void>;
 }
 
+/**
+ * A placement that a failed provisioning could not remove (e.g. its server was unreachable). Its
+ * catalog entry is deleted all the same, so that the slug can be retried at once; nothing records the
+ * placement any more, so an operator removes it by hand with `cleanup`.
+ */
+export interface LeftBehind {
+  tenantId: string;
+  slug: string;
+  isolation: Isolation;
+  placement: Placement;
+  error: unknown;
+  /** What removes it, by hand. */
+  cleanup: string;
+}
+
+/** How to remove a placement that provisioning left behind (what the isolation strategy's `destroy` does). */
+export function cleanupOf(isolation: Isolation, placement: Placement, tenantId: string): string {
+  const where = `on server "${placement.server}"`;
+  if (isolation === Isolation.DATABASE) return `drop database if exists ${quoteIdent(placement.database)} with (force); -- ${where}`;
+  if (isolation === Isolation.SCHEMA) return `drop schema if exists ${quoteIdent(placement.schema)} cascade; -- in database "${placement.database}" ${where}`;
+  return (
+    `begin; set constraints all deferred; select set_config('sovereign.purging_tenant', '${tenantId}', true); ` +
+    `delete from ${quoteIdent(placement.schema)}.<each table> where tenant_id = '${tenantId}'; commit; -- in database "${placement.database}" ${where}`
+  );
+}
+
+function warnLeftBehind(left: LeftBehind): void {
+  const cause = left.error instanceof Error ? left.error.message : String(left.error);
+  process.emitWarning(`provisioning of "${left.slug}" failed and its placement could not be removed (${cause}); remove it by hand: ${left.cleanup}`);
+}
+
 const TRIAL_DAYS = 30;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9 ()./-]{5,30}$/;
@@ -67,9 +99,13 @@ const STALE_PROVISIONING_MS = 10 * 60_000;
 /**
  * Creates, suspends, resumes and deletes hospitals. Creation is all-or-nothing: the catalog entry
  * (PROVISIONING, invisible to resolution), then the placement, then the seed, then ACTIVE; a failure
- * at any step undoes the earlier ones, so retrying the same slug works.
+ * at any step undoes the earlier ones, so retrying the same slug works. Throughout, the process holds
+ * the hospital's ProvisioningLock, so that no other attempt takes over an entry still being built.
  */
 export class TenantProvisioner {
+  /** Told of every placement a failed provisioning could not remove (the gateway logs it). */
+  onLeftBehind: (left: LeftBehind) => void = warnLeftBehind;
+
   constructor(
     private readonly deps: {
       central: MikroORM;
@@ -84,7 +120,15 @@ export class TenantProvisioner {
 
   async create(input: NewTenant, options: ProvisioningOptions): Promise<TenantDetails> {
     const domains = this.validate(input);
-    const tenant = await this.reserve(input, domains);
+    const { tenant, lock } = await this.reserve(input, domains);
+    try {
+      return await this.provision(tenant, options);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async provision(tenant: Tenant, options: ProvisioningOptions): Promise<TenantDetails> {
     const strategy = this.deps.strategies[tenant.isolation];
     const placement = { server: tenant.serverName, database: tenant.databaseName, schema: tenant.schemaName };
     try {
@@ -96,9 +140,11 @@ export class TenantProvisioner {
       const seed = options.seed;
       if (seed) await runInTenant(this.deps.pools, record, (em) => seed(em, record));
       await options.afterStep?.('seed');
-      tenant.status = TenantStatus.ACTIVE;
-      tenant.migrationVersion = this.deps.latestMigration;
-      await this.deps.central.em.fork().nativeUpdate(Tenant, { id: tenant.id }, { status: tenant.status, migrationVersion: tenant.migrationVersion });
+      const done = { status: TenantStatus.ACTIVE, migrationVersion: this.deps.latestMigration };
+      // Only the entry this attempt wrote, still PROVISIONING: never one that replaced it.
+      const updated = await this.deps.central.em.fork().nativeUpdate(Tenant, { id: tenant.id, status: TenantStatus.PROVISIONING }, done);
+      if (updated !== 1) throw ConflictError.because(`The provisioning of "${tenant.slug}" lost its catalog entry while it ran; nothing was created`);
+      Object.assign(tenant, done);
       return toTenantDetails(tenant);
     } catch (error) {
       await this.undo(tenant).catch(() => undefined);
@@ -135,15 +181,14 @@ export class TenantProvisioner {
     return domains;
   }
 
-  /** Inserts the PROVISIONING catalog entry; a duplicate slug or domain is a CONFLICT. */
-  private async reserve(input: NewTenant, domains: string[]): Promise<Tenant> {
+  /**
+   * Takes the new hospital's lock, then inserts its PROVISIONING catalog entry; a duplicate slug or
+   * domain is a CONFLICT.
+   */
+  private async reserve(input: NewTenant, domains: string[]): Promise<{ tenant: Tenant; lock: ProvisioningLock }> {
     const em = this.deps.central.em.fork();
     const existing = await em.findOne(Tenant, { slug: input.slug });
-    if (existing && existing.status === TenantStatus.PROVISIONING && Date.now() - existing.createdAt.getTime() > STALE_PROVISIONING_MS) {
-      await this.undo(existing); // left behind by a crashed process
-    } else if (existing) {
-      throw ConflictError.because(`A hospital with slug "${input.slug}" already exists`);
-    }
+    if (existing) await this.reclaim(existing);
     const tenant = em.create(Tenant, {
       slug: input.slug,
       name: input.name.trim(),
@@ -159,19 +204,53 @@ export class TenantProvisioner {
     Object.assign(tenant, { serverName: placement.server, databaseName: placement.database, schemaName: placement.schema });
     if (input.plan === Plan.TRIAL) tenant.trialEndsAt = new Date(Date.now() + TRIAL_DAYS * 86_400_000);
     domains.forEach((hostname, i) => tenant.domains.add(em.create(TenantDomain, { tenant, hostname, isPrimary: i === 0 })));
+    // Held before the entry exists: no other attempt ever sees this entry with its lock free while we live.
+    const lock = await ProvisioningLock.take(this.catalogUrl, tenant.id);
+    if (!lock) throw ConflictError.because('Another provisioning holds the same lock; try again');
     try {
       await em.flush();
     } catch (error) {
+      await lock.release();
       if (error instanceof UniqueConstraintViolationException) throw ConflictError.because('That slug or domain is already taken');
       throw error;
     }
-    return tenant;
+    return { tenant, lock };
   }
 
+  /**
+   * Clears the way for a new hospital with `existing`'s slug: only an entry left PROVISIONING for over
+   * STALE_PROVISIONING_MS whose lock is free (its process is gone) is undone; anything else is a CONFLICT.
+   */
+  private async reclaim(existing: Tenant): Promise<void> {
+    const conflict = ConflictError.because(`A hospital with slug "${existing.slug}" already exists`);
+    if (existing.status !== TenantStatus.PROVISIONING || Date.now() - existing.createdAt.getTime() <= STALE_PROVISIONING_MS) throw conflict;
+    const lock = await ProvisioningLock.take(this.catalogUrl, existing.id);
+    if (!lock) throw ConflictError.because(`A hospital with slug "${existing.slug}" is still being provisioned`);
+    try {
+      await this.undo(existing);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /**
+   * Removes a PROVISIONING entry and its placement. A placement that cannot be removed (its server
+   * unreachable, or no longer configured) is reported to onLeftBehind and the entry removed all the
+   * same, so that it never blocks the slug.
+   */
   private async undo(tenant: Tenant): Promise<void> {
     const placement = { server: tenant.serverName, database: tenant.databaseName, schema: tenant.schemaName };
-    await this.deps.strategies[tenant.isolation].destroy(placement, tenant.id);
-    await this.deps.central.em.fork().nativeDelete(Tenant, { id: tenant.id });
+    try {
+      await this.deps.strategies[tenant.isolation].destroy(placement, tenant.id);
+    } catch (error) {
+      this.onLeftBehind({ tenantId: tenant.id, slug: tenant.slug, isolation: tenant.isolation, placement, error, cleanup: cleanupOf(tenant.isolation, placement, tenant.id) });
+    }
+    await this.deps.central.em.fork().nativeDelete(Tenant, { id: tenant.id, status: TenantStatus.PROVISIONING });
     this.deps.store.invalidate(tenant.id);
+  }
+
+  /** The catalog's database, where the provisioning locks live. */
+  private get catalogUrl(): string {
+    return this.deps.servers.ownerUrl(MAIN_SERVER);
   }
 }

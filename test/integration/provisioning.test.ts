@@ -1,10 +1,12 @@
+import { openTenancy } from '../../src/app';
+import { loadConfig } from '../../src/config';
 import { createUser } from '../../src/modules/users/user.service';
 import { Isolation, Plan } from '../../src/tenancy';
-import type { ProvisioningStep } from '../../src/tenancy/provisioning';
+import type { LeftBehind, ProvisioningStep } from '../../src/tenancy/provisioning';
 import { derivePlacement } from '../../src/tenancy/placement';
 import { CreateTenantDocument } from '../e2e/generated/graphql';
 import { ownerQuery } from '../fixtures/database';
-import { errorCode, STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
+import { errorCode, STAFF_PASSWORD, TEST_GATEWAY_ENV, TestGateway } from '../fixtures/gateway';
 
 const STEPS: ProvisioningStep[] = ['catalog', 'placement', 'seed'];
 const MODES = [Isolation.SHARED, Isolation.SCHEMA, Isolation.DATABASE];
@@ -78,6 +80,94 @@ describe('provisioning', () => {
       ),
     ).rejects.toThrow(/Invalid input/);
     expect(await leftovers(tenantId, Isolation.SCHEMA)).toEqual({ catalog: 0, ownSchema: 0, ownDatabase: 0, sharedRows: 0 });
+  });
+
+  describe('an entry left PROVISIONING', () => {
+    const age = (slug: string) => ownerQuery("update catalog.tenants set created_at = now() - interval '11 minutes' where slug = $1", [slug], dbName());
+    const entries = (slug: string) => ownerQuery<{ name: string; status: string }>('select name, status from catalog.tenants where slug = $1', [slug], dbName());
+
+    it('is not taken over while its provisioning still runs, however old it is', async () => {
+      const slug = 'slow-import';
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let reached!: () => void;
+      const atCatalog = new Promise<void>((resolve) => (reached = resolve));
+      const first = gw.tenancy.provisioner.create(
+        { slug, name: 'Slow', isolation: Isolation.SHARED, plan: Plan.TRIAL },
+        {
+          afterStep: async (step) => {
+            if (step !== 'catalog') return;
+            reached();
+            await gate;
+          },
+        },
+      );
+      await atCatalog;
+      await age(slug);
+      const second = await gw.gql(CreateTenantDocument, { input: { slug, name: 'Usurper', admin: { email: 'a@usurper.test', password: STAFF_PASSWORD } } }, { token: platform });
+      expect(errorCode(second)).toBe('CONFLICT');
+      release();
+      await expect(first).resolves.toMatchObject({ slug, name: 'Slow', status: 'ACTIVE' });
+      expect(await entries(slug)).toEqual([{ name: 'Slow', status: 'ACTIVE' }]);
+    });
+
+    it('is taken over once its process is gone, even when its server is no longer configured', async () => {
+      const slug = 'orphaned-entry';
+      await ownerQuery(
+        `insert into catalog.tenants (id, slug, name, isolation, plan, status, server_name, database_name, schema_name, created_at)
+         values (gen_random_uuid(), $1, 'Gone', 'DATABASE', 'TRIAL', 'PROVISIONING', 'retired', 'tenant_gone', 'public', now() - interval '11 minutes')`,
+        [slug], dbName(),
+      );
+      const reported: LeftBehind[] = [];
+      const before = gw.tenancy.provisioner.onLeftBehind;
+      gw.tenancy.provisioner.onLeftBehind = (left) => reported.push(left);
+      try {
+        const created = await gw.gql(CreateTenantDocument, { input: { slug, name: 'Second life', admin: { email: 'a@second.test', password: STAFF_PASSWORD } } }, { token: platform });
+        expect(created.errors).toBeUndefined();
+      } finally {
+        gw.tenancy.provisioner.onLeftBehind = before;
+      }
+      expect(await entries(slug)).toEqual([{ name: 'Second life', status: 'ACTIVE' }]);
+      expect(reported).toEqual([expect.objectContaining({ slug, placement: { server: 'retired', database: 'tenant_gone', schema: 'public' }, cleanup: expect.stringContaining('drop database if exists "tenant_gone"') })]);
+    });
+
+    it('is never marked ACTIVE once it was taken over: the attempt undoes its work and fails with CONFLICT', async () => {
+      const slug = 'taken-over';
+      let tenantId = '';
+      const attempt = gw.tenancy.provisioner.create(
+        { slug, name: 'Overtaken', isolation: Isolation.SHARED, plan: Plan.TRIAL },
+        {
+          seed: async (em, tenant) => {
+            tenantId = tenant.id;
+            await createUser(em, { email: 'admin@overtaken.test', password: STAFF_PASSWORD, roles: ['ADMIN'] });
+          },
+          afterStep: async (step) => {
+            if (step === 'seed') await ownerQuery('delete from catalog.tenants where slug = $1', [slug], dbName());
+          },
+        },
+      );
+      await expect(attempt).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(await leftovers(tenantId, Isolation.SHARED)).toEqual({ catalog: 0, ownSchema: 0, ownDatabase: 0, sharedRows: 0 });
+    });
+  });
+
+  it('frees the slug when a DATABASE placement fails on an unreachable server, and reports the placement it could not remove', async () => {
+    const config = loadConfig({ ...TEST_GATEWAY_ENV, TENANT_DATABASE_SERVERS: 'down=postgres://postgres@127.0.0.1:1/postgres' });
+    const tenancy = await openTenancy(config, gw.databaseUrl);
+    try {
+      const reported: LeftBehind[] = [];
+      tenancy.provisioner.onLeftBehind = (left) => reported.push(left);
+      const input = { slug: 'unreachable', name: 'Far away', isolation: Isolation.DATABASE, plan: Plan.TRIAL, server: 'down' };
+      await expect(tenancy.provisioner.create(input, {})).rejects.toThrow();
+      expect(await ownerQuery('select 1 from catalog.tenants where slug = $1', [input.slug], dbName())).toHaveLength(0);
+      expect(reported).toEqual([expect.objectContaining({ slug: input.slug, placement: expect.objectContaining({ server: 'down' }) })]);
+      expect(reported[0]!.cleanup).toContain(`drop database if exists "${reported[0]!.placement.database}"`);
+      const retried = await tenancy.provisioner.create(input, {}).catch((error: unknown) => error);
+      expect(retried).not.toMatchObject({ code: 'CONFLICT' });
+      await expect(tenancy.provisioner.create({ ...input, server: undefined }, {})).resolves.toMatchObject({ slug: input.slug, status: 'ACTIVE' });
+    } finally {
+      await tenancy.close();
+    }
   });
 
   it.each([
