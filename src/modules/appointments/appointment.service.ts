@@ -2,7 +2,7 @@ import { DriverException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError } from '../../errors';
 import type { Page } from '../common/connection';
-import { findOrFail, missingReference } from '../common/lookup';
+import { findForUpdate, findOrFail, missingReference } from '../common/lookup';
 import { paginate } from '../common/paginate';
 import { User } from '../users/user.entity';
 import { Appointment, APPOINTMENT_TRANSITIONS, AppointmentStatus } from './appointment.entity';
@@ -11,9 +11,10 @@ import { AppointmentSort, type AppointmentsArgs, type CreateAppointmentInput } f
 const CLINICAL_ROLES = ['DOCTOR', 'NURSE'];
 const MAX_LENGTH_MS = 24 * 3_600_000;
 
-/** PostgreSQL's exclusion_violation: the clinician already has an overlapping appointment. */
-function isDoubleBooking(error: unknown): boolean {
-  return error instanceof DriverException && (error as DriverException & { code?: string }).code === '23P01';
+/** CONFLICT for PostgreSQL's exclusion_violation: the clinician already has an overlapping appointment. */
+function doubleBooking(error: unknown): ConflictError | undefined {
+  if (!(error instanceof DriverException) || (error as DriverException & { code?: string }).code !== '23P01') return undefined;
+  return ConflictError.because('The clinician already has an appointment at that time');
 }
 
 /** A user of this hospital who can see patients (DOCTOR or NURSE); anything else is NOT_FOUND or BAD_USER_INPUT. */
@@ -42,8 +43,7 @@ export async function createAppointment(em: EntityManager, input: CreateAppointm
   try {
     await em.flush();
   } catch (error) {
-    if (isDoubleBooking(error)) throw ConflictError.because('The clinician already has an appointment at that time');
-    throw missingReference(error, {
+    throw doubleBooking(error) ?? missingReference(error, {
       appointments_tenant_id_patient_id_fkey: ['Patient', input.patientId],
       appointments_tenant_id_department_id_fkey: ['Department', input.departmentId ?? ''],
     }) ?? error;
@@ -51,14 +51,21 @@ export async function createAppointment(em: EntityManager, input: CreateAppointm
   return appointment;
 }
 
-/** Moves an appointment along its workflow; any other move is a CONFLICT that changes nothing. */
+/**
+ * Moves an appointment along its workflow; any other move is a CONFLICT that changes nothing. The row
+ * is locked first, so of two moves sent at once the later sees the earlier's status.
+ */
 export async function setAppointmentStatus(em: EntityManager, id: string, status: AppointmentStatus): Promise<Appointment> {
-  const appointment = await findOrFail(em, Appointment, id, 'Appointment');
+  const appointment = await findForUpdate(em, Appointment, id, 'Appointment');
   if (!APPOINTMENT_TRANSITIONS[appointment.status].includes(status)) {
     throw ConflictError.because(`An appointment cannot go from ${appointment.status} to ${status}`);
   }
   appointment.status = status;
-  await em.flush();
+  try {
+    await em.flush();
+  } catch (error) {
+    throw doubleBooking(error) ?? error; // the constraint has the last word, should a move ever revive a slot taken since
+  }
   return appointment;
 }
 

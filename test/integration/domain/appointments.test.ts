@@ -1,5 +1,9 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppointmentStatus as Status } from '../../../src/modules/appointments/appointment.entity';
+import { createAppointment, setAppointmentStatus } from '../../../src/modules/appointments/appointment.service';
 import { AppointmentsDocument, CreateAppointmentDocument, CreateDepartmentDocument, SetAppointmentStatusDocument, type AppointmentStatus } from '../../e2e/generated/graphql';
 import { errorCode, TestGateway } from '../../fixtures/gateway';
+import { whileHeld } from '../../fixtures/races';
 import { addPatient, addStaff, at, type Staff } from '../../fixtures/staff';
 
 describe('appointments', () => {
@@ -66,6 +70,34 @@ describe('appointments', () => {
     const list = await gw.gql(AppointmentsDocument, { first: 100 }, receptionist);
     const expected = steps.length ? steps[steps.length - 1] : 'SCHEDULED';
     expect(list.data?.appointments.edges.find((e) => e.node.id === id)?.node.status).toBe(expected);
+  });
+
+  const statusOf = async (id: string) =>
+    (await gw.gql(AppointmentsDocument, { first: 100 }, receptionist)).data?.appointments.edges.find((e) => e.node.id === id)?.node.status;
+
+  it.each([
+    [Status.CANCELLED, Status.CHECKED_IN],
+    [Status.CHECKED_IN, Status.CANCELLED],
+  ])('of %s and %s sent at once, keeps the first and refuses the one that waited for it with CONFLICT', async (first, second) => {
+    const id = (await book()).data!.createAppointment.id;
+    const [done, waited] = await whileHeld(gw, admin.slug, (em) => setAppointmentStatus(em, id, first), (em) => setAppointmentStatus(em, id, second));
+    expect(done).toMatchObject({ status: 'fulfilled' });
+    expect(waited).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT' } });
+    expect(await statusOf(id)).toBe(first);
+  });
+
+  it('refuses a late check-in of a visit cancelled and rebooked meanwhile with CONFLICT, keeping the new booking', async () => {
+    const old = (await book()).data!.createAppointment;
+    let rebooked = '';
+    const cancelAndRebook = async (em: EntityManager) => {
+      await setAppointmentStatus(em, old.id, Status.CANCELLED);
+      rebooked = (await createAppointment(em, { patientId, clinicianId: doctor.id, startsAt: new Date(old.startsAt), endsAt: new Date(old.endsAt) })).id;
+    };
+    const [done, late] = await whileHeld(gw, admin.slug, cancelAndRebook, (em) => setAppointmentStatus(em, old.id, Status.CHECKED_IN));
+    expect(done).toMatchObject({ status: 'fulfilled' });
+    expect(late).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT' } });
+    expect(await statusOf(old.id)).toBe('CANCELLED');
+    expect(await statusOf(rebooked)).toBe('SCHEDULED');
   });
 
   it('refuses an end before the start, naming the field', async () => {
