@@ -9,7 +9,7 @@ describe('audit trail', () => {
   let a: { id: string; slug: string; token: string };
   let b: { id: string; slug: string; token: string };
   let doctor: { token: string; id: string };
-  const patient = { firstName: 'Ada', lastName: 'Lovelace', birthDate: '1815-12-10', mrn: 'AL-1' };
+  const patient = { firstName: 'Ada', lastName: 'Lovelace', birthDate: '1915-12-10', mrn: 'AL-1' };
   const trail = (hospital: { slug: string; token: string }, filter = {}) =>
     gw.gql(AuditLogDocument, { first: 100, filter }, hospital).then((r) => {
       if (!r.data) throw new Error(JSON.stringify(r.errors));

@@ -1,10 +1,11 @@
 import { Cursor } from '@mikro-orm/core';
 import {
-  ApiKeysDocument, AppointmentsDocument, AuditLogDocument, CreateDepartmentDocument, DepartmentsDocument, EncountersDocument,
-  InvoicesDocument, LabOrdersDocument, TenantsDocument, UsersDocument,
+  AddPatientInsuranceDocument, ApiKeysDocument, AppointmentsDocument, AuditLogDocument, BookAppointmentDocument, CreateAppointmentDocument, CreateDepartmentDocument,
+  CreatePatientDocument, DepartmentsDocument, EncountersDocument, InvoicesDocument, LabOrdersDocument, PatientsDocument, TenantsDocument,
+  UpdatePatientDocument, UsersDocument,
 } from './generated/graphql';
 import { errorCode, TestGateway, type GqlResult } from '../fixtures/gateway';
-import { addPatient } from '../fixtures/staff';
+import { addPatient, addStaff, at, type Staff } from '../fixtures/staff';
 
 /** The fields a BAD_USER_INPUT names (and fails the test for any other answer). */
 function badFields(result: GqlResult<unknown>): string[] {
@@ -15,11 +16,13 @@ function badFields(result: GqlResult<unknown>): string[] {
 describe('input checks over HTTP', () => {
   let gw: TestGateway;
   let admin: { slug: string; token: string };
+  let doctor: Staff;
   let patientId: string;
 
   beforeAll(async () => {
     gw = await TestGateway.start();
     admin = await gw.createTenant({ slug: 'inputs' });
+    doctor = await addStaff(gw, admin.slug, 'DOCTOR');
     patientId = await addPatient(gw, admin, 'Checked');
   });
   afterAll(() => gw.stop());
@@ -77,6 +80,51 @@ describe('input checks over HTTP', () => {
       expect(older.data!.auditLog.edges).toHaveLength(1);
       expect(older.data!.auditLog.edges[0]!.node.id).not.toBe(audit.data!.auditLog.edges[0]!.node.id);
       expect(Cursor.decode(older.data!.auditLog.pageInfo.endCursor!)[0]).toBeInstanceOf(Date);
+    });
+  });
+
+  describe('dates', () => {
+    const patient = { firstName: 'Ada', lastName: 'Dated', birthDate: '1980-01-01' };
+
+    it.each([
+      ['year 0000', '0000-01-01'],
+      ['before 1900', '1899-12-31'],
+      ['in the future', '2999-01-01'],
+    ])('refuses a birth date %s on create and update, storing nothing', async (_why, birthDate) => {
+      expect(badFields(await gw.gql(CreatePatientDocument, { input: { ...patient, birthDate } }, admin))).toEqual(['birthDate']);
+      expect(badFields(await gw.gql(UpdatePatientDocument, { id: patientId, input: { birthDate } }, admin))).toEqual(['birthDate']);
+      expect((await gw.gql(PatientsDocument, { search: 'Dated' }, admin)).data?.patients.totalCount).toBe(0);
+    });
+
+    it('takes a birth date of 1900-01-01', async () => {
+      const created = await gw.gql(CreatePatientDocument, { input: { ...patient, lastName: 'Oldest', birthDate: '1900-01-01' } }, admin);
+      expect(created.errors).toBeUndefined();
+    });
+
+    it('refuses an insurance valid until year 0000', async () => {
+      const result = await gw.gql(AddPatientInsuranceDocument, { input: { patientId, provider: 'Acme', policyNumber: 'P-1', validUntil: '0000-01-01' } }, admin);
+      expect(badFields(result)).toEqual(['validUntil']);
+    });
+
+    it.each([
+      ['startsAt', { startsAt: '0000-01-01T08:00:00Z', endsAt: at(1) }],
+      ['endsAt', { startsAt: '2200-12-31T23:30:00Z', endsAt: '2201-01-01T00:30:00Z' }],
+    ])('refuses an appointment whose %s is outside the supported years', async (field, times) => {
+      const result = await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: doctor.id, ...times } }, admin);
+      expect(badFields(result)).toEqual([field]);
+    });
+
+    it('books an appointment on the last day of 2200 and finds it with filters at the bounds', async () => {
+      const booked = await gw.gql(BookAppointmentDocument, { input: { patientId, clinicianId: doctor.id, startsAt: '2200-12-31T20:00:00Z', endsAt: '2200-12-31T21:00:00Z' } }, admin);
+      expect(booked.errors).toBeUndefined();
+      const found = await gw.gql(AppointmentsDocument, { filter: { from: '1900-01-01T00:00:00Z', to: '2200-12-31T23:59:59Z' } }, admin);
+      expect(found.data?.appointments.edges.map((e) => e.node.id)).toContain(booked.data!.createAppointment.id);
+    });
+
+    it.each(['from', 'to'] as const)('refuses a %s filter in year 0000 on appointments and the audit trail', async (field) => {
+      const filter = { [field]: '0000-01-01T00:00:00Z' };
+      expect(badFields(await gw.gql(AppointmentsDocument, { filter }, admin))).toEqual([`filter.${field}`]);
+      expect(badFields(await gw.gql(AuditLogDocument, { filter }, admin))).toEqual([`filter.${field}`]);
     });
   });
 });

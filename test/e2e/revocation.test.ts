@@ -29,7 +29,7 @@ describe('revocation takes effect on the next request', () => {
   beforeAll(async () => {
     gw = await TestGateway.start();
     hospital = await gw.createTenant({ slug: 'revocation-general' });
-    const created = await gw.gql(CreatePatientDocument, { input: { firstName: 'Ada', lastName: 'Byron', birthDate: '1815-12-10', mrn: 'AB-1' } }, hospital);
+    const created = await gw.gql(CreatePatientDocument, { input: { firstName: 'Ada', lastName: 'Byron', birthDate: '1915-12-10', mrn: 'AB-1' } }, hospital);
     patientId = created.data!.createPatient.id;
   });
   afterAll(() => gw.stop());

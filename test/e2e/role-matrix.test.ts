@@ -148,7 +148,7 @@ describe('role matrix', () => {
     }
     const victim = await createStaff(gw, hospital, 'NURSE', 'victim@matrix-general.test');
     const loginTarget = await createStaff(gw, hospital, 'RECEPTIONIST', 'login-target@matrix-general.test');
-    const patient = await gw.gql(CreatePatientDocument, { input: { firstName: 'Ada', lastName: 'Byron', birthDate: '1815-12-10', mrn: 'AB-1' } }, hospital);
+    const patient = await gw.gql(CreatePatientDocument, { input: { firstName: 'Ada', lastName: 'Byron', birthDate: '1915-12-10', mrn: 'AB-1' } }, hospital);
     state = {
       hospital,
       patientId: patient.data!.createPatient.id,

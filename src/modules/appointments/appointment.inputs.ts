@@ -2,6 +2,7 @@ import { IsOptional, IsUUID, Length, ValidateNested } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection';
+import { IsSupportedDate } from '../common/input-rules';
 import { AppointmentStatus } from './appointment.entity';
 
 @InputType()
@@ -20,9 +21,11 @@ export class CreateAppointmentInput {
   departmentId?: string | null;
 
   @Field(() => GraphQLDateTime)
+  @IsSupportedDate()
   startsAt!: Date;
 
   @Field(() => GraphQLDateTime)
+  @IsSupportedDate()
   endsAt!: Date;
 
   @Field({ nullable: true })
@@ -60,10 +63,12 @@ export class AppointmentFilter {
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'Starts at or after.' })
   @IsOptional()
+  @IsSupportedDate()
   from?: Date;
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'Starts before.' })
   @IsOptional()
+  @IsSupportedDate()
   to?: Date;
 }
 

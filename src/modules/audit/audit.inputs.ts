@@ -2,6 +2,7 @@ import { IsOptional, ValidateNested } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection';
+import { IsSupportedDate } from '../common/input-rules';
 import { AuditOutcome } from './audit-entry.entity';
 
 @InputType({ description: 'Every given condition must hold.' })
@@ -24,10 +25,12 @@ export class AuditLogFilter {
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'At or after this time.' })
   @IsOptional()
+  @IsSupportedDate()
   from?: Date;
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'Before this time.' })
   @IsOptional()
+  @IsSupportedDate()
   to?: Date;
 }
 

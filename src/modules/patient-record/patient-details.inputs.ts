@@ -1,6 +1,7 @@
 import { IsOptional, IsUUID, Length } from 'class-validator';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { Field, ID, InputType } from 'type-graphql';
+import { IsSupportedDate } from '../common/input-rules';
 import { AllergySeverity, ContactKind } from './patient-details.entity';
 
 @InputType()
@@ -57,5 +58,6 @@ export class AddPatientInsuranceInput {
 
   @Field(() => GraphQLLocalDate, { nullable: true })
   @IsOptional()
+  @IsSupportedDate()
   validUntil?: string;
 }

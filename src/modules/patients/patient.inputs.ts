@@ -2,6 +2,7 @@ import { IsOptional, Length, Matches } from 'class-validator';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { ArgsType, Field, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection';
+import { IsBirthDate } from '../common/input-rules';
 
 const MRN = /^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/;
 const MRN_MESSAGE = 'mrn must be 1–40 letters, digits or hyphens';
@@ -17,6 +18,7 @@ export class CreatePatientInput {
   lastName!: string;
 
   @Field(() => GraphQLLocalDate)
+  @IsBirthDate()
   birthDate!: string;
 
   @Field({ nullable: true, description: 'Generated (MRN-XXXXXXXX) when not given.' })
@@ -39,6 +41,7 @@ export class UpdatePatientInput {
 
   @Field(() => GraphQLLocalDate, { nullable: true })
   @IsOptional()
+  @IsBirthDate()
   birthDate?: string;
 
   @Field({ nullable: true })

@@ -1,16 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
-import { BadInputError, ConflictError, NotFoundError } from '../../errors';
+import { ConflictError, NotFoundError } from '../../errors';
 import { isUuid } from '../common/ids';
 import { Patient } from './patient.entity';
 import type { CreatePatientInput, UpdatePatientInput } from './patient.inputs';
-
-function checkBirthDate(birthDate: string | undefined): void {
-  if (birthDate !== undefined && birthDate > new Date().toISOString().slice(0, 10)) {
-    throw BadInputError.forFields({ birthDate: 'must not be in the future' });
-  }
-}
 
 async function flushUnique(em: EntityManager): Promise<void> {
   try {
@@ -28,7 +22,6 @@ function generateMrn(): string {
 }
 
 export async function createPatient(em: EntityManager, input: CreatePatientInput, createdById: string | null): Promise<Patient> {
-  checkBirthDate(input.birthDate);
   const patient = em.create(Patient, { ...input, mrn: input.mrn ?? generateMrn(), createdById } as Patient);
   await flushUnique(em);
   return patient;
@@ -45,7 +38,6 @@ export async function findPatient(em: EntityManager, id: string): Promise<Patien
 export async function updatePatient(em: EntityManager, id: string, input: UpdatePatientInput): Promise<Patient> {
   const patient = await findPatient(em, id);
   if (!patient) throw NotFoundError.forEntity('Patient', id);
-  checkBirthDate(input.birthDate);
   const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null));
   em.assign(patient, changes);
   await flushUnique(em);

@@ -1,0 +1,54 @@
+import { buildMessage, ValidateBy, type ValidationOptions } from 'class-validator';
+
+/**
+ * Checks shared by the modules' inputs (class-validator decorators): a failure is BAD_USER_INPUT
+ * naming the field, like every other input check, before anything reaches the database.
+ */
+
+/** The first day a date or time input may name, and the last (wide, and far inside what PostgreSQL stores). */
+export const EARLIEST_DATE = '1900-01-01';
+export const LATEST_DATE = '2200-12-31';
+
+const EARLIEST = Date.parse(`${EARLIEST_DATE}T00:00:00Z`);
+const AFTER_LATEST = Date.parse(`${LATEST_DATE}T00:00:00Z`) + 86_400_000;
+
+/** An instant (GraphQLDateTime) or a calendar day (GraphQLLocalDate, taken at midnight UTC) as epoch milliseconds; NaN for anything else. */
+function epochOf(value: unknown): number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return Date.parse(`${value}T00:00:00Z`);
+  return Number.NaN;
+}
+
+/** A date or time from 1900-01-01 to 2200-12-31 (UTC). */
+export function IsSupportedDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isSupportedDate',
+      validator: {
+        validate: (value) => {
+          const epoch = epochOf(value);
+          return epoch >= EARLIEST && epoch < AFTER_LATEST;
+        },
+        defaultMessage: buildMessage((each) => `${each}$property must be between ${EARLIEST_DATE} and ${LATEST_DATE}`, options),
+      },
+    },
+    options,
+  );
+}
+
+/** A birth date: a calendar day from 1900-01-01 to today (UTC). */
+export function IsBirthDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isBirthDate',
+      validator: {
+        validate: (value) => {
+          const epoch = epochOf(value);
+          return epoch >= EARLIEST && epoch <= Date.now();
+        },
+        defaultMessage: buildMessage((each) => `${each}$property must be a date from ${EARLIEST_DATE} to today`, options),
+      },
+    },
+    options,
+  );
+}

@@ -1,0 +1,47 @@
+import { validateSync } from 'class-validator';
+import { IsBirthDate, IsSupportedDate } from '../../src/modules/common/input-rules';
+
+class Dates {
+  @IsSupportedDate()
+  at: unknown;
+
+  @IsBirthDate()
+  born: unknown;
+}
+
+/** The properties of `Dates` that fail, given `at` and `born`. */
+function failing(at: unknown, born: unknown = '1980-01-01'): string[] {
+  return validateSync(Object.assign(new Dates(), { at, born })).map((e) => e.property);
+}
+
+const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+describe('date rules', () => {
+  it.each<[string, unknown]>([
+    ['the first instant of 1900', new Date('1900-01-01T00:00:00Z')],
+    ['the last instant of 2200', new Date('2200-12-31T23:59:59.999Z')],
+    ['a calendar day in 2200', '2200-12-31'],
+    ['a calendar day in 1900', '1900-01-01'],
+  ])('takes %s', (_why, at) => {
+    expect(failing(at)).toEqual([]);
+  });
+
+  it.each<[string, unknown]>([
+    ['year 0000', new Date('0000-01-01T00:00:00Z')],
+    ['the last instant of 1899', new Date('1899-12-31T23:59:59.999Z')],
+    ['the first instant of 2201', new Date('2201-01-01T00:00:00Z')],
+    ['a calendar day in year 0000', '0000-01-01'],
+    ['an invalid date', new Date('nope')],
+    ['text that is no date', 'soon'],
+  ])('refuses %s', (_why, at) => {
+    expect(failing(at)).toEqual(['at']);
+  });
+
+  it('takes a birth date from 1900-01-01 to today, nothing earlier or later', () => {
+    expect(failing(new Date(), '1900-01-01')).toEqual([]);
+    expect(failing(new Date(), day(0))).toEqual([]);
+    expect(failing(new Date(), '1899-12-31')).toEqual(['born']);
+    expect(failing(new Date(), '0000-01-01')).toEqual(['born']);
+    expect(failing(new Date(), day(2))).toEqual(['born']);
+  });
+});
