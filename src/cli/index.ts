@@ -17,6 +17,7 @@ import { registerExportTenant } from './commands/export-tenant';
 import { registerImportTenant } from './commands/import-tenant';
 import { registerMoveTenant } from './commands/move-tenant';
 import { registerVerifyIsolation } from './commands/verify-isolation';
+import { describeFailure } from './failure';
 import { EXIT } from './runtime';
 
 /** Each command lives in src/cli/commands/ and registers itself here. */
@@ -41,21 +42,25 @@ const COMMANDS: ((program: Command) => void)[] = [
 export function buildProgram(): Command {
   const program = new Command('sovereign')
     .description('Operate a Sovereign deployment: hospitals, migrations, checks')
+    .option('--verbose', 'on a failure, print the stack trace too')
     .showHelpAfterError()
     .exitOverride();
   for (const register of COMMANDS) register(program);
   return program;
 }
 
+/** Runs the CLI; a failure is one line on stderr (what failed and why), with the stack only under --verbose. */
 export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
     else if (error instanceof DomainError) console.error(`${error.code}: ${error.message}`);
-    else console.error(error);
+    else console.error(describeFailure(error));
+    if (program.opts<{ verbose?: boolean }>().verbose) console.error(error instanceof Error ? error.stack : String(error));
     return error instanceof DomainError && error.code === 'BAD_USER_INPUT' ? EXIT.USAGE : EXIT.FAILED;
   }
 }

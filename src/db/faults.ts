@@ -1,3 +1,4 @@
+import { DriverException } from '@mikro-orm/core';
 import { UnavailableError } from '../errors';
 
 /**
@@ -28,4 +29,15 @@ export function databaseFault(error: unknown): UnavailableError | undefined {
     if (e instanceof AggregateError) return databaseFault(e.errors[0]);
   }
   return undefined;
+}
+
+/**
+ * Whether an error came from the database (a statement it refused, or a fault reaching it): the
+ * transaction it happened in is aborted and takes no further statement. Follows `cause` chains.
+ */
+export function fromDatabase(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof DriverException) return true;
+  }
+  return databaseFault(error) !== undefined;
 }

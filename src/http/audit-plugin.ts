@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import type { RequestContext } from '../context';
-import { databaseFault } from '../db/faults';
+import { databaseFault, fromDatabase } from '../db/faults';
 import type { Logger } from '../logger';
 import { AuditActorKind, AuditOutcome } from '../modules/audit/audit-entry.entity';
 import { recordPlatformAudit, recordTenantAudit, type TenantAuditRecord } from '../modules/audit/audit.service';
@@ -15,7 +16,9 @@ import { rollsBack } from './session-plugin';
  * platform host: every mutation, in the central trail. Entries go into the request's own transaction;
  * when a mutation request is rolled back, its entries (FAILURE, or ROLLED_BACK for the parts that
  * had worked) are written in a transaction of their own, so a failed attempt is never lost. A request
- * past its deadline is rolled back like a failed mutation, and recorded the same way.
+ * past its deadline is rolled back like a failed mutation, and recorded the same way; so is a request
+ * whose transaction a failed statement has aborted (a read cancelled by its statement timeout), which
+ * keeps its own errors. Only entries that cannot be written at all replace the answer.
  */
 export function auditPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
@@ -50,6 +53,8 @@ async function writeEntries(requestContext: GraphQLRequestContext<RequestContext
   const { byKey: errors, total } = errorsByKey(requestContext);
   // From here the request finishes: on time it may commit, past its deadline it is rolled back.
   const rolledBack = !ctx.deadline.finish() || rollsBack(type, total);
+  // A statement the database refused has aborted the request's transaction: nothing more goes into it.
+  const aborted = (requestContext.errors ?? []).some((e) => fromDatabase(unwrapResolverError(e)));
   const principal = ctx.principal;
   const outcome = (f: RootField) => (errors.has(f.key) ? AuditOutcome.FAILURE : rolledBack ? AuditOutcome.ROLLED_BACK : AuditOutcome.SUCCESS);
 
@@ -92,7 +97,7 @@ async function writeEntries(requestContext: GraphQLRequestContext<RequestContext
   const apart = (entries: TenantAuditRecord[]) => runInTenant(ctx.services.tenancy.pools, ctx.tenant!, (em) => recordTenantAudit(em, entries));
   // The request's own transaction is ended first, so writing apart never needs a second connection
   // while holding one (with a busy or one-connection pool that would wait for itself).
-  if (rolledBack || !ctx.session) {
+  if (rolledBack || aborted || !ctx.session) {
     await ctx.session?.end(false);
     return apart(records);
   }

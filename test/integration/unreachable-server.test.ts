@@ -54,4 +54,25 @@ describe('operator CLI with a database server down', () => {
     expect(unknown.stdout).toMatch(/3 placement\(s\) checked: 2 healthy, 1 with problems, 0 problem\(s\) fixed/);
     expect((await runCli(gw.databaseUrl, ['doctor'], eastUp())).code).toBe(0);
   });
+
+  it('prints one line naming what failed, not the error object, and the stack only with --verbose', async () => {
+    const down = await runCli('postgres://postgres@127.0.0.1:1/sovereign', ['list-tenants']);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toBe('database server main (127.0.0.1:1) unreachable: connect ECONNREFUSED 127.0.0.1:1');
+    const verbose = await runCli('postgres://postgres@127.0.0.1:1/sovereign', ['list-tenants', '--verbose']);
+    expect(verbose.code).toBe(1);
+    // The line, then the stack (the error's name and message first).
+    expect(verbose.stderr.startsWith(down.stderr)).toBe(true);
+    expect(verbose.stderr.slice(down.stderr.length)).toMatch(/^Error: connect ECONNREFUSED 127\.0\.0\.1:1/);
+
+    const missing = new URL(gw.databaseUrl);
+    missing.pathname = '/no_such_database';
+    const refused = await runCli(missing.toString(), ['list-tenants']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('PostgreSQL error 3D000: database "no_such_database" does not exist');
+
+    const unwritable = await runCli(gw.databaseUrl, ['export-tenant', 'near-by', '/nonexistent/near-by.gz']);
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.stderr).toBe('cannot open /nonexistent/near-by.gz.partial: no such file or directory (ENOENT)');
+  });
 });

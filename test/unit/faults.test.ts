@@ -1,4 +1,5 @@
-import { databaseFault } from '../../src/db/faults';
+import { DriverException } from '@mikro-orm/core';
+import { databaseFault, fromDatabase } from '../../src/db/faults';
 
 describe('database faults', () => {
   it.each(['08006', '08003', '57P01', '53300', 'ECONNREFUSED'])('%s: the database is unavailable', (code) => {
@@ -12,5 +13,16 @@ describe('database faults', () => {
   it('08P01 (protocol violation) is a malformed request, not an unavailable database', () => {
     expect(databaseFault({ code: '08P01' })).toBeUndefined();
     expect(databaseFault(new Error('wrapped', { cause: { code: '08P01' } }))).toBeUndefined();
+  });
+});
+
+describe('errors from the database', () => {
+  it('a statement the database refused, or a fault reaching it, came from the database', () => {
+    expect(fromDatabase(new DriverException(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' })))).toBe(true);
+    expect(fromDatabase(new Error('wrapped', { cause: { code: 'ECONNRESET' } }))).toBe(true);
+  });
+
+  it('an error of the gateway itself did not', () => {
+    expect(fromDatabase(new Error('Patient 1 not found'))).toBe(false);
   });
 });
