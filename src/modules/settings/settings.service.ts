@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError } from '../../errors';
+import { lockTenantScope } from '../../tenancy';
 import { HospitalSettings } from './settings.entity';
 import type { UpdateHospitalSettingsInput } from './settings.inputs';
 
@@ -51,7 +52,9 @@ export async function updateSettings(em: EntityManager, input: UpdateHospitalSet
   if (locale) problems.locale = locale;
   if (input.currency && !Intl.supportedValuesOf('currency').includes(input.currency)) problems.currency = 'is not a known ISO 4217 currency';
   if (Object.keys(problems).length > 0) throw BadInputError.forFields(problems);
-  let settings = await em.findOne(HospitalSettings, {});
+  // Changes queue behind each other, so the first one inserts the row and the others see it.
+  await lockTenantScope(em, 'hospital-settings');
+  let settings = await em.findOne(HospitalSettings, {}, { refresh: true });
   settings ??= em.create(HospitalSettings, {} as HospitalSettings);
   for (const key of ['timezone', 'currency', 'locale'] as const) {
     if (input[key]) settings[key] = input[key]!;

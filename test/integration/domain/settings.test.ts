@@ -2,7 +2,9 @@ import {
   AppointmentsDocument, EncountersDocument, HospitalSettingsDocument, InvoicesDocument, LabOrdersDocument, PatientOverviewDocument,
   UpdateHospitalSettingsDocument,
 } from '../../e2e/generated/graphql';
+import { updateSettings } from '../../../src/modules/settings/settings.service';
 import { errorCode, TestGateway } from '../../fixtures/gateway';
+import { whileHeld } from '../../fixtures/races';
 import { addPatient, addStaff } from '../../fixtures/staff';
 
 describe('hospital settings and modules', () => {
@@ -38,6 +40,14 @@ describe('hospital settings and modules', () => {
     const second = await gw.gql(UpdateHospitalSettingsDocument, { input: { timezone: 'Mars/Olympus', currency: 'XYZ', locale: 'not a locale!' } }, admin);
     expect(Object.keys(second.errors![0]!.extensions!.fields as object).sort()).toEqual(['currency', 'locale', 'timezone']);
     expect(Object.keys(result.errors![0]!.extensions!.fields as object).sort()).toEqual(['logoUrl', 'primaryColor']);
+  });
+
+  it('applies two first changes sent at once one after the other (the second waits, then sees the row the first inserted)', async () => {
+    const fresh = await gw.createTenant({ slug: 'settings-race' });
+    const [first, second] = await whileHeld(gw, fresh.slug, (em) => updateSettings(em, { timezone: 'Europe/Paris' }), (em) => updateSettings(em, { currency: 'EUR' }));
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'fulfilled', value: { timezone: 'Europe/Paris', currency: 'EUR' } });
+    expect((await gw.gql(HospitalSettingsDocument, {}, fresh)).data?.hospitalSettings).toMatchObject({ timezone: 'Europe/Paris', currency: 'EUR' });
   });
 
   it('refuses every operation of a disabled module with FORBIDDEN and reason MODULE_DISABLED, until it is enabled again', async () => {
