@@ -11,6 +11,8 @@ interface State {
   hospital: Hospital;
   patientId: string;
   victimId: string;
+  /** A department whose only staff member is the victim. */
+  departmentId: string;
   loginTarget: { email: string; password: string };
   /** A fresh refresh token of the login target. */
   freshRefreshToken(): Promise<string>;
@@ -122,6 +124,38 @@ const FIELD_SELECTIONS: Record<string, string> = {
   latestLabResults: 'latestLabResults { id }',
 };
 
+/** Where each type with field rules is read: a query every staff role may run, and the object in its answer. */
+interface FieldHost {
+  operation: string;
+  query(selection: string): string;
+  variables(state: State): Record<string, unknown>;
+  object(data: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined;
+  /** The object's path in an error. */
+  path: string;
+  /** A field every principal sees, and its value. */
+  shown(state: State): [string, unknown];
+}
+
+const FIELD_HOSTS: Record<string, FieldHost> = {
+  Patient: {
+    operation: 'Query.patient',
+    query: (selection) => `query($id: ID!) { patient(id: $id) { firstName ${selection} } }`,
+    variables: (s) => ({ id: s.patientId }),
+    object: (data) => data?.patient as Record<string, unknown> | null,
+    path: 'patient',
+    shown: () => ['firstName', 'Ada'],
+  },
+  // Another user (the victim) as a department's staff member: not the caller's own account.
+  User: {
+    operation: 'Query.department',
+    query: (selection) => `query($id: ID!) { department(id: $id) { staff { user { id ${selection} } } } }`,
+    variables: (s) => ({ id: s.departmentId }),
+    object: (data) => (data?.department as { staff?: { user?: Record<string, unknown> }[] } | null)?.staff?.[0]?.user,
+    path: 'department.staff.0.user',
+    shown: (s) => ['id', s.victimId],
+  },
+};
+
 interface Body {
   data?: Record<string, unknown> | null;
   errors?: { path?: (string | number)[]; extensions?: { code?: string } }[];
@@ -149,10 +183,13 @@ describe('role matrix', () => {
     const victim = await createStaff(gw, hospital, 'NURSE', 'victim@matrix-general.test');
     const loginTarget = await createStaff(gw, hospital, 'RECEPTIONIST', 'login-target@matrix-general.test');
     const patient = await gw.gql(CreatePatientDocument, { input: { firstName: 'Ada', lastName: 'Byron', birthDate: '1915-12-10', mrn: 'AB-1' } }, hospital);
+    const department = await gw.gql(ops.CreateDepartmentDocument, { input: { name: 'Wards', code: 'WARD' } }, hospital);
+    await gw.gql(ops.AssignStaffDocument, { input: { userId: victim.id, departmentId: department.data!.createDepartment.id, jobTitle: 'Nurse' } }, hospital);
     state = {
       hospital,
       patientId: patient.data!.createPatient.id,
       victimId: victim.id,
+      departmentId: department.data!.createDepartment.id,
       loginTarget,
       freshRefreshToken: async () => (await signIn(gw, loginTarget.email, loginTarget.password, hospital.slug)).refreshToken,
     };
@@ -198,18 +235,31 @@ describe('role matrix', () => {
     expect({ key, principal, allowed: denial === undefined }).toEqual({ key, principal, allowed });
   });
 
-  const fieldCells = Object.entries(FIELD_MATRIX).flatMap(([key]) => OPERATION_MATRIX['Query.patient']!.allowed.map((principal) => [key, principal] as const));
+  const fieldCells = Object.keys(FIELD_MATRIX).flatMap((key) =>
+    OPERATION_MATRIX[FIELD_HOSTS[key.split('.')[0]!]!.operation]!.allowed.map((principal) => [key, principal] as const),
+  );
 
   it.each(fieldCells)('enforces the field rule %s for %s, while the rest of the object comes back', async (key, principal) => {
-    const field = key.split('.')[1]!;
+    const [type, field] = key.split('.') as [string, string];
+    const host = FIELD_HOSTS[type]!;
     const selection = FIELD_SELECTIONS[field] ?? field;
-    const body = await call('Query.patient', principal, `query($id: ID!) { patient(id: $id) { firstName ${selection} } }`, { id: state.patientId });
-    const patient = body.data?.patient as Record<string, unknown> | null;
-    expect(patient?.firstName).toBe('Ada');
-    const denial = body.errors?.find((e) => e.path?.join('.') === `patient.${field}`);
+    const body = await call(host.operation, principal, host.query(selection), host.variables(state));
+    const object = host.object(body.data);
+    const [shownField, shownValue] = host.shown(state);
+    expect(object?.[shownField]).toBe(shownValue);
+    const denial = body.errors?.find((e) => e.path?.join('.') === `${host.path}.${field}`);
     const allowed = FIELD_MATRIX[key]!.includes(principal);
     expect({ principal, allowed: denial === undefined, code: denial?.extensions?.code ?? null }).toEqual({ principal, allowed, code: allowed ? null : 'FORBIDDEN' });
-    if (!allowed) expect(patient?.[field]).toBeNull();
+    if (!allowed) expect(object?.[field]).toBeNull();
+  });
+
+  it('shows a user their own account wherever it appears, though their role may not see others’', async () => {
+    const victim = await signIn(gw, 'victim@matrix-general.test', STAFF_PASSWORD, state.hospital.slug);
+    const host = FIELD_HOSTS.User!;
+    const response = await gw.raw(`/t/${state.hospital.slug}/graphql`, { query: host.query('displayName email roles active mfaEnabled'), variables: host.variables(state) }, { authorization: `Bearer ${victim.token}` });
+    const body = (await response.json()) as Body;
+    expect(body.errors).toBeUndefined();
+    expect(host.object(body.data)).toEqual({ id: state.victimId, displayName: '', email: 'victim@matrix-general.test', roles: ['NURSE'], active: true, mfaEnabled: false });
   });
 
   it('runs platform operations only on the platform host, even for SUPERADMIN', async () => {

@@ -47,7 +47,7 @@ describe('user management', () => {
     let after: string | null = null;
     for (let pages = 0; pages < 20; pages += 1) {
       const page: GqlResult<UsersQuery> = await gw.gql(UsersDocument, { first: 2, after }, hospital);
-      seen.push(...page.data!.users.edges.map((e) => e.node.email));
+      seen.push(...page.data!.users.edges.map((e) => e.node.email!));
       if (!page.data!.users.pageInfo.hasNextPage) break;
       after = page.data!.users.pageInfo.endCursor ?? null;
     }

@@ -14,7 +14,7 @@ export class User extends TenantScoped {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Field({ description: 'Unique within the hospital; the same address may exist in another hospital as another user.' })
+  @Field({ nullable: true, description: 'Unique within the hospital; the same address may exist in another hospital as another user. Account detail: null (FORBIDDEN) but to the hospital’s ADMINs and the user themself.' })
   @Property({ type: 'text' })
   email!: string;
 
@@ -26,12 +26,12 @@ export class User extends TenantScoped {
   passwordHash!: string;
 
   /** Hospital roles only (a database check refuses anything else); read on every request. */
-  @Field(() => [TenantRoleEnum])
+  @Field(() => [TenantRoleEnum], { nullable: true, description: 'Account detail: null (FORBIDDEN) but to the hospital’s ADMINs and the user themself.' })
   @Property({ type: 'text[]' })
   roles: TenantRole[] = [];
 
   /** A deactivated user cannot sign in, and their tokens stop working on the next request. */
-  @Field()
+  @Field({ nullable: true, description: 'Account detail: null (FORBIDDEN) but to the hospital’s ADMINs and the user themself.' })
   @Property({ type: 'boolean' })
   active: boolean = true;
 
@@ -64,7 +64,7 @@ export class User extends TenantScoped {
   @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 
-  @Field({ description: 'Whether the user signs in with a second factor (TOTP).' })
+  @Field({ nullable: true, description: 'Whether the user signs in with a second factor (TOTP). Account detail: null (FORBIDDEN) but to the hospital’s ADMINs and the user themself.' })
   get mfaEnabled(): boolean {
     return this.mfaEnabledAt !== null;
   }
