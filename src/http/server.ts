@@ -38,6 +38,7 @@ function noStore(_req: express.Request, res: express.Response, next: express.Nex
 }
 
 const POST_ONLY = { errors: [{ message: 'GraphQL requests must use POST', extensions: { code: 'BAD_USER_INPUT' } }] };
+const NOT_FOUND = { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] };
 
 /**
  * Express + Apollo: health routes, metrics, the Sandbox landing page, and GraphQL (POST only, so
@@ -89,8 +90,12 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
   app.use(healthRoutes(services.tenancy));
   app.get('/metrics', telemetry.handler(config.metricsToken));
   if (config.landingPage) app.get(GRAPHQL_PATHS, landingPage(services.tenancy.resolver));
-  app.get(GRAPHQL_PATHS, (_req, res) => {
+  // Any other method on the GraphQL paths (and a GET that is not for the explorer page).
+  app.all(GRAPHQL_PATHS, (_req, res) => {
     res.status(405).set('allow', 'POST').json(POST_ONLY);
+  });
+  app.use((_req, res) => {
+    res.status(404).json(NOT_FOUND);
   });
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;

@@ -180,6 +180,22 @@ describe('abuse over HTTP', () => {
     }
   });
 
+  it.each(['PUT', 'DELETE', 'PATCH'])('answers %s on the GraphQL paths with a JSON 405 that allows POST', async (method) => {
+    for (const path of ['/graphql', `/t/${hospital.slug}/graphql`]) {
+      const response = await fetch(`${gw.baseUrl}${path}`, { method, headers: { 'content-type': 'application/json', ...auth() }, body: '{"query":"{ me { id } }"}' });
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
+      expect(await response.json()).toEqual({ errors: [{ message: 'GraphQL requests must use POST', extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+  });
+
+  it.each([['GET', '/nowhere'], ['POST', '/t/x/y/graphql'], ['GET', '/t/']])('answers %s %s, a path the gateway does not serve, with a JSON 404', async (method, path) => {
+    const response = await fetch(`${gw.baseUrl}${path}`, { method, ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}) });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+  });
+
   it('refuses a cross-site simple request (CSRF prevention)', async () => {
     const result = await post('{"query":"{ me { id } }"}', { 'content-type': 'text/plain' });
     expect(result.status).toBe(400);
