@@ -2,9 +2,10 @@ import { DriverException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError } from '../../errors';
 import type { Page } from '../common/connection';
-import { findForUpdate, findOrFail, missingReference } from '../common/lookup';
+import { findForUpdate, missingReference } from '../common/lookup';
 import { paginate } from '../common/paginate';
-import { User } from '../users/user.entity';
+import { findActiveUser } from '../users/active-user';
+import type { User } from '../users/user.entity';
 import { Appointment, APPOINTMENT_TRANSITIONS, AppointmentStatus } from './appointment.entity';
 import { AppointmentSort, type AppointmentsArgs, type CreateAppointmentInput } from './appointment.inputs';
 
@@ -17,9 +18,9 @@ function doubleBooking(error: unknown): ConflictError | undefined {
   return ConflictError.because('The clinician already has an appointment at that time');
 }
 
-/** A user of this hospital who can see patients (DOCTOR or NURSE); anything else is NOT_FOUND or BAD_USER_INPUT. */
+/** An active user of this hospital who can see patients (DOCTOR or NURSE); anything else is NOT_FOUND or BAD_USER_INPUT. */
 export async function findClinician(em: EntityManager, id: string): Promise<User> {
-  const user = await findOrFail(em, User, id, 'Clinician');
+  const user = await findActiveUser(em, id, 'Clinician', 'clinicianId');
   if (!user.roles.some((r) => CLINICAL_ROLES.includes(r))) throw BadInputError.forFields({ clinicianId: 'must be a DOCTOR or NURSE' });
   return user;
 }

@@ -4,7 +4,7 @@ import { ConflictError } from '../../errors';
 import type { Page, ConnectionArgs } from '../common/connection';
 import { findOrFail } from '../common/lookup';
 import { paginate } from '../common/paginate';
-import { User } from '../users/user.entity';
+import { findActiveUser } from '../users/active-user';
 import { Department, StaffAssignment } from './department.entity';
 import type { AssignStaffInput, CreateDepartmentInput, UpdateDepartmentInput } from './department.inputs';
 
@@ -34,9 +34,9 @@ export function listDepartments(em: EntityManager, args: ConnectionArgs): Promis
   return paginate(em, Department, {}, args, { code: 'asc', id: 'asc' });
 }
 
-/** Puts a user of this hospital into a department of this hospital (both checked: NOT_FOUND otherwise). */
+/** Puts an active user of this hospital into a department of this hospital (both checked: NOT_FOUND otherwise). */
 export async function assignStaff(em: EntityManager, input: AssignStaffInput): Promise<StaffAssignment> {
-  await findOrFail(em, User, input.userId, 'User');
+  await findActiveUser(em, input.userId, 'User', 'userId');
   await findOrFail(em, Department, input.departmentId, 'Department');
   const assignment = em.create(StaffAssignment, {
     userId: input.userId,

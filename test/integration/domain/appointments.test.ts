@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppointmentStatus as Status } from '../../../src/modules/appointments/appointment.entity';
 import { createAppointment, setAppointmentStatus } from '../../../src/modules/appointments/appointment.service';
-import { AppointmentsDocument, CreateAppointmentDocument, CreateDepartmentDocument, SetAppointmentStatusDocument, type AppointmentStatus } from '../../e2e/generated/graphql';
+import { AppointmentsDocument, CreateAppointmentDocument, CreateDepartmentDocument, DeactivateUserDocument, SetAppointmentStatusDocument, type AppointmentStatus } from '../../e2e/generated/graphql';
 import { errorCode, TestGateway } from '../../fixtures/gateway';
 import { whileHeld } from '../../fixtures/races';
 import { addPatient, addStaff, at, type Staff } from '../../fixtures/staff';
@@ -121,6 +121,16 @@ describe('appointments', () => {
   it('refuses a clinician who is not a DOCTOR or NURSE', async () => {
     const result = await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: receptionist.id, startsAt: at(600), endsAt: at(601) } }, receptionist);
     expect(result.errors?.[0]?.extensions?.fields).toHaveProperty('clinicianId');
+  });
+
+  it('refuses a deactivated clinician, naming the field, and books nothing', async () => {
+    const leaver = await addStaff(gw, admin.slug, 'NURSE', 'leaving-nurse');
+    expect((await gw.gql(DeactivateUserDocument, { id: leaver.id }, admin)).errors).toBeUndefined();
+    const result = await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: leaver.id, startsAt: at(620), endsAt: at(621) } }, receptionist);
+    expect(errorCode(result)).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.extensions?.fields).toEqual({ clinicianId: 'is deactivated' });
+    const booked = await gw.gql(AppointmentsDocument, { first: 100, filter: { clinicianId: leaver.id } }, receptionist);
+    expect(booked.data?.appointments.totalCount).toBe(0);
   });
 
   it('refuses to double-book a clinician, but frees the slot once the first visit is cancelled', async () => {
