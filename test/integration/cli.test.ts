@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from '../../src/cli';
@@ -90,11 +90,28 @@ describe('operator CLI', () => {
     expect(await catalog('bulk-south')).toMatchObject({ plan: 'PROFESSIONAL', max_assets: null });
     expect(await catalog('bulk-noplan')).toBeUndefined();
 
+    expect(statSync(credentials).mode & 0o777).toBe(0o600);
     const lines = readFileSync(credentials, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('slug,admin_email,initial_password');
     const [, email, password] = lines.find((l) => l.startsWith('bulk-south,'))!.split(',');
     expect(await gw.login(email!, password!, 'bulk-south')).toEqual(expect.any(String));
     expect(result.stdout).not.toContain(password);
+  });
+
+  it.each([
+    ['an existing file, which it never overwrites', 'existing', /--credentials: .*existing\.csv exists already: name a new file/],
+    ['a file it cannot create', 'missing-dir', /--credentials: cannot open .*\/no-such-dir\/credentials\.csv: no such file or directory \(ENOENT\)/],
+  ])('refuses --credentials naming %s, with exit code 2 and no hospital created', async (_why, kind, message) => {
+    const file = join(dir, `hospitals-${kind}.csv`);
+    writeFileSync(file, ['name,subdomain,plan_type,contact_email,max_assets,max_users', `Never,never-${kind},basic,admin@never.test,,`].join('\n'));
+    const credentials = kind === 'existing' ? join(dir, 'existing.csv') : join(dir, 'no-such-dir', 'credentials.csv');
+    if (kind === 'existing') writeFileSync(credentials, 'earlier run\n', { mode: 0o644 });
+    const result = await cli('bulk-create-tenants', file, '--credentials', credentials);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(await catalog(`never-${kind}`)).toBeUndefined();
+    if (kind === 'existing') expect(readFileSync(credentials, 'utf8')).toBe('earlier run\n');
+    else expect(existsSync(credentials)).toBe(false);
   });
 
   it('refuses a CSV file without the expected columns with exit code 2', async () => {
