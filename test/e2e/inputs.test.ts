@@ -1,8 +1,10 @@
 import { Cursor } from '@mikro-orm/core';
 import {
-  AddPatientInsuranceDocument, ApiKeysDocument, AppointmentsDocument, AuditLogDocument, BookAppointmentDocument, CreateAppointmentDocument, CreateDepartmentDocument,
-  CreatePatientDocument, DepartmentsDocument, EncountersDocument, InvoicesDocument, LabOrdersDocument, PatientsDocument, TenantsDocument,
-  UpdatePatientDocument, UsersDocument,
+  AddDiagnosisDocument, AddPatientContactDocument, AddPatientInsuranceDocument, ApiKeysDocument, AppointmentsDocument, AuditLogDocument,
+  BookAppointmentDocument, CreateApiKeyDocument, CreateAppointmentDocument, CreateDepartmentDocument, CreateEncounterDocument,
+  CreateInvoiceDocument, CreatePatientDocument, DepartmentsDocument, EncountersDocument, InvoicesDocument, LabOrdersDocument,
+  OrderLabTestDocument, PatientsDocument, PrescribeMedicationDocument, RecordAllergyDocument, RecordLabResultDocument, RequestDemoDocument,
+  SearchDocument, TenantsDocument, UpdateDepartmentDocument, UpdateHospitalSettingsDocument, UpdatePatientDocument, UsersDocument,
 } from './generated/graphql';
 import { errorCode, TestGateway, type GqlResult } from '../fixtures/gateway';
 import { addPatient, addStaff, at, type Staff } from '../fixtures/staff';
@@ -125,6 +127,73 @@ describe('input checks over HTTP', () => {
       const filter = { [field]: '0000-01-01T00:00:00Z' };
       expect(badFields(await gw.gql(AppointmentsDocument, { filter }, admin))).toEqual([`filter.${field}`]);
       expect(badFields(await gw.gql(AuditLogDocument, { filter }, admin))).toEqual([`filter.${field}`]);
+    });
+  });
+
+  describe('blank text', () => {
+    const blank = '   ';
+
+    it('refuses a blank department name, and stores nothing', async () => {
+      const before = (await gw.gql(DepartmentsDocument, {}, admin)).data!.departments.totalCount;
+      expect(badFields(await gw.gql(CreateDepartmentDocument, { input: { name: blank, code: 'BLANK' } }, admin))).toEqual(['name']);
+      const made = (await gw.gql(CreateDepartmentDocument, { input: { name: 'Kept', code: 'KEPT' } }, admin)).data!.createDepartment;
+      expect(badFields(await gw.gql(UpdateDepartmentDocument, { id: made.id, input: { name: blank } }, admin))).toEqual(['name']);
+      const after = (await gw.gql(DepartmentsDocument, { first: 100 }, admin)).data!.departments;
+      expect(after.totalCount).toBe(before + 1);
+      expect(after.edges.find((e) => e.node.id === made.id)?.node.name).toBe('Kept');
+    });
+
+    it('refuses a blank lab test code and name', async () => {
+      const result = await gw.gql(OrderLabTestDocument, { input: { patientId, testCode: blank, testName: blank } }, doctor);
+      expect(badFields(result).sort()).toEqual(['testCode', 'testName']);
+      expect((await gw.gql(LabOrdersDocument, { filter: { patientId } }, admin)).data?.labOrders.totalCount).toBe(0);
+    });
+
+    it('refuses a blank lab result analyte and value', async () => {
+      const order = (await gw.gql(OrderLabTestDocument, { input: { patientId, testCode: '718-7', testName: 'Haemoglobin' } }, doctor)).data!.orderLabTest;
+      const tech = await addStaff(gw, admin.slug, 'LAB_TECH');
+      const result = await gw.gql(RecordLabResultDocument, { input: { labOrderId: order.id, analyte: blank, value: blank } }, tech);
+      expect(badFields(result).sort()).toEqual(['analyte', 'value']);
+    });
+
+    it('refuses an invoice line with a blank description', async () => {
+      const result = await gw.gql(CreateInvoiceDocument, { input: { patientId, lines: [{ description: blank, quantity: 1, unitPriceCents: 100 }] } }, admin);
+      expect(badFields(result)).toEqual(['lines.0.description']);
+      expect((await gw.gql(InvoicesDocument, { filter: { patientId } }, admin)).data?.invoices.totalCount).toBe(0);
+    });
+
+    it('refuses a blank API key name', async () => {
+      const result = await gw.gql(CreateApiKeyDocument, { input: { name: blank, role: 'NURSE' } }, admin);
+      expect(badFields(result)).toEqual(['name']);
+      expect(result.errors?.[0]?.message).toBe('Invalid input (name: name must not be blank)');
+    });
+
+    it('refuses blank clinical text', async () => {
+      const encounterId = (await gw.gql(CreateEncounterDocument, { input: { patientId } }, doctor)).data!.createEncounter.id;
+      const diagnosis = await gw.gql(AddDiagnosisDocument, { input: { encounterId, icd10Code: 'J45.909', description: blank } }, doctor);
+      expect(badFields(diagnosis)).toEqual(['description']);
+      const prescription = await gw.gql(PrescribeMedicationDocument, { input: { encounterId, medication: blank, dosage: blank, frequency: blank } }, doctor);
+      expect(badFields(prescription).sort()).toEqual(['dosage', 'frequency', 'medication']);
+      expect(badFields(await gw.gql(RecordAllergyDocument, { input: { patientId, substance: blank, severity: 'MILD' } }, doctor))).toEqual(['substance']);
+    });
+
+    it('refuses blank patient names, contacts and insurance', async () => {
+      expect(badFields(await gw.gql(CreatePatientDocument, { input: { firstName: blank, lastName: 'Named', birthDate: '1980-01-01' } }, admin))).toEqual(['firstName']);
+      expect(badFields(await gw.gql(UpdatePatientDocument, { id: patientId, input: { lastName: blank } }, admin))).toEqual(['lastName']);
+      expect(badFields(await gw.gql(AddPatientContactDocument, { input: { patientId, kind: 'PHONE', value: blank } }, admin))).toEqual(['value']);
+      expect(badFields(await gw.gql(AddPatientInsuranceDocument, { input: { patientId, provider: blank, policyNumber: blank } }, admin)).sort()).toEqual(['policyNumber', 'provider']);
+    });
+
+    it('refuses a blank brand name and blank names in a demo request', async () => {
+      expect(badFields(await gw.gql(UpdateHospitalSettingsDocument, { input: { brandName: blank } }, admin))).toEqual(['brandName']);
+      const form = { hospitalName: blank, contactName: blank, email: 'someone@blank.test' };
+      expect(badFields(await gw.gql(RequestDemoDocument, { input: form })).sort()).toEqual(['contactName', 'hospitalName']);
+    });
+
+    it('refuses a blank search instead of listing every patient', async () => {
+      expect(badFields(await gw.gql(SearchDocument, { query: blank }, admin))).toEqual(['query']);
+      expect(badFields(await gw.gql(PatientsDocument, { search: blank }, admin))).toEqual(['search']);
+      expect((await gw.gql(SearchDocument, { query: ' Checked ' }, admin)).data?.search.length).toBeGreaterThan(0);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { validateSync } from 'class-validator';
-import { IsBirthDate, IsSupportedDate } from '../../src/modules/common/input-rules';
+import { IsBirthDate, IsSupportedDate, NotBlank } from '../../src/modules/common/input-rules';
 
 class Dates {
   @IsSupportedDate()
@@ -43,5 +43,18 @@ describe('date rules', () => {
     expect(failing(new Date(), '1899-12-31')).toEqual(['born']);
     expect(failing(new Date(), '0000-01-01')).toEqual(['born']);
     expect(failing(new Date(), day(2))).toEqual(['born']);
+  });
+});
+
+describe('NotBlank', () => {
+  class Named {
+    @NotBlank()
+    name: unknown;
+  }
+  const fails = (name: unknown) => validateSync(Object.assign(new Named(), { name })).length > 0;
+
+  it('refuses empty, blank and non-text values, and takes text with a visible character', () => {
+    expect([' ', '   ', '\t\n', '', null, 42].map(fails)).toEqual([true, true, true, true, true, true]);
+    expect(['a', '  a  ', 'Ω'].map(fails)).toEqual([false, false, false]);
   });
 });

@@ -1,5 +1,6 @@
 import { Length } from 'class-validator';
 import { Field, InputType, ObjectType } from 'type-graphql';
+import { NotBlank } from '../common/input-rules';
 import { TenantRoleEnum } from '../users/roles';
 import { ApiKey } from './api-key.entity';
 
@@ -7,6 +8,7 @@ import { ApiKey } from './api-key.entity';
 export class CreateApiKeyInput {
   @Field({ description: 'Unique among the hospital’s active keys.' })
   @Length(1, 100)
+  @NotBlank()
   name!: string;
 
   @Field(() => TenantRoleEnum, { description: 'Any hospital role except ADMIN.' })

@@ -1,12 +1,14 @@
 import { IsInt, IsOptional, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection';
+import { NotBlank } from '../common/input-rules';
 import { InvoiceStatus, PaymentMethod } from './billing.entity';
 
 @InputType()
 export class InvoiceLineInput {
   @Field()
   @Length(1, 200)
+  @NotBlank()
   description!: string;
 
   @Field(() => Int)

@@ -1,6 +1,7 @@
 import { IsInt, IsNumber, IsOptional, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { ArgsType, Field, Float, ID, InputType, Int } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection';
+import { NotBlank } from '../common/input-rules';
 
 const ICD10 = /^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$/;
 
@@ -38,6 +39,7 @@ export class AddDiagnosisInput {
 
   @Field()
   @Length(1, 500)
+  @NotBlank()
   description!: string;
 }
 
@@ -49,14 +51,17 @@ export class PrescribeMedicationInput {
 
   @Field()
   @Length(1, 200)
+  @NotBlank()
   medication!: string;
 
   @Field()
   @Length(1, 100)
+  @NotBlank()
   dosage!: string;
 
   @Field()
   @Length(1, 100)
+  @NotBlank()
   frequency!: string;
 
   @Field(() => Int, { nullable: true })

@@ -52,3 +52,17 @@ export function IsBirthDate(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/** Text with at least one character that is not white space: required text (a name, a code, a description, a search) is never blank. */
+export function NotBlank(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'notBlank',
+      validator: {
+        validate: (value) => typeof value === 'string' && /\S/.test(value),
+        defaultMessage: buildMessage((each) => `${each}$property must not be blank`, options),
+      },
+    },
+    options,
+  );
+}

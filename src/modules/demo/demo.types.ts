@@ -3,6 +3,7 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Isolation, Plan } from '../../tenancy';
 import { DemoRequestStatus } from '../../tenancy/catalog';
+import { NotBlank } from '../common/input-rules';
 import { TenantNode } from '../platform/tenant.types';
 
 registerEnumType(DemoRequestStatus, { name: 'DemoRequestStatus' });
@@ -11,10 +12,12 @@ registerEnumType(DemoRequestStatus, { name: 'DemoRequestStatus' });
 export class RequestDemoInput {
   @Field()
   @Length(1, 200)
+  @NotBlank()
   hospitalName!: string;
 
   @Field()
   @Length(1, 200)
+  @NotBlank()
   contactName!: string;
 
   @Field()

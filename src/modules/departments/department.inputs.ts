@@ -1,5 +1,6 @@
 import { IsOptional, IsUUID, Length, Matches } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
+import { NotBlank } from '../common/input-rules';
 
 const CODE = /^[A-Z0-9][A-Z0-9-]{0,19}$/;
 
@@ -7,6 +8,7 @@ const CODE = /^[A-Z0-9][A-Z0-9-]{0,19}$/;
 export class CreateDepartmentInput {
   @Field()
   @Length(1, 100)
+  @NotBlank()
   name!: string;
 
   @Field({ description: '1–20 upper-case letters, digits or hyphens.' })
@@ -19,6 +21,7 @@ export class UpdateDepartmentInput {
   @Field({ nullable: true })
   @IsOptional()
   @Length(1, 100)
+  @NotBlank()
   name?: string;
 }
 
@@ -34,6 +37,7 @@ export class AssignStaffInput {
 
   @Field()
   @Length(1, 100)
+  @NotBlank()
   jobTitle!: string;
 
   @Field(() => String, { nullable: true })

@@ -1,6 +1,7 @@
 import { IsOptional, IsUUID, Length, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection';
+import { NotBlank } from '../common/input-rules';
 import { LabOrderStatus } from './lab.entity';
 
 @InputType()
@@ -11,10 +12,12 @@ export class OrderLabTestInput {
 
   @Field({ description: 'Test code, e.g. a LOINC code such as 718-7.' })
   @Length(1, 40)
+  @NotBlank()
   testCode!: string;
 
   @Field()
   @Length(1, 200)
+  @NotBlank()
   testName!: string;
 }
 
@@ -26,10 +29,12 @@ export class RecordLabResultInput {
 
   @Field()
   @Length(1, 200)
+  @NotBlank()
   analyte!: string;
 
   @Field()
   @Length(1, 200)
+  @NotBlank()
   value!: string;
 
   @Field({ nullable: true })

@@ -1,7 +1,7 @@
 import { IsOptional, IsUUID, Length } from 'class-validator';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { Field, ID, InputType } from 'type-graphql';
-import { IsSupportedDate } from '../common/input-rules';
+import { IsSupportedDate, NotBlank } from '../common/input-rules';
 import { AllergySeverity, ContactKind } from './patient-details.entity';
 
 @InputType()
@@ -15,11 +15,13 @@ export class AddPatientContactInput {
 
   @Field()
   @Length(1, 300)
+  @NotBlank()
   value!: string;
 
   @Field({ nullable: true })
   @IsOptional()
   @Length(1, 100)
+  @NotBlank()
   label?: string;
 }
 
@@ -31,11 +33,13 @@ export class RecordAllergyInput {
 
   @Field()
   @Length(1, 200)
+  @NotBlank()
   substance!: string;
 
   @Field({ nullable: true })
   @IsOptional()
   @Length(1, 500)
+  @NotBlank()
   reaction?: string;
 
   @Field(() => AllergySeverity)
@@ -50,10 +54,12 @@ export class AddPatientInsuranceInput {
 
   @Field()
   @Length(1, 200)
+  @NotBlank()
   provider!: string;
 
   @Field()
   @Length(1, 100)
+  @NotBlank()
   policyNumber!: string;
 
   @Field(() => GraphQLLocalDate, { nullable: true })

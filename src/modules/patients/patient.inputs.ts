@@ -2,7 +2,7 @@ import { IsOptional, Length, Matches } from 'class-validator';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { ArgsType, Field, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection';
-import { IsBirthDate } from '../common/input-rules';
+import { IsBirthDate, NotBlank } from '../common/input-rules';
 
 const MRN = /^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/;
 const MRN_MESSAGE = 'mrn must be 1–40 letters, digits or hyphens';
@@ -11,10 +11,12 @@ const MRN_MESSAGE = 'mrn must be 1–40 letters, digits or hyphens';
 export class CreatePatientInput {
   @Field()
   @Length(1, 100)
+  @NotBlank()
   firstName!: string;
 
   @Field()
   @Length(1, 100)
+  @NotBlank()
   lastName!: string;
 
   @Field(() => GraphQLLocalDate)
@@ -32,11 +34,13 @@ export class UpdatePatientInput {
   @Field({ nullable: true })
   @IsOptional()
   @Length(1, 100)
+  @NotBlank()
   firstName?: string;
 
   @Field({ nullable: true })
   @IsOptional()
   @Length(1, 100)
+  @NotBlank()
   lastName?: string;
 
   @Field(() => GraphQLLocalDate, { nullable: true })
@@ -55,6 +59,7 @@ export class PatientsArgs extends ConnectionArgs {
   @Field({ nullable: true, description: 'Full-text match on names and MRN (any word order), or a prefix of a name or MRN.' })
   @IsOptional()
   @Length(1, 100)
+  @NotBlank()
   search?: string;
 
   @Field({ defaultValue: false, description: 'Include archived patients.' })

@@ -2,6 +2,7 @@ import { Length, Max, Min } from 'class-validator';
 import { Args, ArgsType, Ctx, Field, Int, Query, Resolver } from 'type-graphql';
 import type { TenantRole } from '../../auth/principal';
 import type { RequestContext } from '../../context';
+import { NotBlank } from '../common/input-rules';
 import { FRONT_DESK, LAB_READERS } from '../common/roles';
 import { tenantEm } from '../common/tenant-em';
 import { isModuleEnabled } from '../settings/module.rules';
@@ -13,6 +14,7 @@ import { SearchHit } from './search.types';
 class SearchArgs {
   @Field()
   @Length(1, 100)
+  @NotBlank()
   query!: string;
 
   @Field(() => Int, { defaultValue: 20 })

@@ -1,5 +1,6 @@
 import { IsOptional, IsUrl, Length, Matches } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
+import { NotBlank } from '../common/input-rules';
 import { HospitalModule } from './settings.entity';
 
 @InputType({ description: 'Only the fields given change; null clears a branding field.' })
@@ -20,6 +21,7 @@ export class UpdateHospitalSettingsInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Length(1, 200)
+  @NotBlank()
   brandName?: string | null;
 
   @Field(() => String, { nullable: true })
