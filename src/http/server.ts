@@ -46,6 +46,9 @@ const NOT_FOUND = { errors: [{ message: 'Not found', extensions: { code: 'NOT_FO
  */
 export async function createHttpServer(schema: GraphQLSchema, services: AppServices, { logger, config }: HttpOptions): Promise<HttpServer> {
   const app = express();
+  // The routes and tenant resolution (src/http/digest.ts) must agree on which paths name a hospital:
+  // `/T/<slug>/graphql` is no GraphQL path, rather than one that tenant resolution reads as central.
+  app.set('case sensitive routing', true);
   app.disable('x-powered-by');
   // Answers are never stored (no-store), so a validator is of no use; Express would hash every answer for it.
   app.set('etag', false);

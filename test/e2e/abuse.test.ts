@@ -3,7 +3,7 @@ import { request, type ClientRequest } from 'node:http';
 import { Client } from 'pg';
 import { HOLD_KEY_SQL } from '../../src/tenancy/placement-hold';
 import { ownerQuery, testServerUrl } from '../fixtures/database';
-import { errorCode, TestGateway } from '../fixtures/gateway';
+import { ADMIN, errorCode, TestGateway } from '../fixtures/gateway';
 import { addPatient, addStaff } from '../fixtures/staff';
 import { PatientsDocument, UpdatePatientDocument } from './generated/graphql';
 
@@ -259,6 +259,34 @@ describe('abuse over HTTP', () => {
       req.end(JSON.stringify({ query: '{ me { id } }' }));
     });
     expect(status).toBe(404);
+  });
+
+  /** A POST with the request target exactly as given (an absolute-form target too), over raw HTTP. */
+  const postTo = (target: string, body: unknown, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: { data?: { me?: { email?: string } | null } | null; errors?: { extensions?: { code?: string } }[] } }>((resolve, reject) => {
+      const req = request({ port: new URL(gw.baseUrl).port, method: 'POST', path: target, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(body));
+    });
+
+  it.each([
+    ['an upper-case path prefix', () => `/T/${hospital.slug}/graphql`, 404, 'NOT_FOUND'],
+    ['an absolute-form target naming an unknown hospital', () => `http://127.0.0.1/t/nosuch/graphql`, 404, 'TENANT_NOT_FOUND'],
+    ['an absolute-form target whose host is an unknown hospital domain', () => `http://records.nosuch-hospital.org/graphql`, 404, 'TENANT_NOT_FOUND'],
+  ])('never runs a request with %s centrally', async (_name, target, status, code) => {
+    const admin = await postTo(target(), { query: `mutation { login(email: "${ADMIN.email}", password: "${ADMIN.password}") { token } }` });
+    expect(admin.status).toBe(status);
+    expect(admin.body.errors?.[0]?.extensions?.code).toBe(code);
+  });
+
+  it('runs an absolute-form target naming a hospital in that hospital', async () => {
+    const result = await postTo(`http://127.0.0.1/t/${hospital.slug}/graphql`, { query: '{ me { email } }' }, auth());
+    expect(result.status).toBe(200);
+    expect(result.body.data?.me?.email).toBe(`admin@${hospital.slug}.test`);
   });
 
   it('refuses an unknown path slug with TENANT_NOT_FOUND', async () => {
