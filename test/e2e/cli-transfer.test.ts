@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { PatientsDocument } from './generated/graphql';
 import { TestGateway } from '../fixtures/gateway';
 import { runCli } from '../fixtures/operator-cli';
-import { archiveDir, catalogEntry, dumpHospital, seedHospital } from '../fixtures/transfer';
+import { Isolation } from '../../src/tenancy';
+import { ownerQuery } from '../fixtures/database';
+import { archiveDir, catalogEntry, dbName, dumpHospital, seedHospital } from '../fixtures/transfer';
 
 describe('operator CLI: export-tenant, import-tenant, move-tenant', () => {
   let gw: TestGateway;
@@ -47,11 +49,23 @@ describe('operator CLI: export-tenant, import-tenant, move-tenant', () => {
     ['a missing --to', ['move-tenant', 'cli-source'], 2],
     ['the mode it is already in', ['move-tenant', 'cli-source', '--to', 'SHARED'], 2],
     ['an unknown hospital', ['move-tenant', 'nobody', '--to', 'SCHEMA'], 1],
+    ['a hold timeout that is not a number', ['move-tenant', 'cli-source', '--to', 'SCHEMA', '--hold-timeout', 'abc'], 2],
+    ['a negative hold timeout', ['move-tenant', 'cli-source', '--to', 'SCHEMA', '--hold-timeout', '-1'], 2],
+    ['a hold timeout of 0 (PostgreSQL would wait forever)', ['move-tenant', 'cli-source', '--to', 'SCHEMA', '--hold-timeout', '0'], 2],
+    ['a hold timeout PostgreSQL cannot take', ['move-tenant', 'cli-source', '--to', 'SCHEMA', '--hold-timeout', '3000000000'], 2],
     ['an archive that exists already', ['export-tenant', 'cli-source', join(__dirname, 'cli-transfer.test.ts')], 2],
     ['a missing archive', ['import-tenant', '/nonexistent/archive.gz', '--slug', 'ghost', '--isolation', 'SCHEMA'], 2],
     ['import without --isolation', ['import-tenant', '/nonexistent/archive.gz', '--slug', 'ghost'], 2],
   ])('exits with a code scripts can trust for %s', async (_why, args, code) => {
     expect((await runCli(gw.databaseUrl, args)).code).toBe(code);
+  });
+
+  it.each([Number.NaN, -1, 0, 1.5])('refuses a hold timeout of %s before any work: nothing claimed, no target placement', async (holdTimeoutMs) => {
+    const databases = () => ownerQuery('select datname from pg_database where datname like $1 order by 1', [`${dbName(gw)}_%`]);
+    const before = { entry: await catalogEntry(gw, 'cli-source'), databases: await databases() };
+    await expect(gw.tenancy.transfer.move('cli-source', Isolation.DATABASE, { holdTimeoutMs })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: { holdTimeoutMs: expect.any(String) } } });
+    expect({ entry: await catalogEntry(gw, 'cli-source'), databases: await databases() }).toEqual(before);
+    expect(await ownerQuery('select 1 from catalog.tenant_transfers', [], dbName(gw))).toEqual([]);
   });
 
   it.each(['export-tenant', 'import-tenant', 'move-tenant', 'verify-isolation'])('explains %s with --help', async (command) => {

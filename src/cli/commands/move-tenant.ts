@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { Isolation } from '../../tenancy';
 import { printTables, transferProgress } from '../transfer-progress';
+import { positiveInt } from './migrate';
 import { EXIT, withTenancy } from '../runtime';
 
 /** `sovereign move-tenant <slug> --to <mode> [--server <name>]`: a live hospital to another mode or server. */
@@ -14,7 +15,7 @@ export function registerMoveTenant(program: Command): void {
     .argument('<slug>', 'the hospital to move')
     .addOption(new Option('--to <mode>', 'target isolation mode').choices(Object.values(Isolation)).makeOptionMandatory())
     .option('--server <name>', 'DATABASE only: the named database server (default: main)')
-    .option('--hold-timeout <ms>', 'longest wait for the hospital’s requests in flight before the final switch', (v) => Number.parseInt(v, 10), 10_000)
+    .option('--hold-timeout <ms>', 'longest wait for the hospital’s requests in flight before the final switch', positiveInt, 10_000)
     .action(async (slug: string, options: { to: Isolation; server?: string; holdTimeout: number }) => {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
         const bar = transferProgress();

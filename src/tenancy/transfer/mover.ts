@@ -37,6 +37,17 @@ export interface MoveResult {
   cleanupError: string | null;
 }
 
+/** PostgreSQL's largest lock_timeout, in milliseconds. */
+const MAX_HOLD_TIMEOUT_MS = 2_147_483_647;
+
+/** The hold timeout is a whole number of milliseconds, at least 1 (PostgreSQL reads 0 as "wait forever"); checked before any work. */
+function checkHoldTimeout(ms: number | undefined): void {
+  if (ms === undefined) return;
+  if (!Number.isInteger(ms) || ms < 1 || ms > MAX_HOLD_TIMEOUT_MS) {
+    throw BadInputError.forFields({ holdTimeoutMs: `must be a whole number of milliseconds from 1 to ${MAX_HOLD_TIMEOUT_MS}` });
+  }
+}
+
 /** A move beats every HEARTBEAT_MS while it runs; a claim silent for STALE_CLAIM_MS belongs to a move that died. */
 const HEARTBEAT_MS = 15_000;
 const STALE_CLAIM_MS = 10 * 60_000;
@@ -56,6 +67,7 @@ export class TenantMover {
   }
 
   async move(slug: string, to: Isolation, options: MoveOptions = {}): Promise<MoveResult> {
+    checkHoldTimeout(options.holdTimeoutMs);
     let entry = await findEntry(this.deps, slug, SERVING);
     const stale = await this.claims.find(entry.id, STALE_CLAIM_MS);
     if (stale && !stale.stale) throw ConflictError.because(`A move of "${slug}" is already under way`);
