@@ -18,9 +18,11 @@ const REQUEST_CODES = new Set<string>([
   ApolloServerErrorCode.BAD_USER_INPUT,
   ApolloServerErrorCode.BAD_REQUEST,
   ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
-  ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
   ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND,
 ]);
+
+/** Apollo's codes that clients act on, passed as they are: on this one a client stops sending query hashes. */
+const PROTOCOL_CODES = new Set<string>([ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED]);
 
 function fieldProblems(error: ArgumentValidationError): Record<string, string> {
   const fields: Record<string, string> = {};
@@ -60,6 +62,7 @@ export function createErrorFormatter(logger: Logger) {
     }
     const code = String(formatted.extensions?.code ?? '');
     if (REQUEST_CODES.has(code)) return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+    if (PROTOCOL_CODES.has(code)) return { ...base, extensions: { code } };
     if (CONTRACT_CODES.has(code) && code !== 'INTERNAL_SERVER_ERROR') return { ...base, extensions: { code } };
     const reference = randomUUID();
     logger.error({ err: error, reference, path: formatted.path }, 'unexpected error');

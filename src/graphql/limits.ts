@@ -153,3 +153,20 @@ export function refuseNul(): ApolloServerPlugin {
     },
   };
 }
+
+/**
+ * Refuses a subscription with BAD_USER_INPUT (400) before anything runs: the gateway serves queries
+ * and mutations over HTTP only, and graphql-js would otherwise start one and fail it as an internal error.
+ */
+export function refuseSubscriptions(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== 'subscription') return;
+          throw new GraphQLError('Subscriptions are not supported', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+        },
+      };
+    },
+  };
+}

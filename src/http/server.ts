@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AppServices, RequestContext } from '../context';
 import { createErrorFormatter } from '../graphql/format-error';
 import type { Config } from '../config';
-import { armor, costLimit, refuseNul } from '../graphql/limits';
+import { armor, costLimit, refuseNul, refuseSubscriptions } from '../graphql/limits';
 import type { Logger } from '../logger';
 import { auditPlugin } from './audit-plugin';
 import { contextBuilder } from './context';
@@ -64,6 +64,9 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
     allowBatchedHttpRequests: false,
     introspection: config.introspection,
     csrfPrevention: true,
+    // No automatic persisted queries (on by default): a hash is refused with PERSISTED_QUERY_NOT_SUPPORTED,
+    // on which clients send the full query from then on.
+    persistedQueries: false,
     // The process stops itself on SIGTERM/SIGINT (src/main.ts: drain, then close the pools);
     // Apollo's own signal handlers would race that stop.
     stopOnTerminationSignals: false,
@@ -76,6 +79,7 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
       // cache-control plugin would also hook every field of every result.
       ApolloServerPluginCacheControlDisabled(),
       ...protection.plugins,
+      refuseSubscriptions(),
       refuseNul(),
       costLimit(schema, config.limits.maxCost),
       rateLimitPlugin(),

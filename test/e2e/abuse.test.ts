@@ -196,6 +196,27 @@ describe('abuse over HTTP', () => {
     expect(await response.json()).toEqual({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
   });
 
+  it('refuses automatic persisted queries with PERSISTED_QUERY_NOT_SUPPORTED', async () => {
+    for (const body of [
+      { query: '{ me { id } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } },
+      { extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } },
+    ]) {
+      const result = await post(body);
+      expect(result.status).toBe(200); // as the persisted-query protocol answers it (clients then send the query)
+      expect(result.code).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
+      expect(result.body.data).toBeUndefined();
+      expect(await noLeases()).toBe(true);
+    }
+  });
+
+  it('refuses a subscription with BAD_USER_INPUT (400) before anything runs', async () => {
+    const result = await post({ query: 'subscription { me { id } }' });
+    expect(result.status).toBe(400);
+    expect(result.code).toBe('BAD_USER_INPUT');
+    expect(result.body.errors?.[0]?.message).toBe('Subscriptions are not supported');
+    expect(await noLeases()).toBe(true);
+  });
+
   it('refuses a cross-site simple request (CSRF prevention)', async () => {
     const result = await post('{"query":"{ me { id } }"}', { 'content-type': 'text/plain' });
     expect(result.status).toBe(400);
