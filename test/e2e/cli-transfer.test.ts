@@ -68,6 +68,22 @@ describe('operator CLI: export-tenant, import-tenant, move-tenant', () => {
     expect(await ownerQuery('select 1 from catalog.tenant_transfers', [], dbName(gw))).toEqual([]);
   });
 
+  it('records imports and moves, done or refused, in the central platform audit', async () => {
+    const audit = await ownerQuery<{ operation: string; outcome: string; source: string; tenant_slug: string; error_code: string | null; tenant_id: string | null }>(
+      `select operation, outcome, source, tenant_slug, error_code, tenant_id::text from catalog.platform_audit where operation in ('importTenant', 'moveTenant') order by at`, [], dbName(gw),
+    );
+    const source = (await catalogEntry(gw, 'cli-source'))!;
+    expect(audit.map(({ tenant_id: _id, ...rest }) => rest)).toEqual([
+      { operation: 'importTenant', outcome: 'SUCCESS', source: 'CLI', tenant_slug: 'cli-copy', error_code: null },
+      { operation: 'moveTenant', outcome: 'SUCCESS', source: 'CLI', tenant_slug: 'cli-source', error_code: null },
+      { operation: 'moveTenant', outcome: 'FAILURE', source: 'CLI', tenant_slug: 'cli-source', error_code: 'BAD_USER_INPUT' },
+      { operation: 'moveTenant', outcome: 'FAILURE', source: 'CLI', tenant_slug: 'nobody', error_code: 'NOT_FOUND' },
+      { operation: 'moveTenant', outcome: 'FAILURE', source: 'CLI', tenant_slug: 'cli-source', error_code: 'BAD_USER_INPUT' },
+      { operation: 'importTenant', outcome: 'FAILURE', source: 'CLI', tenant_slug: 'ghost', error_code: 'BAD_USER_INPUT' },
+    ]);
+    expect(audit[1]!.tenant_id).toBe(source.id);
+  });
+
   it.each(['export-tenant', 'import-tenant', 'move-tenant', 'verify-isolation'])('explains %s with --help', async (command) => {
     const help = await runCli(gw.databaseUrl, [command, '--help']);
     expect(help.code).toBe(0);

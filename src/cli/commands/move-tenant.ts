@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { Isolation } from '../../tenancy';
+import { audited } from '../audit';
 import { printTables, transferProgress } from '../transfer-progress';
 import { positiveInt } from './migrate';
 import { EXIT, withTenancy } from '../runtime';
@@ -20,7 +21,10 @@ export function registerMoveTenant(program: Command): void {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
         const bar = transferProgress();
         try {
-          const result = await tenancy.transfer.move(slug, options.to, { server: options.server, holdTimeoutMs: options.holdTimeout, onProgress: bar.onProgress });
+          const { result } = await audited(tenancy, 'moveTenant', { slug }, async () => {
+            const moved = await tenancy.transfer.move(slug, options.to, { server: options.server, holdTimeoutMs: options.holdTimeout, onProgress: bar.onProgress });
+            return { id: moved.tenant.id, slug, result: moved };
+          });
           bar.stop();
           console.log(`moved ${slug}: ${result.from.isolation} on ${result.from.server} → ${result.to.isolation} on ${result.to.server}`);
           console.log(`requests were held for ${result.heldMs} ms; verified on both sides:`);
