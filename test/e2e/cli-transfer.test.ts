@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { PatientsDocument } from './generated/graphql';
 import { TestGateway } from '../fixtures/gateway';
 import { runCli } from '../fixtures/operator-cli';
@@ -32,6 +32,16 @@ describe('operator CLI: export-tenant, import-tenant, move-tenant', () => {
     expect(imported.output).toMatch(/imported .* as cli-copy \(DATABASE on main\)/);
     expect(imported.output).toMatch(/importing: patients \(4 rows\)/);
     expect(await dumpHospital(gw, 'cli-copy')).toEqual(await dumpHospital(gw, 'cli-source'));
+  });
+
+  it('refuses to export over an existing FILE.partial and leaves that file alone', async () => {
+    const file = join(dir, 'busy.gz');
+    writeFileSync(`${file}.partial`, 'another export writing');
+    const result = await runCli(gw.databaseUrl, ['export-tenant', 'cli-source', file]);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain(`CONFLICT: ${file}.partial exists: another export is running or one was interrupted; remove it to retry`);
+    expect(readFileSync(`${file}.partial`, 'utf8')).toBe('another export writing');
+    expect(existsSync(file)).toBe(false);
   });
 
   it('moves a live hospital and reports the hold and what it verified', async () => {

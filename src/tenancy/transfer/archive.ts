@@ -1,9 +1,10 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, createGzip, type Gzip } from 'node:zlib';
+import { ConflictError } from '../../errors';
 import type { TableSummary } from './digest';
 
 /** Names an archive's manifest; the version changes when the layout does. */
@@ -36,18 +37,31 @@ export class ArchiveFormatError extends Error {
 /**
  * Writes an archive: gzip'd JSON lines — the manifest (an object); then per table a header
  * `["table", name, rows]` and one JSON object per row; then `["end", rows]`. It is written to `<file>.partial` and renamed when complete, so a failed
- * export never leaves something that looks like an archive.
+ * export never leaves something that looks like an archive. The `.partial` file is created new: one
+ * that exists (another export's, or one left by an interrupted export) is refused and left alone.
  */
 export class ArchiveWriter {
-  private readonly partial: string;
   private readonly gzip: Gzip = createGzip();
   private readonly written: Promise<void>;
   private rows = 0;
 
-  constructor(private readonly file: string) {
-    this.partial = `${file}.partial`;
-    this.written = pipeline(this.gzip, createWriteStream(this.partial, { flags: 'wx' }));
+  private constructor(
+    private readonly file: string,
+    private readonly partial: string,
+    handle: FileHandle,
+  ) {
+    this.written = pipeline(this.gzip, handle.createWriteStream());
     this.written.catch(() => undefined);
+  }
+
+  static async open(file: string): Promise<ArchiveWriter> {
+    const partial = `${file}.partial`;
+    try {
+      return new ArchiveWriter(file, partial, await open(partial, 'wx'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      throw ConflictError.because(`${partial} exists: another export is running or one was interrupted; remove it to retry`);
+    }
   }
 
   async manifest(manifest: ArchiveManifest): Promise<void> {
@@ -70,6 +84,7 @@ export class ArchiveWriter {
     await rename(this.partial, this.file);
   }
 
+  /** Stops writing and removes this writer's own `.partial` file. */
   async abort(): Promise<void> {
     this.gzip.destroy();
     await this.written.catch(() => undefined);

@@ -18,36 +18,38 @@ export async function exportTenant(deps: TransferDeps, slug: string, file: strin
   if (existsSync(file)) throw BadInputError.forFields({ file: 'already exists; choose a new file name' });
   const tenant = await findEntry(deps, slug, [...SERVING, TenantStatus.DELETED]);
   const placement = placementOf(tenant);
-  return deps.owner.run(placement.server, placement.database, async (orm) => {
-    const io = await PlacementIo.open(orm, placement, tenant.id, { snapshot: true });
-    const writer = new ArchiveWriter(file);
-    try {
-      const tables = await io.tables();
-      const applied = await io.tx.all<{ name: string }>(`select name from ${quoteIdent(placement.schema)}.${MIGRATIONS_TABLE}`);
-      const migrations = placementMigrations(deps, applied.map((r) => r.name));
-      const summaries = await summariseAll(io, tables);
-      const manifest: ArchiveManifest = {
-        format: ARCHIVE_FORMAT,
-        formatVersion: ARCHIVE_FORMAT_VERSION,
-        createdAt: new Date().toISOString(),
-        hospital: { id: tenant.id, slug: tenant.slug, name: tenant.name, plan: tenant.plan, isolation: tenant.isolation },
-        migrationVersion: migrations[migrations.length - 1] ?? '',
-        migrations,
-        tables: tables.map((t, i) => ({ ...summaries[i]!, columns: t.columns })),
-      };
-      await writer.manifest(manifest);
-      for (const [i, table] of tables.entries()) {
-        await writer.table(table.name, summaries[i]!.rows);
-        for await (const batch of io.rows(table)) for (const row of batch) await writer.row(row);
-        onProgress({ phase: 'export', table: table.name, rows: summaries[i]!.rows, tables: tables.length });
+  const writer = await ArchiveWriter.open(file);
+  try {
+    return await deps.owner.run(placement.server, placement.database, async (orm) => {
+      const io = await PlacementIo.open(orm, placement, tenant.id, { snapshot: true });
+      try {
+        const tables = await io.tables();
+        const applied = await io.tx.all<{ name: string }>(`select name from ${quoteIdent(placement.schema)}.${MIGRATIONS_TABLE}`);
+        const migrations = placementMigrations(deps, applied.map((r) => r.name));
+        const summaries = await summariseAll(io, tables);
+        const manifest: ArchiveManifest = {
+          format: ARCHIVE_FORMAT,
+          formatVersion: ARCHIVE_FORMAT_VERSION,
+          createdAt: new Date().toISOString(),
+          hospital: { id: tenant.id, slug: tenant.slug, name: tenant.name, plan: tenant.plan, isolation: tenant.isolation },
+          migrationVersion: migrations[migrations.length - 1] ?? '',
+          migrations,
+          tables: tables.map((t, i) => ({ ...summaries[i]!, columns: t.columns })),
+        };
+        await writer.manifest(manifest);
+        for (const [i, table] of tables.entries()) {
+          await writer.table(table.name, summaries[i]!.rows);
+          for await (const batch of io.rows(table)) for (const row of batch) await writer.row(row);
+          onProgress({ phase: 'export', table: table.name, rows: summaries[i]!.rows, tables: tables.length });
+        }
+        await writer.finish();
+        return manifest;
+      } finally {
+        await io.rollback();
       }
-      await writer.finish();
-      return manifest;
-    } catch (error) {
-      await writer.abort();
-      throw error;
-    } finally {
-      await io.rollback();
-    }
-  });
+    });
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
 }
