@@ -13,8 +13,11 @@ ENV NODE_ENV=production PORT=4000
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# package.json and bin/ make `npx sovereign <command>` (the operator CLI) work in the container.
 COPY package.json ./
+COPY bin ./bin
 USER node
 EXPOSE 4000
-HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD node -e "fetch('http://127.0.0.1:4000/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+# Shell form, so the check follows PORT when it is changed at run time.
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD node -e "fetch('http://127.0.0.1:${PORT:-4000}/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 CMD ["node", "dist/src/main.js"]

@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const root = join(__dirname, '..', '..');
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+/** The instructions of the image's last (runtime) stage. */
+const runtime = dockerfile.split(/^FROM /m).pop()!.split('\n').filter((l) => /^[A-Z]+ /.test(l));
+
+/** What the runtime stage's health check runs: the shell-form command after CMD. */
+function healthCommand(): string {
+  const line = runtime.find((l) => l.startsWith('HEALTHCHECK '));
+  const command = /\sCMD\s+(.*)$/.exec(line ?? '')?.[1];
+  if (!command || command.startsWith('[')) throw new Error('the runtime stage needs a shell-form HEALTHCHECK CMD');
+  return command;
+}
+
+describe('Dockerfile runtime stage', () => {
+  let server: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => res.writeHead(req.url === '/readyz' ? 200 : 404).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('has what `npx sovereign` needs: package.json and the directory of every bin it names', () => {
+    // The names of what the COPY lines take and place (`COPY package.json ./` → package.json, .).
+    const copied = runtime.filter((l) => l.startsWith('COPY ')).flatMap((l) => l.split(/\s+/).slice(1).filter((t) => !t.startsWith('--')).map((t) => basename(t)));
+    const bins = Object.values((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin);
+    expect(copied).toContain('package.json');
+    for (const bin of bins) expect(copied).toContain(bin.split('/')[0]);
+  });
+
+  it('checks readiness on the port PORT names, and fails when nothing answers there', async () => {
+    const run = (env: Record<string, string>) => promisify(execFile)('/bin/sh', ['-c', healthCommand()], { env: { ...process.env, ...env }, timeout: 10_000 });
+    await expect(run({ PORT: String(port) })).resolves.toBeDefined();
+    await expect(run({ PORT: '1' })).rejects.toMatchObject({ code: 1 });
+  });
+});
