@@ -1,6 +1,7 @@
 import { runCli } from '../fixtures/cli';
 import { ownerQuery, testServerUrl } from '../fixtures/database';
-import { TestGateway } from '../fixtures/gateway';
+import { STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
+import { PatientsDocument } from '../e2e/generated/graphql';
 
 /** A configured database server nothing listens on. */
 const DEAD_SERVER = 'postgres://postgres@127.0.0.1:1/postgres';
@@ -41,6 +42,16 @@ describe('operator CLI with a database server down', () => {
     const rerun = await runCli(gw.databaseUrl, ['migrate'], eastUp());
     expect(rerun.stdout).toMatch(/hospitals: 1 migrated, 1 already at the latest, 0 failed/);
     expect(rerun.code).toBe(0);
+  });
+
+  it('the gateway starts (migrating on start) and serves the other hospitals while a database server is down', async () => {
+    const replica = await TestGateway.start(eastDown, gw.databaseUrl);
+    try {
+      const token = await replica.login('admin@near-by.test', STAFF_PASSWORD, 'near-by');
+      expect((await replica.gql(PatientsDocument, {}, { slug: 'near-by', token })).data?.patients.totalCount).toBe(0);
+    } finally {
+      await replica.stop();
+    }
   });
 
   it('doctor: reports a placement on an unreachable or unknown server and checks the others', async () => {
