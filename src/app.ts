@@ -25,7 +25,7 @@ import { bootstrapPlatformAdmin } from './modules/platform/platform-user.service
 import { AuthSession } from './modules/session/auth-session.entity';
 import { User } from './modules/users/user.entity';
 import { RateLimits } from './rate-limits';
-import { Tenancy } from './tenancy';
+import { RedisUnreachableError, Tenancy } from './tenancy';
 
 /** Entities stored in every placement. */
 export const TENANT_ENTITIES = [
@@ -53,7 +53,7 @@ export function openTenancy(config: Config, databaseUrl: string): Promise<Tenanc
   });
 }
 
-/** Opens the tenancy core, waiting (with backoff, up to `startupWaitMs`) for a database that is not up yet. */
+/** Opens the tenancy core, waiting (with backoff, up to `startupWaitMs`) for a database, or Redis, that is not up yet. */
 async function openWhenReachable(config: Config, databaseUrl: string, logger: Logger): Promise<Tenancy> {
   const deadline = Date.now() + config.startupWaitMs;
   return backOff(() => openTenancy(config, databaseUrl), {
@@ -62,7 +62,8 @@ async function openWhenReachable(config: Config, databaseUrl: string, logger: Lo
     maxDelay: 5_000,
     retry: (error: unknown, attempt: number) => {
       if (Date.now() > deadline) return false;
-      logger.warn({ attempt, err: error instanceof Error ? error.message : String(error) }, 'database not reachable yet; retrying');
+      const what = error instanceof RedisUnreachableError ? 'Redis' : 'database';
+      logger.warn({ attempt, err: error instanceof Error ? error.message : String(error) }, `${what} not reachable yet; retrying`);
       return true;
     },
   });

@@ -134,7 +134,12 @@ export class Tenancy {
     }
     const tenancy = new Tenancy(central, servers, options);
     const channel = `sovereign:catalog:${servers.mainDatabase}`;
-    tenancy.bus = await openInvalidationBus(options.config.redisUrl, channel, (id) => tenancy.store.dropLocal(id));
+    try {
+      tenancy.bus = await openInvalidationBus(options.config.redisUrl, channel, (id) => tenancy.store.dropLocal(id));
+    } catch (error) {
+      await central.close(true); // start-up retries: leave nothing open behind
+      throw error;
+    }
     tenancy.store.useBus(tenancy.bus);
     return tenancy;
   }
@@ -224,4 +229,4 @@ export { latestPerKey, latestRowsSql, newestFirst, type LatestPerKeyQuery } from
 export { PlacementSql, type SqlFragment } from './placement-sql';
 export { detach, findDetached, joinedRelation, type DetachedFindOptions } from './detached';
 export { fullTextRank } from './full-text';
-export { relayInvalidations } from './resolution/invalidation';
+export { relayInvalidations, RedisUnreachableError } from './resolution/invalidation';

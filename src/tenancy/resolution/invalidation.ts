@@ -16,18 +16,34 @@ export const localBus: InvalidationBus = {
   close: async () => undefined,
 };
 
+/** Redis could not be reached when the invalidation bus opened (start-up waits for it, like for the database). */
+export class RedisUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super(`Redis (REDIS_URL) not reachable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'RedisUnreachableError';
+  }
+}
+
 /**
  * Redis pub/sub on one channel per deployment (named after the main database). A replica that misses a
- * message (Redis restarting) still converges within the cache TTL.
+ * message (Redis restarting) still converges within the cache TTL. When Redis cannot be reached at
+ * first, both clients are disconnected (none keeps reconnecting) and RedisUnreachableError is thrown.
  */
 export async function redisBus(url: string, channel: string, onMessage: (tenantId: string) => void): Promise<InvalidationBus> {
   const publisher = redisClient(url, { maxRetriesPerRequest: 2 });
   const subscriber = redisClient(url);
-  await Promise.all([publisher.connect(), subscriber.connect()]);
-  subscriber.on('message', (ch: string, message: string) => {
-    if (ch === channel) onMessage(message);
-  });
-  await subscriber.subscribe(channel);
+  for (const client of [publisher, subscriber]) client.on('error', () => undefined); // reconnects by itself; the TTL covers the gap
+  try {
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+    subscriber.on('message', (ch: string, message: string) => {
+      if (ch === channel) onMessage(message);
+    });
+    await subscriber.subscribe(channel);
+  } catch (error) {
+    subscriber.disconnect();
+    publisher.disconnect();
+    throw new RedisUnreachableError(error);
+  }
   return {
     publish: async (tenantId) => {
       await publisher.publish(channel, tenantId).catch(() => undefined);
