@@ -44,6 +44,16 @@ describe('date rules', () => {
     expect(failing(new Date(), '0000-01-01')).toEqual(['born']);
     expect(failing(new Date(), day(2))).toEqual(['born']);
   });
+
+  it("takes today's date where the clock runs furthest ahead of UTC (UTC+14), which may be UTC's tomorrow", () => {
+    jest.useFakeTimers({ now: new Date('2026-11-24T20:00:00Z') }); // already 2026-11-25 at UTC+14
+    try {
+      expect(failing(new Date(), '2026-11-25')).toEqual([]);
+      expect(failing(new Date(), '2026-11-26')).toEqual(['born']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
 
 describe('NotBlank', () => {

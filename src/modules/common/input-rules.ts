@@ -36,7 +36,10 @@ export function IsSupportedDate(options?: ValidationOptions): PropertyDecorator 
   );
 }
 
-/** A birth date: a calendar day from 1900-01-01 to today (UTC). */
+/** The furthest ahead of UTC a hospital's clock runs (UTC+14): its today may be UTC's tomorrow. */
+const AHEAD_OF_UTC_MS = 14 * 3_600_000;
+
+/** A birth date: a calendar day from 1900-01-01 to today (today anywhere: a baby born today east of UTC is not refused). */
 export function IsBirthDate(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -44,7 +47,7 @@ export function IsBirthDate(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value) => {
           const epoch = epochOf(value);
-          return epoch >= EARLIEST && epoch <= Date.now();
+          return epoch >= EARLIEST && epoch <= Date.now() + AHEAD_OF_UTC_MS;
         },
         defaultMessage: buildMessage((each) => `${each}$property must be a date from ${EARLIEST_DATE} to today`, options),
       },
