@@ -4,14 +4,16 @@ import { createRateLimiter } from '../rate-limits';
 
 /**
  * Counts failed secret checks (password, TOTP code) per key — always (hospital, email) — and locks
- * the key for a while after too many. Checked before the secret is verified, so a locked account
- * costs no hashing and answers the same whether or not the email exists.
+ * the key for a while after too many. An attempt is taken before the secret is checked (`reserve`),
+ * atomically, so a locked account costs no hashing and answers the same whether or not the email
+ * exists, and however many checks arrive at once no more than the limit run per window. Use it
+ * through `throttled`.
  */
 export interface LoginThrottle {
-  /** Throws RATE_LIMITED while `key` is locked. */
-  assertAllowed(key: string): Promise<void>;
-  /** Counts one failure; the one that reaches the limit locks the key. */
-  recordFailure(key: string): Promise<void>;
+  /** Takes one attempt for `key`, atomically; throws RATE_LIMITED while `key` is locked (no attempt left). */
+  reserve(key: string): Promise<void>;
+  /** Gives back an attempt taken by `reserve` (its check did not fail). */
+  release(key: string): Promise<void>;
   /** Forgets the failures of `key` (after a successful sign-in). */
   reset(key: string): Promise<void>;
   close(): Promise<void>;
@@ -31,24 +33,41 @@ export function throttleKey(scope: string, email: string): string {
   return `${scope}:${email.trim().toLowerCase()}`;
 }
 
+/**
+ * The one way a secret is checked under a lockout: an attempt is reserved for `key` first (refused →
+ * RATE_LIMITED, and nothing is checked), then `check` runs. When it returns an error (the secret was
+ * wrong) the attempt stays counted and the error is thrown; when it returns anything else, or throws
+ * (no secret was found wrong), the attempt is given back.
+ */
+export async function throttled<T>(throttle: LoginThrottle, key: string, check: () => Promise<T>): Promise<Exclude<T, Error>> {
+  await throttle.reserve(key);
+  let outcome: T;
+  try {
+    outcome = await check();
+  } catch (error) {
+    await throttle.release(key);
+    throw error;
+  }
+  if (outcome instanceof Error) throw outcome;
+  await throttle.release(key);
+  return outcome as Exclude<T, Error>;
+}
+
 class RateLimiterThrottle implements LoginThrottle {
   constructor(
     private readonly limiter: RateLimiterAbstract,
-    private readonly maxFailures: number,
     private readonly onClose: () => Promise<void> = async () => undefined,
   ) {}
 
-  async assertAllowed(key: string): Promise<void> {
-    const state = await this.limiter.get(key);
-    if (state && state.consumedPoints >= this.maxFailures) {
-      throw RateLimitedError.retryAfter(Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
-    }
+  async reserve(key: string): Promise<void> {
+    await this.limiter.consume(key).catch((rejection: unknown) => {
+      if (rejection instanceof RateLimiterRes) throw RateLimitedError.retryAfter(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+      throw rejection; // a store error, not "over the limit"
+    });
   }
 
-  async recordFailure(key: string): Promise<void> {
-    await this.limiter.consume(key).catch((rejection: unknown) => {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection; // a store error, not "over the limit"
-    });
+  async release(key: string): Promise<void> {
+    await this.limiter.reward(key);
   }
 
   async reset(key: string): Promise<void> {
@@ -72,5 +91,5 @@ export async function createLoginThrottle(options: LoginThrottleOptions): Promis
     blockDuration: options.lockoutSeconds,
   };
   const { limiter, close } = await createRateLimiter(limits, options.redisUrl);
-  return new RateLimiterThrottle(limiter, options.maxFailures, close);
+  return new RateLimiterThrottle(limiter, close);
 }

@@ -39,6 +39,15 @@ describe('login hardening', () => {
     expect(errorCode(await login(`admin@${a.slug}.test`, STAFF_PASSWORD, a.slug))).toBeUndefined();
   });
 
+  it('checks no more passwords than the limit when attempts arrive at once, and then refuses the right one', async () => {
+    const target = await createStaff(gw, a, 'DOCTOR', 'burst@hardening-a.test');
+    const burst = await Promise.all(Array.from({ length: 20 }, () => login(target.email, 'wrong password!', a.slug)));
+    const codes = burst.map(errorCode);
+    expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(3);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(17);
+    expect(errorCode(await login(target.email, STAFF_PASSWORD, a.slug))).toBe('RATE_LIMITED');
+  });
+
   it('locks an unknown email exactly like a known one, so a lockout reveals nothing', async () => {
     for (let i = 0; i < 3; i += 1) await login('ghost@hardening-a.test', 'wrong password!', a.slug);
     expect(errorCode(await login('ghost@hardening-a.test', 'wrong password!', a.slug))).toBe('RATE_LIMITED');
@@ -80,6 +89,11 @@ describe('login hardening with REDIS_URL', () => {
       const locked = await gw.gql(LoginDocument, { email: 'someone@example.org', password: 'wrong password!' }, { slug: hospital.slug });
       expect(errorCode(locked)).toBe('RATE_LIMITED');
       expect(await redis.exists(`sovereign:login:${hospital.id}:someone@example.org`)).toBe(1);
+
+      // A burst at once checks no more passwords than the limit.
+      const burst = await Promise.all(Array.from({ length: 15 }, () => gw.gql(LoginDocument, { email: 'burst@example.org', password: 'wrong password!' }, { slug: hospital.slug })));
+      expect(burst.map(errorCode).filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(2);
+      expect(burst.map(errorCode).filter((c) => c === 'RATE_LIMITED')).toHaveLength(13);
     } finally {
       redis.disconnect();
       await gw.stop();

@@ -1,4 +1,4 @@
-import { throttleKey, type LoginThrottle } from '../../auth/login-throttle';
+import { throttled, throttleKey, type LoginThrottle } from '../../auth/login-throttle';
 import { hashPassword, passwordProblem, verifyPassword } from '../../auth/passwords';
 import type { UserPrincipal } from '../../auth/principal';
 import { newRecoveryCodes, recoveryCodeHash } from '../../auth/recovery-codes';
@@ -17,15 +17,11 @@ async function ownAccount(store: AccountStore, principal: UserPrincipal): Promis
  * Runs a check of one of the user's secrets under the same lockout as signing in, and returns what it
  * accepted; `null` or `false` is a failure.
  */
-async function throttled<T>(throttle: LoginThrottle, store: AccountStore, account: AccountRow, check: () => Promise<T | null | false>, field: string, problem: string): Promise<T> {
-  const key = throttleKey(store.scope, account.email);
-  await throttle.assertAllowed(key);
-  const accepted = await check();
-  if (accepted === null || accepted === false) {
-    await throttle.recordFailure(key);
-    throw BadInputError.forFields({ [field]: problem });
-  }
-  return accepted;
+function checkSecret<T>(throttle: LoginThrottle, store: AccountStore, account: AccountRow, check: () => Promise<T | null | false>, field: string, problem: string): Promise<T> {
+  return throttled<T | BadInputError>(throttle, throttleKey(store.scope, account.email), async () => {
+    const accepted = await check();
+    return accepted === null || accepted === false ? BadInputError.forFields({ [field]: problem }) : accepted;
+  });
 }
 
 /** Changes the caller's password (the current one is required) and ends their other sessions. */
@@ -33,7 +29,7 @@ export async function changePassword(store: AccountStore, throttle: LoginThrottl
   const account = await ownAccount(store, principal);
   const issue = passwordProblem(input.newPassword, account.email);
   if (issue) throw BadInputError.forFields({ newPassword: issue });
-  await throttled(throttle, store, account, () => verifyPassword(account.passwordHash, input.currentPassword), 'currentPassword', 'is not correct');
+  await checkSecret(throttle, store, account, () => verifyPassword(account.passwordHash, input.currentPassword), 'currentPassword', 'is not correct');
   account.passwordHash = await hashPassword(input.newPassword);
   await store.flush();
   await store.revokeAllSessions(account.id, principal.sessionId);
@@ -62,7 +58,7 @@ export async function confirmMfaEnrollment(store: AccountStore, throttle: LoginT
   const account = await ownAccount(store, principal);
   const pending = account.mfaPendingSecret;
   if (account.mfaSecret || !pending) throw BadInputError.forFields({ code: 'there is no enrolment to confirm; call startMfaEnrollment first' });
-  const step = await throttled(throttle, store, account, async () => totpStep(store.openSecret(pending), code), 'code', 'is not a valid code for the new secret');
+  const step = await checkSecret(throttle, store, account, async () => totpStep(store.openSecret(pending), code), 'code', 'is not a valid code for the new secret');
   Object.assign(account, { mfaSecret: pending, mfaPendingSecret: null, mfaEnabledAt: new Date(), mfaLastStep: step, mfaRecoveryCodes: [] });
   await store.flush();
   await store.markSessionMfa(principal.sessionId);
@@ -75,7 +71,7 @@ export async function disableMfa(store: AccountStore, throttle: LoginThrottle, p
   const secret = account.mfaSecret;
   if (!secret) throw BadInputError.forFields({ code: 'two-factor sign-in is not on' });
   if (required) throw ConflictError.because('This hospital requires two-factor sign-in');
-  const used = await throttled(throttle, store, account, () => acceptSecondFactor(store, account, secret, code), 'code', 'is not a valid or unused code');
+  const used = await checkSecret(throttle, store, account, () => acceptSecondFactor(store, account, secret, code), 'code', 'is not a valid or unused code');
   turnMfaOff(account);
   await store.flush();
   return used;
@@ -90,7 +86,7 @@ export async function regenerateMfaRecoveryCodes(store: AccountStore, throttle: 
   const account = await ownAccount(store, principal);
   if (!account.mfaSecret) throw ConflictError.because('Two-factor sign-in is not on; turn it on first');
   if (!principal.twoFactor) throw ConflictError.because('Sign in with your second factor to get recovery codes');
-  await throttled(throttle, store, account, () => verifyPassword(account.passwordHash, password), 'password', 'is not correct');
+  await checkSecret(throttle, store, account, () => verifyPassword(account.passwordHash, password), 'password', 'is not correct');
   const codes = newRecoveryCodes();
   account.mfaRecoveryCodes = codes.map(recoveryCodeHash);
   await store.flush();

@@ -1,5 +1,4 @@
-import type { LoginThrottle } from '../../auth/login-throttle';
-import { throttleKey } from '../../auth/login-throttle';
+import { throttled, throttleKey, type LoginThrottle } from '../../auth/login-throttle';
 import { hashPassword, passwordNeedsRehash, verifyPassword } from '../../auth/passwords';
 import type { TokenService } from '../../auth/tokens';
 import { isRecoveryCode, recoveryCodeHash } from '../../auth/recovery-codes';
@@ -47,27 +46,12 @@ export async function acceptSecondFactor(store: AccountStore, account: AccountRo
 /**
  * Password (and, when the account has MFA, a TOTP code or a recovery code) for tokens. Unknown email, wrong password
  * and deactivated account give the same error after the same argon2 work; every failure counts
- * towards the (hospital, email) lockout, which is checked first. A hash made under earlier argon2
+ * towards the (hospital, email) lockout, whose attempt is taken first. A hash made under earlier argon2
  * parameters is replaced by one under the current parameters once the sign-in has succeeded.
  */
 export async function signIn(store: AccountStore, deps: SignInDeps, input: { email: string; password: string; mfaCode?: string | null }): Promise<SignedIn> {
   const key = throttleKey(store.scope, input.email);
-  await deps.throttle.assertAllowed(key);
-  const account = await store.findByEmail(input.email);
-  const passwordOk = await verifyPassword(account?.passwordHash, input.password);
-  if (!account || !passwordOk || !account.active) {
-    await deps.throttle.recordFailure(key);
-    throw AuthError.unauthenticated(INVALID);
-  }
-  let secondFactor: SecondFactor | null = null;
-  if (account.mfaSecret) {
-    if (!input.mfaCode) throw new AuthError('UNAUTHENTICATED', 'Authentication code required', { mfaRequired: true });
-    secondFactor = await acceptSecondFactor(store, account, account.mfaSecret, input.mfaCode);
-    if (!secondFactor) {
-      await deps.throttle.recordFailure(key);
-      throw new AuthError('UNAUTHENTICATED', 'Invalid or already used authentication code', { mfaRequired: true });
-    }
-  }
+  const { account, secondFactor } = await throttled(deps.throttle, key, () => checkCredentials(store, input));
   const mfa = secondFactor !== null;
   await deps.throttle.reset(key);
   if (passwordNeedsRehash(account.passwordHash)) {
@@ -77,6 +61,20 @@ export async function signIn(store: AccountStore, deps: SignInDeps, input: { ema
   }
   const { session, refreshToken } = await store.openSession(account.id, mfa, deps.tokens.refreshTtlSeconds);
   return { ...(await issue(store, deps, account, session.id, mfa, refreshToken)), secondFactor };
+}
+
+/**
+ * The password, then the second factor if the account has one: what they let in, or the error for a
+ * wrong one (counted by the lockout). A right password without a code is thrown, so it is not counted.
+ */
+async function checkCredentials(store: AccountStore, input: { email: string; password: string; mfaCode?: string | null }): Promise<{ account: AccountRow; secondFactor: SecondFactor | null } | AuthError> {
+  const account = await store.findByEmail(input.email);
+  const passwordOk = await verifyPassword(account?.passwordHash, input.password);
+  if (!account || !passwordOk || !account.active) return AuthError.unauthenticated(INVALID);
+  if (!account.mfaSecret) return { account, secondFactor: null };
+  if (!input.mfaCode) throw new AuthError('UNAUTHENTICATED', 'Authentication code required', { mfaRequired: true });
+  const secondFactor = await acceptSecondFactor(store, account, account.mfaSecret, input.mfaCode);
+  return secondFactor ? { account, secondFactor } : new AuthError('UNAUTHENTICATED', 'Invalid or already used authentication code', { mfaRequired: true });
 }
 
 /** A refresh token for the next pair; the old one is spent (and replaying it ends the session). */
