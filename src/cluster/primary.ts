@@ -57,6 +57,9 @@ class Workers {
       const onListening = (_worker: Worker, address: { port: number }) => {
         listening += 1;
         if (listening < this.count) return;
+        // Started: from now on a worker that exits is replaced, once. A replacement that starts
+        // listening must not come back here, or every later death would be replaced once more.
+        cluster.off('listening', onListening);
         cluster.off('exit', failedToStart);
         cluster.on('exit', (worker, code, signal) => this.replace(worker, code, signal));
         resolve(address.port);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -159,6 +159,20 @@ describe('a gateway with two worker processes and no Redis', () => {
     expect(await untilAnsweredBy([replacement, survivor!], () => me(platformToken))).toEqual(new Set([replacement, survivor]));
   });
 
+  it('keeps exactly two workers while workers keep dying: each death is replaced once', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const everStarted = gw.lines.filter((l) => l.msg === 'gateway worker started').map((l) => l.workerPid as number);
+      const victim = workerPids()[round % 2]!;
+      process.kill(victim, 'SIGKILL');
+      await gw.waitForLog((l) => l.msg === 'gateway worker exited; replacing it' && l.workerPid === victim);
+      await gw.waitForLog((l) => l.msg === 'gateway worker serving' && !everStarted.includes(l.workerPid as number), 60_000);
+      expect(gw.lines.filter((l) => l.msg === 'gateway worker exited; replacing it' && l.workerPid === victim)).toHaveLength(1);
+      expect(gw.lines.filter((l) => l.msg === 'gateway worker started')).toHaveLength(everStarted.length + 1);
+    }
+    expect(childrenOf(gw.pid).sort()).toEqual(workerPids().sort());
+    expect(childrenOf(gw.pid)).toHaveLength(2);
+  }, 120_000);
+
   it('drains the request in flight on SIGTERM, then exits 0 within 10 s', async () => {
     const created = await gw.gql(CreatePatientDocument, { input: { firstName: 'Ada', lastName: 'Draining', birthDate: '1980-01-01' } }, hospital);
     const patientId = created.data!.createPatient.id;
@@ -224,6 +238,24 @@ describe('a gateway with several workers', () => {
     expect(gw.stderr).not.toMatch(/\bat \w+ \(/); // a message, not a stack trace
   }, 120_000);
 });
+
+/** The process ids of the live children of process `pid` (from /proc). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(ppid) === pid && state !== 'Z') children.push(Number(entry));
+  }
+  return children;
+}
 
 /** Runs `check` until it returns true or a second has passed since the call; true if it did. */
 async function withinASecond(check: () => Promise<boolean>): Promise<boolean> {
