@@ -3,7 +3,8 @@ import { RateLimitedError } from '../errors';
 import { createRateLimiter } from '../rate-limits';
 
 /**
- * Counts failed secret checks (password, TOTP code) per key — always (hospital, email) — and locks
+ * Counts failed secret checks (password, TOTP code) per key — (hospital, email) at sign-in, the user
+ * for their own account operations (see throttleKey, selfThrottleKey) — and locks
  * the key for a while after too many. An attempt is taken before the secret is checked (`reserve`),
  * atomically, so a locked account costs no hashing and answers the same whether or not the email
  * exists, and however many checks arrive at once no more than the limit run per window. Use it
@@ -31,6 +32,15 @@ export interface LoginThrottleOptions {
 /** Key for one account in one hospital (`scope` is the tenant id, or `platform`). */
 export function throttleKey(scope: string, email: string): string {
   return `${scope}:${email.trim().toLowerCase()}`;
+}
+
+/**
+ * Key for the checks a signed-in user makes on their own account (current password, MFA codes): a
+ * counter apart from the sign-in one, so failed anonymous sign-ins cannot stop the owner managing
+ * their account. It starts with `self:`, which no sign-in key (a hospital id or `platform` first) does.
+ */
+export function selfThrottleKey(scope: string, userId: string): string {
+  return `self:${scope}:${userId}`;
 }
 
 /**

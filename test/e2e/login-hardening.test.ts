@@ -70,12 +70,21 @@ describe('login hardening', () => {
     expect(await storedHash()).toBe(upgraded);
   });
 
-  it('counts wrong current passwords in changePassword towards the same lockout', async () => {
+  it('counts wrong current passwords in changePassword on a lockout of the user’s own, not the sign-in one', async () => {
     const clerk = await createStaff(gw, a, 'BILLING', 'clerk@hardening-a.test');
     const change = (currentPassword: string) => gw.gql(ChangePasswordDocument, { input: { currentPassword, newPassword: 'another long password' } }, { slug: a.slug, token: clerk.token });
     for (let i = 0; i < 3; i += 1) expect(errorCode(await change('wrong password!'))).toBe('BAD_USER_INPUT');
     expect(errorCode(await change(STAFF_PASSWORD))).toBe('RATE_LIMITED');
-    expect(errorCode(await login(clerk.email, STAFF_PASSWORD, a.slug))).toBe('RATE_LIMITED');
+    expect(errorCode(await login(clerk.email, STAFF_PASSWORD, a.slug))).toBeUndefined();
+  });
+
+  it('does not let failed anonymous sign-ins stop a signed-in user managing their own account', async () => {
+    const victim = await createStaff(gw, a, 'RECEPTIONIST', 'victim@hardening-a.test');
+    for (let i = 0; i < 3; i += 1) expect(errorCode(await login(victim.email, 'wrong password!', a.slug))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await login(victim.email, STAFF_PASSWORD, a.slug))).toBe('RATE_LIMITED');
+    const changed = await gw.gql(ChangePasswordDocument, { input: { currentPassword: STAFF_PASSWORD, newPassword: 'another long password' } }, { slug: a.slug, token: victim.token });
+    expect(errorCode(changed)).toBeUndefined();
+    expect(changed.data?.changePassword).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-import { throttled, throttleKey, type LoginThrottle } from '../../auth/login-throttle';
+import { selfThrottleKey, throttled, type LoginThrottle } from '../../auth/login-throttle';
 import { hashPassword, passwordProblem, verifyPassword } from '../../auth/passwords';
 import type { UserPrincipal } from '../../auth/principal';
 import { newRecoveryCodes, recoveryCodeHash } from '../../auth/recovery-codes';
@@ -14,11 +14,11 @@ async function ownAccount(store: AccountStore, principal: UserPrincipal): Promis
 }
 
 /**
- * Runs a check of one of the user's secrets under the same lockout as signing in, and returns what it
- * accepted; `null` or `false` is a failure.
+ * Runs a check of one of the user's secrets under the lockout of their own account operations (a
+ * counter of its own, not the sign-in one), and returns what it accepted; `null` or `false` is a failure.
  */
 function checkSecret<T>(throttle: LoginThrottle, store: AccountStore, account: AccountRow, check: () => Promise<T | null | false>, field: string, problem: string): Promise<T> {
-  return throttled<T | BadInputError>(throttle, throttleKey(store.scope, account.email), async () => {
+  return throttled<T | BadInputError>(throttle, selfThrottleKey(store.scope, account.id), async () => {
     const accepted = await check();
     return accepted === null || accepted === false ? BadInputError.forFields({ [field]: problem }) : accepted;
   });
@@ -79,8 +79,8 @@ export async function disableMfa(store: AccountStore, throttle: LoginThrottle, p
 
 /**
  * New one-time recovery codes, replacing any earlier ones; returned once, only their hashes are kept.
- * Needs MFA on, a session that gave the second factor, and the password again (under the sign-in
- * lockout), so neither a stolen session nor a stolen password alone can mint a way past the second factor.
+ * Needs MFA on, a session that gave the second factor, and the password again (under the lockout of
+ * the user's own account operations), so neither a stolen session nor a stolen password alone can mint a way past the second factor.
  */
 export async function regenerateMfaRecoveryCodes(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, password: string): Promise<string[]> {
   const account = await ownAccount(store, principal);
