@@ -4,7 +4,16 @@ import { isTrialExpired, planLimitReached } from './plan-limits';
 
 /** Mutations that stay open in a read-only (expired trial) hospital. */
 // Signing in and out and securing one's own account stay possible in an expired (read-only) trial.
-export const READ_ONLY_EXEMPT = new Set(['login', 'refreshToken', 'logout', 'changePassword', 'startMfaEnrollment', 'confirmMfaEnrollment', 'disableMfa']);
+export const READ_ONLY_EXEMPT = new Set([
+  'login',
+  'refreshToken',
+  'logout',
+  'changePassword',
+  'startMfaEnrollment',
+  'confirmMfaEnrollment',
+  'regenerateMfaRecoveryCodes',
+  'disableMfa',
+]);
 
 /** An expired trial is read-only: every write inside it is PLAN_LIMIT_REACHED (reason TRIAL_EXPIRED). */
 export const tenantWritable = rule('tenantWritable', { cache: 'no_cache' })((_p, _a, ctx: RequestContext) =>

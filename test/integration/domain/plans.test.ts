@@ -1,8 +1,25 @@
 import { Patient } from '../../../src/modules/patients/patient.entity';
+import { READ_ONLY_EXEMPT } from '../../../src/modules/plans/plan.rules';
 import { runInTenant } from '../../../src/tenancy';
-import { ChangeTenantPlanDocument, CreateDepartmentDocument, CreatePatientDocument, CreateUserDocument, PatientsDocument } from '../../e2e/generated/graphql';
+import {
+  ChangePasswordDocument,
+  ChangeTenantPlanDocument,
+  ConfirmMfaEnrollmentDocument,
+  CreateDepartmentDocument,
+  CreatePatientDocument,
+  CreateUserDocument,
+  DisableMfaDocument,
+  LoginDocument,
+  LogoutDocument,
+  PatientsDocument,
+  RefreshTokenDocument,
+  RegenerateMfaRecoveryCodesDocument,
+  StartMfaEnrollmentDocument,
+  UpdateProfileDocument,
+} from '../../e2e/generated/graphql';
 import { ownerQuery } from '../../fixtures/database';
-import { errorCode, STAFF_PASSWORD, TestGateway } from '../../fixtures/gateway';
+import { errorCode, STAFF_PASSWORD, TestGateway, type GqlResult } from '../../fixtures/gateway';
+import { codeFor, signIn } from '../../fixtures/identity';
 
 describe('plans', () => {
   let gw: TestGateway;
@@ -65,6 +82,38 @@ describe('plans', () => {
     const changed = await gw.gql(ChangeTenantPlanDocument, { slug: trial.slug, plan: 'BASIC' }, { token: platform });
     expect(changed.data?.changeTenantPlan.plan).toBe('BASIC');
     expect((await gw.gql(CreatePatientDocument, input('X-2'), trial)).errors).toBeUndefined();
+  });
+
+  it('keeps signing in and out and securing one’s own account open in an expired trial: every exempt mutation succeeds', async () => {
+    const trial = await gw.createTenant({ slug: 'trial-own-account', plan: 'TRIAL' });
+    await expireTrial(trial.slug, trial.id);
+    const email = `admin@${trial.slug}.test`;
+    const newPassword = 'a-new-hospital-admin-password';
+    const session = await signIn(gw, email, STAFF_PASSWORD, trial.slug);
+    const as = { slug: trial.slug, token: session.token };
+    let secret = '';
+    // In the order an account goes through them; each must be answered, none refused as read-only.
+    const walk: Record<string, () => Promise<GqlResult<unknown>>> = {
+      login: () => gw.gql(LoginDocument, { email, password: STAFF_PASSWORD }, { slug: trial.slug }),
+      refreshToken: () => gw.gql(RefreshTokenDocument, { refreshToken: session.refreshToken }, { slug: trial.slug }),
+      startMfaEnrollment: async () => {
+        const started = await gw.gql(StartMfaEnrollmentDocument, {}, as);
+        secret = started.data?.startMfaEnrollment.secret ?? '';
+        return started;
+      },
+      confirmMfaEnrollment: () => gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(secret, -1) }, as),
+      regenerateMfaRecoveryCodes: () => gw.gql(RegenerateMfaRecoveryCodesDocument, { password: STAFF_PASSWORD }, as),
+      disableMfa: () => gw.gql(DisableMfaDocument, { code: codeFor(secret) }, as),
+      changePassword: () => gw.gql(ChangePasswordDocument, { input: { currentPassword: STAFF_PASSWORD, newPassword } }, as),
+      logout: async () => gw.gql(LogoutDocument, {}, { slug: trial.slug, token: (await signIn(gw, email, newPassword, trial.slug)).token }),
+    };
+    expect(new Set(Object.keys(walk))).toEqual(READ_ONLY_EXEMPT);
+    for (const [mutation, call] of Object.entries(walk)) {
+      const answer = await call();
+      expect({ mutation, errors: answer.errors }).toEqual({ mutation, errors: undefined });
+    }
+    // The hospital itself is still read-only.
+    expect(errorCode(await gw.gql(UpdateProfileDocument, { input: { displayName: 'Renamed' } }, { slug: trial.slug, token: (await signIn(gw, email, newPassword, trial.slug)).token }))).toBe('PLAN_LIMIT_REACHED');
   });
 
   it('lets only a platform admin change a plan, and an unknown hospital is NOT_FOUND', async () => {
