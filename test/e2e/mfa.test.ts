@@ -23,11 +23,11 @@ describe('two-factor sign-in (TOTP)', () => {
   let hospital: Hospital;
   let strict: Hospital;
 
-  /** Enrols `staff` and returns the secret; the confirming code uses the previous time step. */
-  async function enrol(staff: { token: string }, slug?: string): Promise<string> {
+  /** Enrols the user signed in as `staff` (whose password is `password`) and returns the secret; the confirming code uses the previous time step. */
+  async function enrol(staff: { token: string }, password: string, slug?: string): Promise<string> {
     const started = await gw.gql(StartMfaEnrollmentDocument, {}, { slug, token: staff.token });
     const secret = started.data!.startMfaEnrollment.secret;
-    const confirmed = await gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(secret, -1) }, { slug, token: staff.token });
+    const confirmed = await gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(secret, -1), password }, { slug, token: staff.token });
     expect(confirmed.data?.confirmMfaEnrollment.mfaEnabled).toBe(true);
     return secret;
   }
@@ -45,16 +45,29 @@ describe('two-factor sign-in (TOTP)', () => {
     const { secret, uri } = started.data!.startMfaEnrollment;
     expect(uri).toMatch(/^otpauth:\/\/totp\/.+secret=/);
     expect(uri).toContain(`secret=${secret}`);
-    const wrong = await gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(newTotpSecret('x', 'y').secret) }, { slug: hospital.slug, token: nurse.token });
+    const wrong = await gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(newTotpSecret('x', 'y').secret), password: nurse.password }, { slug: hospital.slug, token: nurse.token });
     expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { code: expect.any(String) } });
     expect((await gw.gql(MeDocument, {}, { slug: hospital.slug, token: nurse.token })).data?.me?.mfaEnabled).toBe(false);
-    const confirmed = await gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(secret) }, { slug: hospital.slug, token: nurse.token });
+    const confirmed = await gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(secret), password: nurse.password }, { slug: hospital.slug, token: nurse.token });
     expect(confirmed.data?.confirmMfaEnrollment.mfaEnabled).toBe(true);
+  });
+
+  it('turns MFA on only with the password too, so a stolen session cannot put another authenticator on the account', async () => {
+    const nurse = await createStaff(gw, hospital, 'NURSE', 'stolen.session@mfa-general.test');
+    const started = await gw.gql(StartMfaEnrollmentDocument, {}, { slug: hospital.slug, token: nurse.token });
+    const { secret } = started.data!.startMfaEnrollment;
+    const thief = await gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(secret), password: 'a guessed password' }, { slug: hospital.slug, token: nurse.token });
+    expect(thief.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { password: 'is not correct' } });
+    expect((await gw.gql(MeDocument, {}, { slug: hospital.slug, token: nurse.token })).data?.me?.mfaEnabled).toBe(false);
+    // The owner still signs in with the password alone, and can confirm with it.
+    expect((await signIn(gw, nurse.email, nurse.password, hospital.slug)).user.mfaEnabled).toBe(false);
+    const owner = await gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(secret), password: nurse.password }, { slug: hospital.slug, token: nurse.token });
+    expect(owner.data?.confirmMfaEnrollment.mfaEnabled).toBe(true);
   });
 
   it('asks for the code after the password, refuses a wrong one, accepts a right one and refuses it replayed', async () => {
     const doctor = await createStaff(gw, hospital, 'DOCTOR');
-    const secret = await enrol(doctor, hospital.slug);
+    const secret = await enrol(doctor, doctor.password, hospital.slug);
     const login = (mfaCode?: string) => gw.gql(LoginDocument, { email: doctor.email, password: doctor.password, mfaCode }, { slug: hospital.slug });
 
     const withoutCode = await login();
@@ -72,7 +85,7 @@ describe('two-factor sign-in (TOTP)', () => {
 
   it('stores the TOTP seed sealed, and still accepts a seed stored in the clear before sealing existed', async () => {
     const doctor = await createStaff(gw, hospital, 'DOCTOR', 'sealed@mfa-general.test');
-    const secret = await enrol(doctor, hospital.slug);
+    const secret = await enrol(doctor, doctor.password, hospital.slug);
     const { placement } = (await gw.tenancy.store.bySlug(hospital.slug))!;
     const users = `"${placement.schema}".users`;
     const [row] = await ownerQuery<{ mfa_secret: string }>(`select mfa_secret from ${users} where email = $1`, [doctor.email], placement.database);
@@ -86,14 +99,14 @@ describe('two-factor sign-in (TOTP)', () => {
 
   it('does not take a code in place of a wrong password', async () => {
     const clerk = await createStaff(gw, hospital, 'BILLING');
-    const secret = await enrol(clerk, hospital.slug);
+    const secret = await enrol(clerk, clerk.password, hospital.slug);
     const result = await gw.gql(LoginDocument, { email: clerk.email, password: 'not the password!', mfaCode: codeFor(secret) }, { slug: hospital.slug });
     expect(result.errors?.[0]).toMatchObject({ message: 'Invalid email or password', extensions: { code: 'UNAUTHENTICATED' } });
   });
 
   it('turns MFA off only with a valid code', async () => {
     const tech = await createStaff(gw, hospital, 'LAB_TECH');
-    const secret = await enrol(tech, hospital.slug);
+    const secret = await enrol(tech, tech.password, hospital.slug);
     const wrong = await gw.gql(DisableMfaDocument, { code: '123' }, { slug: hospital.slug, token: tech.token });
     expect(errorCode(wrong)).toBe('BAD_USER_INPUT');
     const off = await gw.gql(DisableMfaDocument, { code: codeFor(secret) }, { slug: hospital.slug, token: tech.token });
@@ -103,7 +116,7 @@ describe('two-factor sign-in (TOTP)', () => {
 
   it('lets an ADMIN reset a lost second factor: the user’s sessions end and they sign in with the password again', async () => {
     const nurse = await createStaff(gw, hospital, 'NURSE', 'lost.phone@mfa-general.test');
-    await enrol(nurse, hospital.slug);
+    await enrol(nurse, nurse.password, hospital.slug);
     const reset = await gw.gql(ResetUserMfaDocument, { id: nurse.id }, hospital);
     expect(reset.data?.resetUserMfa.mfaEnabled).toBe(false);
     expect(errorCode(await gw.gql(MeDocument, {}, { slug: hospital.slug, token: nurse.token }))).toBe('UNAUTHENTICATED');
@@ -112,7 +125,7 @@ describe('two-factor sign-in (TOTP)', () => {
 
   it('gives platform users MFA too', async () => {
     const platform = await signIn(gw, ADMIN.email, ADMIN.password);
-    const secret = await enrol(platform);
+    const secret = await enrol(platform, ADMIN.password);
     const withoutCode = await gw.gql(LoginDocument, { email: ADMIN.email, password: ADMIN.password }, {});
     expect(withoutCode.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', mfaRequired: true });
     const withCode = await gw.gql(LoginDocument, { email: ADMIN.email, password: ADMIN.password, mfaCode: codeFor(secret) }, {});
@@ -128,7 +141,7 @@ describe('two-factor sign-in (TOTP)', () => {
       const doctor = await createStaff(gw, hospital, 'DOCTOR', 'codes@mfa-general.test');
       expect(errorCode(await regenerate(doctor.token, doctor.password, hospital.slug))).toBe('CONFLICT');
       const earlier = await signIn(gw, doctor.email, doctor.password, hospital.slug); // a session from before MFA
-      await enrol(doctor, hospital.slug);
+      await enrol(doctor, doctor.password, hospital.slug);
       const wrongPassword = await regenerate(doctor.token, 'not the password!', hospital.slug);
       expect(wrongPassword.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { password: expect.any(String) } });
       expect(errorCode(await regenerate(earlier.token, doctor.password, hospital.slug))).toBe('CONFLICT');
@@ -147,7 +160,7 @@ describe('two-factor sign-in (TOTP)', () => {
 
     it('sign in in place of the TOTP code, each once, however they are typed', async () => {
       const nurse = await createStaff(gw, hospital, 'NURSE', 'codes.nurse@mfa-general.test');
-      await enrol(nurse, hospital.slug);
+      await enrol(nurse, nurse.password, hospital.slug);
       const codes = (await regenerate(nurse.token, nurse.password, hospital.slug)).data!.regenerateMfaRecoveryCodes;
       const login = (mfaCode: string) => gw.gql(LoginDocument, { email: nurse.email, password: nurse.password, mfaCode }, { slug: hospital.slug });
       const first = await login(codes[0]!);
@@ -165,7 +178,7 @@ describe('two-factor sign-in (TOTP)', () => {
 
     it('are replaced by new ones, and cleared when MFA is turned off (with a recovery code) or reset by an ADMIN', async () => {
       const clerk = await createStaff(gw, hospital, 'RECEPTIONIST', 'codes.clerk@mfa-general.test');
-      await enrol(clerk, hospital.slug);
+      await enrol(clerk, clerk.password, hospital.slug);
       const old = (await regenerate(clerk.token, clerk.password, hospital.slug)).data!.regenerateMfaRecoveryCodes;
       const fresh = (await regenerate(clerk.token, clerk.password, hospital.slug)).data!.regenerateMfaRecoveryCodes;
       const login = (mfaCode: string) => gw.gql(LoginDocument, { email: clerk.email, password: clerk.password, mfaCode }, { slug: hospital.slug });
@@ -173,7 +186,7 @@ describe('two-factor sign-in (TOTP)', () => {
       const off = await gw.gql(DisableMfaDocument, { code: fresh[0]! }, { slug: hospital.slug, token: clerk.token });
       expect(off.data?.disableMfa).toMatchObject({ mfaEnabled: false, mfaRecoveryCodesLeft: 0 });
 
-      await enrol(clerk, hospital.slug);
+      await enrol(clerk, clerk.password, hospital.slug);
       expect((await regenerate(clerk.token, clerk.password, hospital.slug)).data?.regenerateMfaRecoveryCodes).toHaveLength(10);
       expect((await gw.gql(ResetUserMfaDocument, { id: clerk.id }, hospital)).data?.resetUserMfa.mfaEnabled).toBe(false);
       const again = await signIn(gw, clerk.email, clerk.password, hospital.slug);
@@ -182,7 +195,7 @@ describe('two-factor sign-in (TOTP)', () => {
 
     it('are noted in the audit trail when they sign in or turn MFA off (a TOTP code is not)', async () => {
       const tech = await createStaff(gw, hospital, 'LAB_TECH', 'codes.tech@mfa-general.test');
-      const secret = await enrol(tech, hospital.slug);
+      const secret = await enrol(tech, tech.password, hospital.slug);
       const codes = (await regenerate(tech.token, tech.password, hospital.slug)).data!.regenerateMfaRecoveryCodes;
       await signIn(gw, tech.email, tech.password, hospital.slug, codeFor(secret));
       await signIn(gw, tech.email, tech.password, hospital.slug, codes[0]!);
@@ -197,7 +210,7 @@ describe('two-factor sign-in (TOTP)', () => {
 
     it('work for platform users too', async () => {
       const platform = await signIn(gw, ADMIN.email, ADMIN.password);
-      const secret = await enrol(platform);
+      const secret = await enrol(platform, ADMIN.password);
       const codes = (await regenerate(platform.token, ADMIN.password)).data!.regenerateMfaRecoveryCodes;
       expect(codes).toHaveLength(10);
       const withCode = await gw.gql(LoginDocument, { email: ADMIN.email, password: ADMIN.password, mfaCode: codes[3]! }, {});
@@ -229,7 +242,7 @@ describe('two-factor sign-in (TOTP)', () => {
     });
 
     it('opens the hospital once the user enrols, and from then on sign-in needs the code', async () => {
-      const secret = await enrol(receptionist, strict.slug);
+      const secret = await enrol(receptionist, receptionist.password, strict.slug);
       expect(errorCode(await gw.gql(PatientsDocument, {}, { slug: strict.slug, token: receptionist.token }))).toBeUndefined();
       const withoutCode = await gw.gql(LoginDocument, { email: receptionist.email, password: receptionist.password }, { slug: strict.slug });
       expect(withoutCode.errors?.[0]?.extensions).toMatchObject({ mfaRequired: true });

@@ -39,7 +39,7 @@ const CALLS: Record<string, Call> = {
   'Mutation.changePassword': { query: 'mutation { changePassword(input: { currentPassword: "not the password", newPassword: "a new long password" }) }' },
   'Mutation.updateProfile': { query: 'mutation { updateProfile(input: { displayName: "Matrix" }) { id } }' },
   'Mutation.startMfaEnrollment': { query: 'mutation { startMfaEnrollment { uri } }' },
-  'Mutation.confirmMfaEnrollment': { query: 'mutation { confirmMfaEnrollment(code: "not-a-code") { id } }' },
+  'Mutation.confirmMfaEnrollment': { query: 'mutation { confirmMfaEnrollment(code: "not-a-code", password: "not the password") { id } }' },
   'Mutation.disableMfa': { query: 'mutation { disableMfa(code: "not-a-code") { id } }' },
   'Mutation.regenerateMfaRecoveryCodes': { query: 'mutation { regenerateMfaRecoveryCodes(password: "not the password") }' },
   'Query.users': { query: '{ users { totalCount } }' },

@@ -40,10 +40,10 @@ export class AccountResolver {
     return account.startMfaEnrollment(await accountsOf(ctx, principal), principal, issuer);
   }
 
-  @Mutation(() => Me, { description: 'Turns MFA on with a code from the new secret; this session counts as two-factor from now.' })
-  async confirmMfaEnrollment(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Me> {
+  @Mutation(() => Me, { description: 'Turns MFA on with your password and a code from the new secret; this session counts as two-factor from now.' })
+  async confirmMfaEnrollment(@Arg('code') code: string, @Arg('password') password: string, @Ctx() ctx: RequestContext): Promise<Me> {
     const principal = user(ctx);
-    await account.confirmMfaEnrollment(await accountsOf(ctx, principal), ctx.services.loginThrottle, principal, code);
+    await account.confirmMfaEnrollment(await accountsOf(ctx, principal), ctx.services.loginThrottle, principal, { code, password });
     return describePrincipal(principal.kind === 'tenant' ? { ...principal, mfaPending: false } : principal, ctx);
   }
 

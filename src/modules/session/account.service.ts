@@ -53,11 +53,17 @@ export async function startMfaEnrollment(store: AccountStore, principal: UserPri
   return enrolment;
 }
 
-/** Confirms enrolment with a code from the new secret; this session then counts as two-factor. */
-export async function confirmMfaEnrollment(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, code: string): Promise<AccountRow> {
+/**
+ * Confirms enrolment with the password and a code from the new secret; this session then counts as
+ * two-factor. The password is checked first, so a stolen session alone cannot put the thief's
+ * authenticator on the account (locking its owner out).
+ */
+export async function confirmMfaEnrollment(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, input: { code: string; password: string }): Promise<AccountRow> {
+  const { code, password } = input;
   const account = await ownAccount(store, principal);
   const pending = account.mfaPendingSecret;
   if (account.mfaSecret || !pending) throw BadInputError.forFields({ code: 'there is no enrolment to confirm; call startMfaEnrollment first' });
+  await checkSecret(throttle, store, account, () => verifyPassword(account.passwordHash, password), 'password', 'is not correct');
   const step = await checkSecret(throttle, store, account, async () => totpStep(store.openSecret(pending), code), 'code', 'is not a valid code for the new secret');
   Object.assign(account, { mfaSecret: pending, mfaPendingSecret: null, mfaEnabledAt: new Date(), mfaLastStep: step, mfaRecoveryCodes: [] });
   await store.flush();

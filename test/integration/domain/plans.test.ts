@@ -101,7 +101,7 @@ describe('plans', () => {
         secret = started.data?.startMfaEnrollment.secret ?? '';
         return started;
       },
-      confirmMfaEnrollment: () => gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(secret, -1) }, as),
+      confirmMfaEnrollment: () => gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(secret, -1), password: STAFF_PASSWORD }, as),
       regenerateMfaRecoveryCodes: () => gw.gql(RegenerateMfaRecoveryCodesDocument, { password: STAFF_PASSWORD }, as),
       disableMfa: () => gw.gql(DisableMfaDocument, { code: codeFor(secret) }, as),
       changePassword: () => gw.gql(ChangePasswordDocument, { input: { currentPassword: STAFF_PASSWORD, newPassword } }, as),
