@@ -112,7 +112,7 @@ export async function createApp(config: Config, databaseUrl: string, overrides: 
         logger.warn({ err: error instanceof Error ? error.message : String(error), during }, 'spare schemas: provisioning migrates on the request path meanwhile');
       });
     }
-    loginThrottle = await createLoginThrottle({ ...config.loginThrottle, redisUrl: config.redisUrl });
+    loginThrottle = await createLoginThrottle({ ...config.loginThrottle, redisUrl: config.redisUrl, deployment: tenancy.servers.mainDatabase });
     rateLimits = await RateLimits.open(
       { plans: PLAN_REQUEST_LIMITS, platformUserPerMinute: PLATFORM_ADMIN_REQUESTS_PER_MINUTE, demoRequestsPerHour: config.demoRequestsPerHour, ...config.rateLimits },
       { redisUrl: config.redisUrl, deployment: tenancy.servers.mainDatabase },

@@ -75,6 +75,11 @@ export async function createRateLimiter(limits: IRateLimiterOptions, redisUrl?: 
   return { limiter: store.limiter(limits), close: () => store.close() };
 }
 
+/** Where a deployment's counters live in Redis: under its main database's name, so deployments never share them. */
+export function counterNamespace(deployment: string): string {
+  return `sovereign:rate:${deployment}`;
+}
+
 /** Mutations open to anonymous callers: limited per client address (each occurrence, aliases included). */
 export const PUBLIC_MUTATIONS: ReadonlySet<string> = new Set(['login', 'refreshToken', 'requestDemo']);
 
@@ -123,7 +128,7 @@ export class RateLimits {
   /** `deployment` names the counters' namespace in Redis (the main database), so deployments never share them. */
   static async open(limits: RequestLimits, options: { redisUrl?: string; deployment: string }): Promise<RateLimits> {
     const store = await LimiterStore.open(options.redisUrl);
-    const prefix = `sovereign:rate:${options.deployment}`;
+    const prefix = counterNamespace(options.deployment);
     const perMinute = (name: string, base: number) => {
       const points = scaledLimit(base, limits.multiplier);
       return points === null ? null : store.limiter({ keyPrefix: `${prefix}:${name}`, points, duration: 60 }, { blockWhenSpent: true });

@@ -1,6 +1,6 @@
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../errors';
-import { createRateLimiter } from '../rate-limits';
+import { counterNamespace, createRateLimiter } from '../rate-limits';
 
 /**
  * Counts failed secret checks (password, TOTP code) per key — (hospital, email) at sign-in, the user
@@ -26,7 +26,8 @@ export interface LoginThrottleOptions {
   lockoutSeconds: number;
   /** When set, counters live in Redis and are shared by every replica. */
   redisUrl?: string;
-  keyPrefix?: string;
+  /** Names the counters' namespace in Redis (the main database), as for the request-rate counters. */
+  deployment: string;
 }
 
 /** Key for one account in one hospital (`scope` is the tenant id, or `platform`). */
@@ -95,7 +96,7 @@ class RateLimiterThrottle implements LoginThrottle {
  */
 export async function createLoginThrottle(options: LoginThrottleOptions): Promise<LoginThrottle> {
   const limits = {
-    keyPrefix: options.keyPrefix ?? 'sovereign:login',
+    keyPrefix: `${counterNamespace(options.deployment)}:login`,
     points: options.maxFailures,
     duration: options.lockoutSeconds,
     blockDuration: options.lockoutSeconds,

@@ -89,7 +89,7 @@ describe('login hardening', () => {
 });
 
 describe('login hardening with REDIS_URL', () => {
-  it('keeps the lockout counters in Redis, keyed by hospital', async () => {
+  it('keeps the lockout counters in Redis, namespaced by deployment and keyed by hospital', async () => {
     const gw = await TestGateway.start({ LOGIN_MAX_FAILURES: '2', REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379' });
     const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
     try {
@@ -97,7 +97,8 @@ describe('login hardening with REDIS_URL', () => {
       for (let i = 0; i < 2; i += 1) await gw.gql(LoginDocument, { email: 'someone@example.org', password: 'wrong password!' }, { slug: hospital.slug });
       const locked = await gw.gql(LoginDocument, { email: 'someone@example.org', password: 'wrong password!' }, { slug: hospital.slug });
       expect(errorCode(locked)).toBe('RATE_LIMITED');
-      expect(await redis.exists(`sovereign:login:${hospital.id}:someone@example.org`)).toBe(1);
+      const deployment = new URL(gw.databaseUrl).pathname.slice(1);
+      expect(await redis.exists(`sovereign:rate:${deployment}:login:${hospital.id}:someone@example.org`)).toBe(1);
 
       // A burst at once checks no more passwords than the limit.
       const burst = await Promise.all(Array.from({ length: 15 }, () => gw.gql(LoginDocument, { email: 'burst@example.org', password: 'wrong password!' }, { slug: hospital.slug })));

@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { createLoginThrottle, throttled, throttleKey, type LoginThrottle } from '../../src/auth/login-throttle';
 import { DomainError } from '../../src/errors';
+import { counterNamespace } from '../../src/rate-limits';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
@@ -18,8 +19,8 @@ function pass(throttle: LoginThrottle, key: string): Promise<string> {
 }
 
 describe.each([
-  ['in memory', () => ({})],
-  ['in Redis', () => ({ redisUrl: REDIS_URL, keyPrefix: `sovereign-test:${randomUUID()}` })],
+  ['in memory', () => ({ deployment: 'test' })],
+  ['in Redis', () => ({ redisUrl: REDIS_URL, deployment: `test-${randomUUID()}` })],
 ])('login throttle %s', (_name, options) => {
   let throttle: LoginThrottle;
 
@@ -83,10 +84,11 @@ describe.each([
 });
 
 describe('login throttle in Redis', () => {
-  it('shares its counters between replicas', async () => {
-    const keyPrefix = `sovereign-test:${randomUUID()}`;
-    const one = await createLoginThrottle({ maxFailures: 2, lockoutSeconds: 60, redisUrl: REDIS_URL, keyPrefix });
-    const two = await createLoginThrottle({ maxFailures: 2, lockoutSeconds: 60, redisUrl: REDIS_URL, keyPrefix });
+  it('shares its counters between replicas, and only within one deployment', async () => {
+    const deployment = `test-${randomUUID()}`;
+    const one = await createLoginThrottle({ maxFailures: 2, lockoutSeconds: 60, redisUrl: REDIS_URL, deployment });
+    const two = await createLoginThrottle({ maxFailures: 2, lockoutSeconds: 60, redisUrl: REDIS_URL, deployment });
+    const elsewhere = await createLoginThrottle({ maxFailures: 2, lockoutSeconds: 60, redisUrl: REDIS_URL, deployment: `test-${randomUUID()}` });
     const redis = new Redis(REDIS_URL);
     try {
       const key = throttleKey('tenant-1', 'shared@example.org');
@@ -94,18 +96,22 @@ describe('login throttle in Redis', () => {
       expect(await fail(two, key)).toBe('failed');
       expect(await pass(one, key)).toBe('RATE_LIMITED');
       expect(await pass(two, key)).toBe('RATE_LIMITED');
-      // The counter is really in Redis, not in either process.
-      expect(await redis.keys(`${keyPrefix}:*`)).toEqual([`${keyPrefix}:${key}`]);
+      // Another deployment on the same Redis keeps counters of its own.
+      expect(await pass(elsewhere, key)).toBe('allowed');
+      // The counter is really in Redis, not in either process, under the deployment's namespace.
+      const namespace = `${counterNamespace(deployment)}:login`;
+      expect(await redis.keys(`${namespace}:*`)).toEqual([`${namespace}:${key}`]);
     } finally {
       await one.close();
       await two.close();
+      await elsewhere.close();
       redis.disconnect();
     }
   });
 
   it('holds the limit for a burst spread over replicas', async () => {
-    const keyPrefix = `sovereign-test:${randomUUID()}`;
-    const replicas = await Promise.all([1, 2, 3].map(() => createLoginThrottle({ maxFailures: 4, lockoutSeconds: 60, redisUrl: REDIS_URL, keyPrefix })));
+    const deployment = `test-${randomUUID()}`;
+    const replicas = await Promise.all([1, 2, 3].map(() => createLoginThrottle({ maxFailures: 4, lockoutSeconds: 60, redisUrl: REDIS_URL, deployment })));
     try {
       const key = throttleKey('tenant-1', 'spread@example.org');
       const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => fail(replicas[i % 3]!, key)));
@@ -119,7 +125,7 @@ describe('login throttle in Redis', () => {
 
 describe('login throttle with Redis unreachable', () => {
   it('keeps counting in memory rather than failing every sign-in', async () => {
-    const throttle = await createLoginThrottle({ maxFailures: 2, lockoutSeconds: 60, redisUrl: 'redis://127.0.0.1:1' });
+    const throttle = await createLoginThrottle({ maxFailures: 2, lockoutSeconds: 60, redisUrl: 'redis://127.0.0.1:1', deployment: 'test' });
     try {
       const key = throttleKey('tenant-1', 'offline@example.org');
       expect(await pass(throttle, key)).toBe('allowed');
