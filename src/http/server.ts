@@ -37,6 +37,12 @@ function noStore(_req: express.Request, res: express.Response, next: express.Nex
   next();
 }
 
+/**
+ * On stop, how long past the request deadline a request in flight may still take: one that began
+ * committing on time is not interrupted (src/deadline.ts), and its answer waits for the commit.
+ */
+const DRAIN_MARGIN_MS = 5_000;
+
 const POST_ONLY = { errors: [{ message: 'GraphQL requests must use POST', extensions: { code: 'BAD_USER_INPUT' } }] };
 const NOT_FOUND = { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] };
 
@@ -73,7 +79,9 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
     validationRules: protection.validationRules,
     parseOptions: { maxTokens: config.limits.maxTokens },
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // A stop drains every request that may still legitimately run (Apollo's default is 10 s, less
+      // than the deadline): only past the deadline and the margin are the connections cut.
+      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: config.http.deadlineMs + DRAIN_MARGIN_MS }),
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints: answers carry patient data and are never cacheable. Installed by default, the
       // cache-control plugin would also hook every field of every result.
