@@ -1,16 +1,39 @@
-import type { MikroORM } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
 import { hashPassword, passwordProblem } from '../../auth/passwords';
 import { BadInputError } from '../../errors';
 import { PlatformUser } from '../../tenancy/catalog';
-import { normaliseEmail } from '../users/email';
+import { emailProblem, normaliseEmail } from '../users/email';
 
-/** Creates the first platform admin from configuration when no platform user exists yet. */
+/** Advisory-lock key serialising the first-admin check of replicas starting at once. */
+const BOOTSTRAP_LOCK = 'sovereign-platform-admin-bootstrap';
+
+/**
+ * Creates the first platform admin from configuration when no platform user exists yet. Replicas
+ * starting at once on a fresh catalog count and insert one at a time (a transaction-scoped advisory
+ * lock), so exactly one creates it and the others find it; one created meanwhile by other means
+ * (the same email) counts as already there.
+ */
 export async function bootstrapPlatformAdmin(central: MikroORM, admin: { email: string; password: string }): Promise<boolean> {
-  const em = central.em.fork();
-  if ((await em.count(PlatformUser, {})) > 0) return false;
-  const issue = passwordProblem(admin.password, admin.email);
-  if (issue) throw BadInputError.forFields({ PLATFORM_ADMIN_PASSWORD: issue });
-  em.create(PlatformUser, { email: normaliseEmail(admin.email), passwordHash: await hashPassword(admin.password) } as PlatformUser);
-  await em.flush();
-  return true;
+  const exists = (em: EntityManager) => em.count(PlatformUser, {}).then((n) => n > 0);
+  if (await exists(central.em.fork())) return false;
+  const email = normaliseEmail(admin.email);
+  const problems: Record<string, string> = {};
+  const emailIssue = emailProblem(email);
+  if (emailIssue) problems.PLATFORM_ADMIN_EMAIL = emailIssue;
+  const passwordIssue = passwordProblem(admin.password, email);
+  if (passwordIssue) problems.PLATFORM_ADMIN_PASSWORD = passwordIssue;
+  if (Object.keys(problems).length > 0) throw BadInputError.forFields(problems);
+  const passwordHash = await hashPassword(admin.password);
+  try {
+    return await central.em.fork().transactional(async (em) => {
+      await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [BOOTSTRAP_LOCK], 'all', em.getTransactionContext());
+      if (await exists(em)) return false;
+      em.create(PlatformUser, { email, passwordHash } as PlatformUser);
+      await em.flush();
+      return true;
+    });
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) return false;
+    throw error;
+  }
 }
