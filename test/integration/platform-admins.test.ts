@@ -1,3 +1,4 @@
+import { createPlatformAdmin } from '../../src/modules/platform/platform-admins';
 import { bootstrapPlatformAdmin } from '../../src/modules/platform/platform-user.service';
 import { BadInputError } from '../../src/errors';
 import { ownerQuery } from '../fixtures/database';
@@ -31,4 +32,15 @@ describe('platform admins', () => {
     });
   });
 
+  describe('created by an operator', () => {
+    it('is refused a password that is the email, as hospital users are', async () => {
+      expect(await fields(createPlatformAdmin(gw.tenancy.central, { email: 'Ops.Person@platform.test', password: ' ops.person@platform.test ' }))).toEqual({ password: 'must not be the email address' });
+    });
+
+    it('is refused an address that is not an email or is too long', async () => {
+      expect(await fields(createPlatformAdmin(gw.tenancy.central, { email: 'ops@platform', password: 'a long enough password' }))).toEqual({ email: 'must be an email address' });
+      expect(await fields(createPlatformAdmin(gw.tenancy.central, { email: `${'a'.repeat(250)}@platform.test`, password: 'a long enough password' }))).toEqual({ email: 'must be an email address' });
+      expect(await platformUsers()).toEqual(['first.admin@platform.test']);
+    });
+  });
 });

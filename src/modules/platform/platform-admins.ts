@@ -2,17 +2,16 @@ import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/co
 import { hashPassword, passwordProblem } from '../../auth/passwords';
 import { BadInputError, ConflictError } from '../../errors';
 import { PlatformUser } from '../../tenancy/catalog';
-import { normaliseEmail } from '../users/user.service';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+import { emailProblem, normaliseEmail } from '../users/email';
 
 /** Creates a platform user (SUPERADMIN); the email is unique among platform users. */
 export async function createPlatformAdmin(central: MikroORM, input: { email: string; password: string }): Promise<PlatformUser> {
   const email = normaliseEmail(input.email);
   const problems: Record<string, string> = {};
-  if (!EMAIL.test(email)) problems.email = 'must be an email address';
-  const issue = passwordProblem(input.password);
-  if (issue) problems.password = issue;
+  const emailIssue = emailProblem(email);
+  if (emailIssue) problems.email = emailIssue;
+  const passwordIssue = passwordProblem(input.password, email);
+  if (passwordIssue) problems.password = passwordIssue;
   if (Object.keys(problems).length > 0) throw BadInputError.forFields(problems);
   const em = central.em.fork();
   const user = em.create(PlatformUser, { email, passwordHash: await hashPassword(input.password) } as PlatformUser);
