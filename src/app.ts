@@ -5,7 +5,7 @@ import { TENANT_MIGRATIONS } from '../migrations/tenant';
 import { SecretBox } from './auth/secret-box';
 import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
 import { TokenService } from './auth/tokens';
-import type { Config } from './config';
+import { trustProxyWarning, type Config } from './config';
 import type { AppServices } from './context';
 import { buildGatewaySchema } from './graphql/schema';
 import { createHttpServer, type HttpServer } from './http/server';
@@ -69,8 +69,10 @@ async function openWhenReachable(config: Config, databaseUrl: string, logger: Lo
   });
 }
 
-/** What a deployment does once when it starts: migrations (with the runtime role) on start if configured, the first platform admin. */
+/** What a deployment does once when it starts: a warning about `TRUST_PROXY=true`, migrations (with the runtime role) on start if configured, the first platform admin. */
 async function startUpWork(tenancy: Tenancy, config: Config, logger: Logger): Promise<void> {
+  const proxyWarning = trustProxyWarning(config.trustProxy);
+  if (proxyWarning) logger.warn({ TRUST_PROXY: config.trustProxy }, proxyWarning);
   if (config.migrateOnStart) {
     const report = await tenancy.migrate();
     logger.info({ catalog: report.catalog, shared: report.shared, tenants: report.tenants.length, failed: report.failed }, 'migrations applied');

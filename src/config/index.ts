@@ -118,6 +118,16 @@ function trustProxy(raw: string | undefined): boolean | number | string {
   return raw;
 }
 
+/**
+ * What start-up warns about a `TRUST_PROXY` setting, or null. `true` trusts every hop, so Express takes
+ * the left-most `X-Forwarded-For` entry, which the client writes itself: per-address limits could be
+ * escaped and audited addresses forged.
+ */
+export function trustProxyWarning(setting: Config['trustProxy']): string | null {
+  if (setting !== true) return null;
+  return 'TRUST_PROXY=true takes the client address from the left-most X-Forwarded-For entry, which the client controls (per-address limits can be escaped, audited addresses forged); set the number of proxy hops or the proxies\' addresses instead';
+}
+
 /** `GATEWAY_WORKERS`: a count, or `auto` for one per CPU. */
 function workerCount(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 1;

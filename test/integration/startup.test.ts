@@ -29,6 +29,21 @@ describe('start-up', () => {
     await expect(TestGateway.start({ STARTUP_DB_WAIT_MS: '500' }, url.toString())).rejects.toThrow(/does not exist/);
   });
 
+  it('warns at start-up that TRUST_PROXY=true trusts the client-written X-Forwarded-For, and not for a hop count', async () => {
+    const url = await createTestDatabase();
+    const warnings = async (trustProxy: string) => {
+      const lines: { msg: string; TRUST_PROXY?: unknown }[] = [];
+      const logger = createLogger('warn', new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString())), done()) }));
+      const app = await createApp(loadConfig({ ...TEST_GATEWAY_ENV, TRUST_PROXY: trustProxy }), url, { logger });
+      await app.stop();
+      return lines.filter((l) => /TRUST_PROXY/.test(l.msg));
+    };
+    const [warning, ...more] = await warnings('true');
+    expect(more).toHaveLength(0);
+    expect(warning).toMatchObject({ TRUST_PROXY: true, msg: expect.stringMatching(/X-Forwarded-For.*hops/) });
+    expect(await warnings('1')).toEqual([]);
+  });
+
   it('waits for Redis saying so, and leaves no database connection or Redis client behind after each attempt', async () => {
     const url = await createTestDatabase();
     // A "Redis" that hangs up on every connection: each one is an attempt of a client still trying.
