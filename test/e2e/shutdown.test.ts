@@ -1,5 +1,9 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { CreatePatientDocument, UpdatePatientDocument } from './generated/graphql';
+import { freePort } from '../fixtures/embedded-server';
 import { GatewayProcess } from '../fixtures/gateway-process';
 
 /**
@@ -19,6 +23,8 @@ describe('graceful shutdown', () => {
     const patientId = created.data!.createPatient.id;
     const locker = new Client({ connectionString: databaseUrl });
     const watcher = new Client({ connectionString: databaseUrl });
+    // A database stopped under them ends their connections: let that fail the test below, not crash it.
+    for (const client of [locker, watcher]) client.on('error', () => undefined);
     await locker.connect();
     await watcher.connect();
     try {
@@ -51,6 +57,26 @@ describe('graceful shutdown', () => {
       await gw.stop();
     }
   }, 120_000);
+
+  it('with the embedded database, drains the request in flight before stopping the database, and exits 0', async () => {
+    const pgPort = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'sovereign-shutdown-'));
+    chmodSync(dataDir, 0o755); // run as root, the embedded server runs as a user of its own that must reach DATA_DIR/pg
+    const gw = await GatewayProcess.start({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }, null);
+    try {
+      expect(await gw.waitForLog((l) => l.msg.startsWith('Sovereign listening'))).toMatchObject({ database: 'embedded' });
+      const { answer, exit } = await drainUpdate(gw, `postgres://postgres:postgres@127.0.0.1:${pgPort}/sovereign`, 'drain-embedded', 1_000);
+      expect(answer.status).toBe(200);
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.updatePatient.lastName).toBe('Drained');
+      expect(exit).toEqual({ code: 0, signal: null });
+    } finally {
+      await gw.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    const embedded = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres` });
+    await expect(embedded.connect()).rejects.toThrow(/ECONNREFUSED/);
+  }, 180_000);
 });
 
 /** Waits until a runtime connection of `database` waits for a lock (the request in flight is stuck behind the test's lock). */
