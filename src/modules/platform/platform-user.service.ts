@@ -1,8 +1,7 @@
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
-import { hashPassword, passwordProblem } from '../../auth/passwords';
-import { BadInputError } from '../../errors';
+import { hashPassword } from '../../auth/passwords';
 import { PlatformUser } from '../../tenancy/catalog';
-import { emailProblem, normaliseEmail } from '../users/email';
+import { checkedPlatformAdmin } from './platform-admins';
 
 /** Advisory-lock key serialising the first-admin check of replicas starting at once. */
 const BOOTSTRAP_LOCK = 'sovereign-platform-admin-bootstrap';
@@ -16,13 +15,7 @@ const BOOTSTRAP_LOCK = 'sovereign-platform-admin-bootstrap';
 export async function bootstrapPlatformAdmin(central: MikroORM, admin: { email: string; password: string }): Promise<boolean> {
   const exists = (em: EntityManager) => em.count(PlatformUser, {}).then((n) => n > 0);
   if (await exists(central.em.fork())) return false;
-  const email = normaliseEmail(admin.email);
-  const problems: Record<string, string> = {};
-  const emailIssue = emailProblem(email);
-  if (emailIssue) problems.PLATFORM_ADMIN_EMAIL = emailIssue;
-  const passwordIssue = passwordProblem(admin.password, email);
-  if (passwordIssue) problems.PLATFORM_ADMIN_PASSWORD = passwordIssue;
-  if (Object.keys(problems).length > 0) throw BadInputError.forFields(problems);
+  const email = checkedPlatformAdmin(admin, { email: 'PLATFORM_ADMIN_EMAIL', password: 'PLATFORM_ADMIN_PASSWORD' });
   const passwordHash = await hashPassword(admin.password);
   try {
     return await central.em.fork().transactional(async (em) => {
