@@ -5,7 +5,9 @@ import { Client } from 'pg';
  * tenant id, held on a connection of its own (outside the owner pool, which provisioning itself uses)
  * from before its catalog entry is written until it is ACTIVE or undone. PostgreSQL releases it when
  * that connection ends, so a free lock on a PROVISIONING entry means its process is gone.
- * Advisory locks belong to one database: always the main (catalog) database.
+ * Advisory locks belong to one database: always the main (catalog) database, which SHARED and SCHEMA
+ * hospitals' request locks (lockTenantScope) share, so the key is a 64-bit hash as theirs is: with
+ * 32 bits, another hospital's key could collide and wait, or be waited on, for a whole provisioning.
  */
 export class ProvisioningLock {
   private constructor(private readonly client: Client) {}
@@ -16,7 +18,7 @@ export class ProvisioningLock {
     client.on('error', () => undefined); // a lost connection is noticed by the statements that need it
     await client.connect();
     try {
-      const { rows } = await client.query<{ taken: boolean }>('select pg_try_advisory_lock(hashtext($1)) as taken', [`sovereign-provisioning:${tenantId}`]);
+      const { rows } = await client.query<{ taken: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as taken', [`sovereign-provisioning:${tenantId}`]);
       if (rows[0]?.taken) return new ProvisioningLock(client);
     } catch (error) {
       await client.end().catch(() => undefined);
