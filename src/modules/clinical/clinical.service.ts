@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuthError, BadInputError } from '../../errors';
-import { Appointment } from '../appointments/appointment.entity';
+import { AuthError, BadInputError, ConflictError } from '../../errors';
+import { Appointment, AppointmentStatus } from '../appointments/appointment.entity';
 import type { Page } from '../common/connection';
 import { findOptional, findOrFail } from '../common/lookup';
 import { paginate } from '../common/paginate';
@@ -15,16 +15,27 @@ function requireActor(actorId: string | null): string {
   return actorId;
 }
 
+/** An encounter's appointment is the same patient's, in the same department, and was not called off. */
+function checkAppointment(appointment: Appointment, patientId: string, departmentId: string | null | undefined): void {
+  if (appointment.patientId !== patientId) throw BadInputError.forFields({ appointmentId: 'belongs to another patient' });
+  if (departmentId && appointment.departmentId && appointment.departmentId !== departmentId) {
+    throw BadInputError.forFields({ departmentId: 'differs from the appointment’s department' });
+  }
+  if (appointment.status === AppointmentStatus.CANCELLED || appointment.status === AppointmentStatus.NO_SHOW) {
+    throw ConflictError.because(`An encounter cannot belong to a ${appointment.status} appointment`);
+  }
+}
+
 export async function createEncounter(em: EntityManager, input: CreateEncounterInput, actorId: string | null): Promise<Encounter> {
   const clinicianId = requireActor(actorId);
   const patient = await findOrFail(em, Patient, input.patientId, 'Patient');
   await findOptional(em, Department, input.departmentId, 'Department');
   const appointment = await findOptional(em, Appointment, input.appointmentId, 'Appointment');
-  if (appointment && appointment.patientId !== patient.id) throw BadInputError.forFields({ appointmentId: 'belongs to another patient' });
+  if (appointment) checkAppointment(appointment, patient.id, input.departmentId);
   const encounter = em.create(Encounter, {
     patientId: patient.id,
     clinicianId,
-    departmentId: input.departmentId ?? null,
+    departmentId: input.departmentId ?? appointment?.departmentId ?? null,
     appointmentId: appointment?.id ?? null,
     notes: input.notes ?? '',
   } as Encounter);

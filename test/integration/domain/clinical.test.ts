@@ -1,9 +1,11 @@
+import { Encounter } from '../../../src/modules/clinical/clinical.entity';
+import { runInTenant } from '../../../src/tenancy';
 import {
-  AddDiagnosisDocument, CreateEncounterDocument, EncounterDocument, EncountersDocument, PrescribeMedicationDocument,
-  RecordVitalsDocument, VitalsDocument,
+  AddDiagnosisDocument, CreateAppointmentDocument, CreateDepartmentDocument, CreateEncounterDocument, EncounterDocument, EncountersDocument,
+  PrescribeMedicationDocument, RecordVitalsDocument, SetAppointmentStatusDocument, VitalsDocument,
 } from '../../e2e/generated/graphql';
 import { errorCode, TestGateway } from '../../fixtures/gateway';
-import { addPatient, addStaff, type Staff } from '../../fixtures/staff';
+import { addPatient, addStaff, at, type Staff } from '../../fixtures/staff';
 
 describe('clinical records', () => {
   let gw: TestGateway;
@@ -66,6 +68,32 @@ describe('clinical records', () => {
     const platform = { slug: admin.slug, token: await gw.platformToken() };
     expect((await gw.gql(EncountersDocument, { patientId }, platform)).data?.encounters.totalCount).toBe(1);
     expect(errorCode(await gw.gql(CreateEncounterDocument, { input: { patientId } }, platform))).toBe('FORBIDDEN');
+  });
+
+  it('links an encounter only to an appointment of the same patient and department that was not called off', async () => {
+    const department = async (code: string) => (await gw.gql(CreateDepartmentDocument, { input: { name: code, code } }, admin)).data!.createDepartment.id;
+    const [cardiology, neurology] = [await department('CARD'), await department('NEURO')];
+    const book = async (slot: number) =>
+      (await gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: doctor.id, departmentId: cardiology, startsAt: at(slot), endsAt: at(slot + 1) } }, admin)).data!.createAppointment.id;
+    const appointmentId = await book(0);
+
+    const otherDepartment = await gw.gql(CreateEncounterDocument, { input: { patientId, appointmentId, departmentId: neurology } }, doctor);
+    expect(result(otherDepartment)).toEqual(['departmentId']);
+    const otherPatient = await gw.gql(CreateEncounterDocument, { input: { patientId: await addPatient(gw, admin, 'Elsewhere'), appointmentId } }, doctor);
+    expect(result(otherPatient)).toEqual(['appointmentId']);
+
+    const linked = await gw.gql(CreateEncounterDocument, { input: { patientId, appointmentId } }, doctor);
+    expect(linked.data?.createEncounter).toMatchObject({ patient: { id: patientId } });
+    const tenant = (await gw.tenancy.store.bySlug(admin.slug))!;
+    const stored = await runInTenant(gw.tenancy.pools, tenant, (em) => em.findOneOrFail(Encounter, { id: linked.data!.createEncounter.id }));
+    expect(stored).toMatchObject({ appointmentId, departmentId: cardiology });
+
+    for (const [slot, status] of [[2, 'CANCELLED'], [4, 'NO_SHOW']] as const) {
+      const calledOff = await book(slot);
+      await gw.gql(SetAppointmentStatusDocument, { id: calledOff, status }, admin);
+      expect(errorCode(await gw.gql(CreateEncounterDocument, { input: { patientId, appointmentId: calledOff } }, doctor))).toBe('CONFLICT');
+    }
+    expect((await gw.gql(EncountersDocument, { patientId }, doctor)).data?.encounters.totalCount).toBe(2);
   });
 
   it('refuses vitals for an encounter of another patient', async () => {
