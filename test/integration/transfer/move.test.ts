@@ -1,6 +1,6 @@
 import { Patient } from '../../../src/modules/patients/patient.entity';
 import { Isolation } from '../../../src/tenancy';
-import { MeDocument, PatientsDocument } from '../../e2e/generated/graphql';
+import { ApiKeysDocument, CreateApiKeyDocument, MeDocument, PatientsDocument, RevokeApiKeyDocument } from '../../e2e/generated/graphql';
 import { ownerQuery, testServerUrl } from '../../fixtures/database';
 import { TestGateway } from '../../fixtures/gateway';
 import { catalogEntry, dbName, dumpHospital, rowsLeft, seedHospital, type CatalogEntry } from '../../fixtures/transfer';
@@ -82,6 +82,26 @@ describe('moving a hospital between modes and servers', () => {
     await gw.tenancy.transfer.move('round-trip', SHARED);
     expect(await dumpHospital(gw, 'round-trip')).toEqual(data);
     expect((await gw.gql(PatientsDocument, {}, hospital)).data?.patients.totalCount).toBe(3);
+  });
+
+  it('carries a unique value freed and taken again while it copies (an API key revoked and recreated under its name)', async () => {
+    const hospital = await gw.createTenant({ slug: 'mv-key-rotation' });
+    const key = async () => (await gw.gql(CreateApiKeyDocument, { input: { name: 'ward monitor', role: 'NURSE' } }, hospital)).data!.createApiKey.apiKey.id;
+    const first = await key();
+    let data: Record<string, string[]> | undefined;
+    await gw.tenancy.transfer.move('mv-key-rotation', SCHEMA, {
+      afterStep: async (step) => {
+        if (step !== 'copy') return;
+        expect((await gw.gql(RevokeApiKeyDocument, { id: first }, hospital)).errors).toBeUndefined();
+        await key();
+        data = await dumpHospital(gw, 'mv-key-rotation');
+      },
+    });
+    expect((await catalogEntry(gw, 'mv-key-rotation'))!.isolation).toBe(SCHEMA);
+    expect(await dumpHospital(gw, 'mv-key-rotation')).toEqual(data);
+    const keys = (await gw.gql(ApiKeysDocument, {}, hospital)).data!.apiKeys.edges.map((e) => e.node);
+    expect(keys.filter((k) => k.name === 'ward monitor' && k.revokedAt === null)).toHaveLength(1);
+    expect(keys).toHaveLength(2);
   });
 
   it.each([
