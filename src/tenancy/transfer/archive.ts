@@ -113,6 +113,10 @@ async function* lines(file: string): AsyncGenerator<string> {
     }
     pending += decoder.end();
     if (pending) yield pending;
+  } catch (error) {
+    // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR, ...): the bytes are not the gzip stream that was written.
+    if (String((error as NodeJS.ErrnoException).code).startsWith('Z_')) throw new ArchiveFormatError('the file is damaged (not a readable gzip stream)');
+    throw error;
   } finally {
     source.destroy();
     gunzip.destroy();
@@ -129,6 +133,14 @@ function parseManifest(line: string | undefined): ArchiveManifest {
   if (manifest?.format !== ARCHIVE_FORMAT) throw new ArchiveFormatError('the first line is not a manifest');
   if (manifest.formatVersion !== ARCHIVE_FORMAT_VERSION) throw new ArchiveFormatError(`format version ${manifest.formatVersion} is not supported`);
   return manifest;
+}
+
+function parseHeader(line: string): ['table', string, number] | ['end', number] {
+  try {
+    return JSON.parse(line) as ['table', string, number] | ['end', number];
+  } catch {
+    throw new ArchiveFormatError(`a table header is damaged: ${line.slice(0, 80)}`);
+  }
 }
 
 /** Reads only the manifest of an archive. */
@@ -156,7 +168,7 @@ export async function* readRows(file: string, batchSize = 500): AsyncGenerator<{
       if (batch.length) yield { table: table!.name, rows: batch };
       batch = [];
       close();
-      const header = JSON.parse(line) as ['table', string, number] | ['end', number];
+      const header = parseHeader(line);
       if (header[0] === 'end') {
         if (expected.size > 0) throw new ArchiveFormatError(`tables missing: ${[...expected.keys()].join(', ')}`);
         return;

@@ -83,7 +83,7 @@ async function load(deps: TransferDeps, file: string, manifest: ArchiveManifest,
       };
       for await (const { table, rows } of readRows(file)) {
         reportUntil(table);
-        await io.insert(byName.get(table)!, rows).catch(asConflict);
+        await io.insert(byName.get(table)!, rows).catch((error: unknown) => asConflict(error, table));
         loaded.set(table, (loaded.get(table) ?? 0) + rows.length);
       }
       reportUntil();
@@ -114,10 +114,17 @@ async function copyVerified(fromOrm: MikroORM, toOrm: MikroORM, from: Placement,
   }
 }
 
-/** Row ids are kept: in the shared pool they collide while the hospital they came from is still there. */
-function asConflict(error: unknown): never {
+/**
+ * Row ids are kept: in the shared pool they collide while the hospital they came from is still there.
+ * A row PostgreSQL cannot load (not JSON, a value its column cannot hold, a required value missing)
+ * was damaged or altered after export.
+ */
+function asConflict(error: unknown, table?: string): never {
   const code = (error as { code?: string }).code ?? ((error as { cause?: { code?: string } }).cause?.code);
   if (code === '23505') throw ConflictError.because('Rows of this archive already exist in the shared pool (is the hospital it came from still there?); import it into its own SCHEMA or DATABASE instead');
+  if (table !== undefined && (code?.startsWith('22') || code === '23502' || code === '23514')) {
+    throw new ArchiveFormatError(`table ${table} has a row this version cannot load (SQLSTATE ${code})`);
+  }
   throw error;
 }
 

@@ -105,6 +105,9 @@ describe('export and import of a hospital', () => {
     ['a truncated file', (lines: string[]) => lines.slice(0, lines.length - 3)],
     ['a row removed', (lines: string[]) => lines.filter((l) => !l.includes('"MRN-2"'))],
     ['not an archive at all', () => ['{"hello": "world"}']],
+    ['a row cut short', (lines: string[]) => lines.map((l) => (l.includes('"MRN-2"') ? l.slice(0, 40) : l))],
+    ['a value its column cannot hold', (lines: string[]) => lines.map((l) => l.replace(/"birth_date": "[^"]*"/, '"birth_date": "not a date"'))],
+    ['a header cut short', (lines: string[]) => lines.map((l) => (l.startsWith('["table","patients",') ? '["table","pat' : l))],
   ])('refuses %s with BAD_USER_INPUT and leaves no hospital, schema or database behind', async (why, change) => {
     const slug = `broken-${why.split(' ')[1]}`;
     const file = await rewritten(`${slug}.gz`, change);
@@ -113,6 +116,15 @@ describe('export and import of a hospital', () => {
     const databases = await ownerQuery('select datname from pg_database where datname like $1', [`${dbName(destination)}_t_%`]);
     const imported = await ownerQuery<{ database_name: string }>("select database_name from catalog.tenants where isolation = 'DATABASE'", [], dbName(destination));
     expect(databases.map((d) => d.datname).sort()).toEqual(imported.map((d) => d.database_name).sort());
+  });
+
+  it('refuses a damaged file with BAD_USER_INPUT and leaves no hospital behind', async () => {
+    const bytes = readFileSync(archive(Isolation.DATABASE));
+    for (let i = 200; i < 260; i += 1) bytes[i] = bytes[i]! ^ 0xff;
+    const file = join(dir, 'damaged.gz');
+    writeFileSync(file, bytes);
+    await expect(destination.tenancy.transfer.import(file, { slug: 'broken-bytes', isolation: Isolation.SCHEMA })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await catalogEntry(destination, 'broken-bytes')).toBeUndefined();
   });
 
   it('refuses a missing file and an archive from a version it does not know with BAD_USER_INPUT', async () => {
