@@ -5,7 +5,6 @@ import { databaseFault, fromDatabase } from '../db/faults';
 import type { Logger } from '../logger';
 import { AuditActorKind, AuditOutcome } from '../modules/audit/audit-entry.entity';
 import { recordPlatformAudit, recordTenantAudit, type TenantAuditRecord } from '../modules/audit/audit.service';
-import { runInTenant } from '../tenancy';
 import type { RootField } from '../graphql/audit-fields';
 import { rollsBack } from './session-plugin';
 
@@ -94,7 +93,7 @@ async function writeEntries(requestContext: GraphQLRequestContext<RequestContext
     requestId: ctx.requestId,
     detail: f.detail ?? null,
   }));
-  const apart = (entries: TenantAuditRecord[]) => runInTenant(ctx.services.tenancy.pools, ctx.tenant!, (em) => recordTenantAudit(em, entries));
+  const apart = (entries: TenantAuditRecord[]) => ctx.services.tenancy.run(ctx.tenant!, (em) => recordTenantAudit(em, entries));
   // The request's own transaction is ended first, so writing apart never needs a second connection
   // while holding one (with a busy or one-connection pool that would wait for itself).
   if (rolledBack || aborted || !ctx.session) {

@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { EntityManager, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
 import { TenantError } from '../errors';
 import { Isolation, TenantStatus } from './catalog';
@@ -23,7 +23,7 @@ import { ServerRegistry } from './servers';
 import { SpareKeeper, type KeeperTiming } from './spares/keeper';
 import { SpareSchemas } from './spares/stock';
 import type { TenantRecord } from './tenant-record';
-import { TenantSession } from './tenant-session';
+import { runInTenant, TenantSession } from './tenant-session';
 import { TenantTransfer } from './transfer';
 import { samePlacement } from './transfer/deps';
 
@@ -106,6 +106,15 @@ export class Tenancy {
    */
   session(tenant: TenantRecord, options: SessionOptions = {}): TenantSession {
     return new TenantSession(tenant, this.pools, this.relocate, options);
+  }
+
+  /**
+   * Runs `fn` in `tenant` as a transaction of its own (runInTenant), re-routed like a request's session
+   * if the hospital has moved since `tenant` was resolved: a request's work apart from its own
+   * transaction (audit entries of a rolled-back attempt, sign-in counting) follows a move as it does.
+   */
+  run<T>(tenant: TenantRecord, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return runInTenant(this.pools, tenant, fn, this.relocate);
   }
 
   /**

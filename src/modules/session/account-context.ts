@@ -2,7 +2,6 @@ import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UserPrincipal } from '../../auth/principal';
 import type { RequestContext } from '../../context';
-import { runInTenant } from '../../tenancy';
 import { PlatformSession, PlatformUser } from '../../tenancy/catalog';
 import { tenantEm } from '../common/tenant-em';
 import { User } from '../users/user.entity';
@@ -12,13 +11,13 @@ import { AuthSession } from './auth-session.entity';
 /** The request hospital's accounts, on the request's bound EntityManager. */
 export async function hospitalAccounts(ctx: RequestContext): Promise<AccountStore> {
   const em = await tenantEm(ctx);
-  const { pools } = ctx.services.tenancy;
+  const { tenancy } = ctx.services;
   const tenant = ctx.tenant!;
   return new AccountStore({
     em,
     users: User as EntityName<AccountRow>,
     sessions: AuthSession as EntityName<SessionRow>,
-    independently: (fn) => runInTenant(pools, tenant, fn),
+    independently: (fn) => tenancy.run(tenant, fn),
     scope: tenant.id,
     rolesOf: (account) => [...(account as User).roles],
     secrets: ctx.services.secrets,

@@ -1,5 +1,5 @@
 import { Patient } from '../../../src/modules/patients/patient.entity';
-import { Isolation } from '../../../src/tenancy';
+import { Isolation, runInTenant } from '../../../src/tenancy';
 import { ApiKeysDocument, CreateApiKeyDocument, MeDocument, PatientsDocument, RevokeApiKeyDocument } from '../../e2e/generated/graphql';
 import { ownerQuery, testServerUrl } from '../../fixtures/database';
 import { TestGateway } from '../../fixtures/gateway';
@@ -72,6 +72,15 @@ describe('moving a hospital between modes and servers', () => {
     } finally {
       await session.end(true);
     }
+  });
+
+  it("re-routes a request's work apart from its transaction (tenancy.run: audit entries of a rolled-back attempt, sign-in counting) after a move, where runInTenant alone stops at the fence", async () => {
+    const hospital = await gw.createTenant({ slug: 'fenced-apart' });
+    await seedHospital(gw, hospital, 2);
+    const stale = (await gw.tenancy.store.bySlug('fenced-apart'))!;
+    await gw.tenancy.transfer.move('fenced-apart', SCHEMA);
+    await expect(runInTenant(gw.tenancy.pools, stale, (em) => em.count(Patient, {}))).rejects.toThrow();
+    expect(await gw.tenancy.run(stale, (em) => em.count(Patient, {}))).toBe(2);
   });
 
   it('moves a hospital back into the shared pool it once left and lifts the old fence', async () => {
