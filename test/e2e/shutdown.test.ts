@@ -44,15 +44,19 @@ describe('graceful shutdown', () => {
     }
   }
 
+  /** The update was answered as if nothing had happened, and the process exited 0. */
+  function expectDrained({ answer, exit }: Awaited<ReturnType<typeof drainUpdate>>): void {
+    expect(answer.status).toBe(200);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.updatePatient.lastName).toBe('Drained');
+    expect(exit).toEqual({ code: 0, signal: null });
+  }
+
   it('answers a request still running 11 s after SIGTERM, within its deadline (the grace period follows REQUEST_DEADLINE_MS)', async () => {
     // The statement timeout is raised so that only the deadline could cut the wait for the lock.
     const gw = await GatewayProcess.start({ REQUEST_DEADLINE_MS: '15000', STATEMENT_TIMEOUT_MS: '15000' });
     try {
-      const { answer, exit } = await drainUpdate(gw, gw.databaseUrl, 'drain-long', 11_000);
-      expect(answer.status).toBe(200);
-      expect(answer.errors).toBeUndefined();
-      expect(answer.data?.updatePatient.lastName).toBe('Drained');
-      expect(exit).toEqual({ code: 0, signal: null });
+      expectDrained(await drainUpdate(gw, gw.databaseUrl, 'drain-long', 11_000));
     } finally {
       await gw.stop();
     }
@@ -65,11 +69,7 @@ describe('graceful shutdown', () => {
     const gw = await GatewayProcess.start({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }, null);
     try {
       expect(await gw.waitForLog((l) => l.msg.startsWith('Sovereign listening'))).toMatchObject({ database: 'embedded' });
-      const { answer, exit } = await drainUpdate(gw, `postgres://postgres:postgres@127.0.0.1:${pgPort}/sovereign`, 'drain-embedded', 1_000);
-      expect(answer.status).toBe(200);
-      expect(answer.errors).toBeUndefined();
-      expect(answer.data?.updatePatient.lastName).toBe('Drained');
-      expect(exit).toEqual({ code: 0, signal: null });
+      expectDrained(await drainUpdate(gw, `postgres://postgres:postgres@127.0.0.1:${pgPort}/sovereign`, 'drain-embedded', 1_000));
     } finally {
       await gw.stop();
       rmSync(dataDir, { recursive: true, force: true });
