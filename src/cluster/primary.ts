@@ -14,7 +14,8 @@ import { stopOnSignal } from './signals';
  * no DATABASE_URL, does the start-up work once (migrations, runtime role, first platform admin), serves
  * what the workers share without Redis (catalog invalidations, the sign-in lockout and demo-request
  * counters, the metrics of the whole gateway), then forks the workers and keeps their number. It
- * serves no request itself. SIGTERM or SIGINT drains every worker, then stops the embedded database.
+ * serves no request itself. A stop signal (SIGTERM, SIGINT, SIGHUP) drains every worker, then stops the
+ * embedded database.
  */
 export async function startPrimary(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel).child({ role: 'primary', pid: process.pid });

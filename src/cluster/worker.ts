@@ -6,8 +6,9 @@ import { stopOnSignal } from './signals';
 
 /**
  * One worker of a gateway cluster: the primary has done the start-up work and passes the database in
- * DATABASE_URL, so the worker only opens its pools and serves the shared port. SIGTERM or SIGINT (from
- * the primary, or to the whole process group) drains its requests before it exits.
+ * DATABASE_URL, so the worker only opens its pools and serves the shared port. A stop signal (SIGTERM
+ * from the primary; SIGINT or SIGHUP to the whole process group, from a terminal) drains its requests
+ * before it exits.
  */
 export async function startWorker(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel).child({ role: 'worker', worker: cluster.worker!.id, pid: process.pid });

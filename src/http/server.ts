@@ -73,7 +73,7 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
     // No automatic persisted queries (on by default): a hash is refused with PERSISTED_QUERY_NOT_SUPPORTED,
     // on which clients send the full query from then on.
     persistedQueries: false,
-    // The process stops itself on SIGTERM/SIGINT (src/main.ts: drain, then close the pools);
+    // The process stops itself on SIGTERM/SIGINT/SIGHUP (src/cluster/signals.ts: drain, then close the pools);
     // Apollo's own signal handlers would race that stop.
     stopOnTerminationSignals: false,
     validationRules: protection.validationRules,

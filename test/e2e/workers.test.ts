@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { CreatePatientDocument, LoginDocument, MeDocument, RequestDemoDocument, ResumeTenantDocument, SuspendTenantDocument, UpdatePatientDocument } from './generated/graphql';
-import { ownerQuery } from '../fixtures/database';
-import { GatewayProcess } from '../fixtures/gateway-process';
+import { drainUpdate, expectDrained, GRACEFUL_STOPS, untilWaitingOnLock } from '../fixtures/drain';
+import { childrenOf, GatewayProcess } from '../fixtures/gateway-process';
 import { freePort } from '../fixtures/embedded-server';
 import { ADMIN, errorCode, STAFF_PASSWORD, type GqlResult } from '../fixtures/gateway';
 
@@ -182,7 +182,7 @@ describe('a gateway with two worker processes and no Redis', () => {
       await locker.query('begin');
       await locker.query('select id from tenants_shared.patients where id = $1 for update', [patientId]);
       const update = gw.gql(UpdatePatientDocument, { id: patientId, input: { lastName: 'Drained' } }, hospital);
-      await untilWaitingOnLock(new URL(gw.databaseUrl).pathname.slice(1));
+      await untilWaitingOnLock(gw.databaseUrl);
 
       const signalled = Date.now();
       gw.signal('SIGTERM');
@@ -206,7 +206,7 @@ describe('a gateway with two worker processes and no Redis', () => {
 });
 
 describe('a gateway with several workers', () => {
-  it('starts the embedded database in its primary for its workers, and stops it after them on SIGTERM', async () => {
+  it.each(GRACEFUL_STOPS)('starts the embedded database in its primary for its workers; on %s drains the request in flight, then stops the database after them', async (_name, stop) => {
     const pgPort = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'sovereign-workers-'));
     chmodSync(dataDir, 0o755); // run as root, the embedded server runs as a user of its own that must reach DATA_DIR/pg
@@ -221,13 +221,13 @@ describe('a gateway with several workers', () => {
         pids.add(await gw.answeredBy(requestId));
       }
       expect(pids.size).toBe(2);
+      expectDrained(await drainUpdate(gw, { databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/sovereign`, slug: 'drain-workers', holdMs: 1_000, stop }));
     } finally {
-      gw.signal('SIGTERM');
-      expect(await gw.exited).toEqual({ code: 0, signal: null });
+      await gw.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
     const embedded = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres` });
     await expect(embedded.connect()).rejects.toThrow(/ECONNREFUSED/);
-    rmSync(dataDir, { recursive: true, force: true });
   }, 180_000);
 
   it('refuses to start without Redis while request rate limits are on, saying how to fix it', async () => {
@@ -239,24 +239,6 @@ describe('a gateway with several workers', () => {
   }, 120_000);
 });
 
-/** The process ids of the live children of process `pid` (from /proc). */
-function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
-    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(ppid) === pid && state !== 'Z') children.push(Number(entry));
-  }
-  return children;
-}
-
 /** Runs `check` until it returns true or a second has passed since the call; true if it did. */
 async function withinASecond(check: () => Promise<boolean>): Promise<boolean> {
   const deadline = Date.now() + 1_000;
@@ -264,14 +246,4 @@ async function withinASecond(check: () => Promise<boolean>): Promise<boolean> {
     if (await check()) return true;
   } while (Date.now() < deadline);
   return false;
-}
-
-/** Waits until a runtime connection of `database` waits for a lock (the request in flight is stuck behind the test's lock). */
-async function untilWaitingOnLock(database: string): Promise<void> {
-  for (let n = 0; n < 500; n += 1) {
-    const rows = await ownerQuery("select 1 from pg_stat_activity where datname = $1 and usename = 'sovereign_app' and wait_event_type = 'Lock'", [database]);
-    if (rows.length > 0) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('the request never reached the lock');
 }
