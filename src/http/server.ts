@@ -13,6 +13,7 @@ import type { Logger } from '../logger';
 import { auditPlugin } from './audit-plugin';
 import { contextBuilder } from './context';
 import { withDeadline } from './deadline';
+import { refuseTargetWithoutHost } from './digest';
 import { healthRoutes } from './health';
 import { landingPage } from './landing-page';
 import { rateLimitPlugin } from './rate-limit-plugin';
@@ -99,6 +100,7 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
   });
   await apollo.start();
 
+  app.use(refuseTargetWithoutHost);
   // GraphQL first: Express tries routes in the order they were added, and nearly every request is one.
   const graphql = expressMiddleware(apollo, { context: contextBuilder(services) });
   app.post(GRAPHQL_PATHS, noStore, express.json({ limit: config.http.maxBodyBytes }), withDeadline(config.http.deadlineMs, graphql));

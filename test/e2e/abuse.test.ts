@@ -298,6 +298,9 @@ describe('abuse over HTTP', () => {
     ['an upper-case path prefix', () => `/T/${hospital.slug}/graphql`, 404, 'NOT_FOUND'],
     ['an absolute-form target naming an unknown hospital', () => `http://127.0.0.1/t/nosuch/graphql`, 404, 'TENANT_NOT_FOUND'],
     ['an absolute-form target whose host is an unknown hospital domain', () => `http://records.nosuch-hospital.org/graphql`, 404, 'TENANT_NOT_FOUND'],
+    ['an absolute-form target with an empty host', () => 'http:///graphql', 400, 'BAD_USER_INPUT'],
+    ['an absolute-form target with a port but no host', () => 'http://:80/graphql', 400, 'BAD_USER_INPUT'],
+    ['an absolute-form target with user information but no host', () => 'http://admin@/graphql', 400, 'BAD_USER_INPUT'],
   ])('never runs a request with %s centrally', async (_name, target, status, code) => {
     const admin = await postTo(target(), { query: `mutation { login(email: "${ADMIN.email}", password: "${ADMIN.password}") { token } }` });
     expect(admin.status).toBe(status);
