@@ -2,7 +2,7 @@ import { DriverException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError } from '../../errors';
 import type { Page } from '../common/connection';
-import { findForUpdate, missingReference } from '../common/lookup';
+import { archivedPatient, findForUpdate, missingReference } from '../common/lookup';
 import { paginate } from '../common/paginate';
 import { findActiveUser } from '../users/active-user';
 import type { User } from '../users/user.entity';
@@ -32,7 +32,8 @@ export async function createAppointment(em: EntityManager, input: CreateAppointm
   if (endsAt.getTime() - startsAt.getTime() > MAX_LENGTH_MS) throw BadInputError.forFields({ endsAt: 'an appointment lasts at most 24 hours' });
   await findClinician(em, input.clinicianId);
   // The patient and the department are checked by the insert's references to them (each names the
-  // hospital too, so another hospital's row is as missing as one that does not exist).
+  // hospital too, so another hospital's row is as missing as one that does not exist), and that the
+  // patient is not archived by the table's trigger.
   const appointment = em.create(Appointment, {
     patientId: input.patientId,
     clinicianId: input.clinicianId,
@@ -44,7 +45,7 @@ export async function createAppointment(em: EntityManager, input: CreateAppointm
   try {
     await em.flush();
   } catch (error) {
-    throw doubleBooking(error) ?? missingReference(error, {
+    throw doubleBooking(error) ?? archivedPatient(error) ?? missingReference(error, {
       appointments_tenant_id_patient_id_fkey: ['Patient', input.patientId],
       appointments_tenant_id_department_id_fkey: ['Department', input.departmentId ?? ''],
     }) ?? error;

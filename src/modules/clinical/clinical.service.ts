@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuthError, BadInputError, ConflictError } from '../../errors';
 import { Appointment, AppointmentStatus } from '../appointments/appointment.entity';
 import type { Page } from '../common/connection';
-import { findOptional, findOrFail } from '../common/lookup';
+import { archivedPatient, findOptional, findOrFail } from '../common/lookup';
 import { paginate } from '../common/paginate';
 import { Department } from '../departments/department.entity';
 import { Patient } from '../patients/patient.entity';
@@ -39,7 +39,7 @@ export async function createEncounter(em: EntityManager, input: CreateEncounterI
     appointmentId: appointment?.id ?? null,
     notes: input.notes ?? '',
   } as Encounter);
-  await em.flush();
+  await em.flush().catch((error: unknown) => { throw archivedPatient(error) ?? error; });
   return encounter;
 }
 

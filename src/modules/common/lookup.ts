@@ -1,6 +1,6 @@
-import { ForeignKeyConstraintViolationException, LockMode, type EntityName, type FilterQuery } from '@mikro-orm/core';
+import { DriverException, ForeignKeyConstraintViolationException, LockMode, type EntityName, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NotFoundError } from '../../errors';
+import { ConflictError, NotFoundError } from '../../errors';
 import { isUuid } from './ids';
 
 /**
@@ -36,4 +36,16 @@ export function missingReference(error: unknown, references: Record<string, [lab
   if (!(error instanceof ForeignKeyConstraintViolationException)) return undefined;
   const reference = references[(error as { constraint?: string }).constraint ?? ''];
   return reference ? NotFoundError.forEntity(...reference) : undefined;
+}
+
+/** SQLSTATE with which the tenant tables refuse new care for an archived patient (Migration0009ArchivedPatients). */
+export const PATIENT_ARCHIVED_STATE = 'SVA01';
+
+/**
+ * CONFLICT for an insert or a rescheduling the database refused because the patient is archived (a
+ * new appointment, encounter or lab order, or an appointment moved to a new time).
+ */
+export function archivedPatient(error: unknown): ConflictError | undefined {
+  if (!(error instanceof DriverException) || (error as DriverException & { code?: string }).code !== PATIENT_ARCHIVED_STATE) return undefined;
+  return ConflictError.because('The patient is archived');
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuthError, ConflictError } from '../../errors';
 import type { Page } from '../common/connection';
-import { findForUpdate, findOrFail } from '../common/lookup';
+import { archivedPatient, findForUpdate, findOrFail } from '../common/lookup';
 import { paginate } from '../common/paginate';
 import { Patient } from '../patients/patient.entity';
 import { LAB_TRANSITIONS, LabOrder, LabOrderStatus, LabResult } from './lab.entity';
@@ -21,7 +21,7 @@ export async function orderLabTest(em: EntityManager, input: OrderLabTestInput, 
   const orderedById = requireActor(actorId, 'A lab order');
   const patient = await findOrFail(em, Patient, input.patientId, 'Patient');
   const order = em.create(LabOrder, { patientId: patient.id, orderedById, testCode: input.testCode.trim(), testName: input.testName.trim() } as LabOrder);
-  await em.flush();
+  await em.flush().catch((error: unknown) => { throw archivedPatient(error) ?? error; });
   return order;
 }
 

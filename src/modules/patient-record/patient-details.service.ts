@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConflictError } from '../../errors';
-import { findOrFail } from '../common/lookup';
+import { findForUpdate, findOrFail } from '../common/lookup';
 import { Department } from '../departments/department.entity';
 import { Patient } from '../patients/patient.entity';
 import { PatientAllergy, PatientContact, PatientInsurance } from './patient-details.entity';
@@ -34,9 +34,13 @@ export async function addInsurance(em: EntityManager, input: AddPatientInsurance
   return insurance;
 }
 
-/** Soft archive: the patient leaves lists and search but keeps every record. */
+/**
+ * Soft archive: the patient leaves lists and search but keeps every record, and gets no new care (see
+ * Migration0009ArchivedPatients). The row is locked, so a booking under way commits first or waits
+ * and sees the archiving.
+ */
 export async function setArchived(em: EntityManager, id: string, archived: boolean): Promise<Patient> {
-  const patient = await findOrFail(em, Patient, id, 'Patient');
+  const patient = await findForUpdate(em, Patient, id, 'Patient');
   if (archived === (patient.archivedAt !== null)) throw ConflictError.because(archived ? 'The patient is already archived' : 'The patient is not archived');
   patient.archivedAt = archived ? new Date() : null;
   await em.flush();

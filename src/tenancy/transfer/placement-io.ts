@@ -35,12 +35,16 @@ export class PlacementIo {
     }
   }
 
-  /** Works inside a transaction the caller owns (e.g. the one holding a move's exclusive hold). */
+  /**
+   * Works inside a transaction the caller owns (e.g. the one holding a move's exclusive hold). Rows it
+   * writes are the hospital's existing records, not new care: `sovereign.copying_tenant` lets an
+   * archived patient's appointments, encounters and lab orders in (see Migration0009ArchivedPatients).
+   */
   static async attach(tx: OwnerTx, placement: Pick<Placement, 'schema'>, tenantId: string, options: { writes: boolean }): Promise<PlacementIo> {
     await tx.all(
-      `select set_config('app.tenant_id', ?, true), set_config('timezone', 'UTC', true),
+      `select set_config('app.tenant_id', ?, true), set_config('sovereign.copying_tenant', ?, true), set_config('timezone', 'UTC', true),
               set_config('intervalstyle', 'postgres', true), set_config('extra_float_digits', '1', true)`,
-      [tenantId],
+      [tenantId, tenantId],
     );
     if (options.writes) await tx.run('set constraints all deferred');
     return new PlacementIo(tx, placement.schema, tenantId);

@@ -6,7 +6,7 @@ import { derivePlacement } from '../../../src/tenancy/placement';
 import { CreatePatientDocument, PatientsDocument } from '../../e2e/generated/graphql';
 import { ownerQuery } from '../../fixtures/database';
 import { STAFF_PASSWORD, TestGateway } from '../../fixtures/gateway';
-import { archiveDir, catalogEntry, dbName, dumpHospital, rowsLeft, seedHospital } from '../../fixtures/transfer';
+import { archiveDir, catalogEntry, dbName, dumpHospital, rowsLeft, seedArchivedPatient, seedHospital } from '../../fixtures/transfer';
 
 const MODES = [Isolation.SHARED, Isolation.SCHEMA, Isolation.DATABASE];
 const PAIRS = MODES.flatMap((from) => MODES.map((to) => [from, to] as const));
@@ -16,6 +16,7 @@ describe('export and import of a hospital', () => {
   let destination: TestGateway;
   const dir = archiveDir();
   const archive = (mode: Isolation) => join(dir, `${mode.toLowerCase()}.sovereign.gz`);
+  let bookArchived: Awaited<ReturnType<typeof seedArchivedPatient>>;
 
   beforeAll(async () => {
     origin = await TestGateway.start();
@@ -25,6 +26,9 @@ describe('export and import of a hospital', () => {
       await seedHospital(origin, hospital);
       await origin.tenancy.transfer.export(hospital.slug, archive(mode));
     }
+    const archivist = await origin.createTenant({ slug: 'origin-archived', isolation: Isolation.SCHEMA });
+    bookArchived = await seedArchivedPatient(origin, archivist);
+    await origin.tenancy.transfer.export(archivist.slug, join(dir, 'archived.sovereign.gz'));
   }, 120_000);
   afterAll(async () => {
     await origin.stop();
@@ -45,6 +49,16 @@ describe('export and import of a hospital', () => {
     const token = await destination.login(`admin@origin-${from.toLowerCase()}.test`, STAFF_PASSWORD, slug);
     const list = await destination.gql(PatientsDocument, { first: 100 }, { slug, token });
     expect(list.data?.patients.totalCount).toBe(5);
+  });
+
+  it.each(MODES)("restores an archived patient's appointments, encounters and lab orders as %s, where the patient still gets no new care", async (to) => {
+    const slug = `archived-as-${to.toLowerCase()}`;
+    await destination.tenancy.transfer.import(join(dir, 'archived.sovereign.gz'), { slug, isolation: to });
+    const original = await dumpHospital(origin, 'origin-archived');
+    expect([original.appointments, original.encounters, original.lab_orders].map((rows) => rows!.length)).toEqual([1, 1, 1]);
+    expect(await dumpHospital(destination, slug)).toEqual(original);
+    const token = await destination.login('admin@origin-archived.test', STAFF_PASSWORD, slug);
+    expect(await bookArchived(destination, { slug, token })).toBe('CONFLICT');
   });
 
   it('writes a manifest with the migration version, row counts and checksums, and refuses to overwrite a file', async () => {

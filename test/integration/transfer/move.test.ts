@@ -1,9 +1,11 @@
+import { Appointment } from '../../../src/modules/appointments/appointment.entity';
 import { Patient } from '../../../src/modules/patients/patient.entity';
 import { Isolation, runInTenant } from '../../../src/tenancy';
-import { ApiKeysDocument, CreateApiKeyDocument, MeDocument, PatientsDocument, RevokeApiKeyDocument } from '../../e2e/generated/graphql';
+import { ApiKeysDocument, ArchivePatientDocument, CreateApiKeyDocument, CreateAppointmentDocument, MeDocument, PatientsDocument, RevokeApiKeyDocument } from '../../e2e/generated/graphql';
 import { ownerQuery, testServerUrl } from '../../fixtures/database';
 import { TestGateway } from '../../fixtures/gateway';
-import { catalogEntry, dbName, dumpHospital, rowsLeft, seedHospital, type CatalogEntry } from '../../fixtures/transfer';
+import { addPatient, addStaff, at } from '../../fixtures/staff';
+import { catalogEntry, dbName, dumpHospital, rowsLeft, seedArchivedPatient, seedHospital, type CatalogEntry } from '../../fixtures/transfer';
 
 const { SHARED, SCHEMA, DATABASE } = Isolation;
 
@@ -91,6 +93,36 @@ describe('moving a hospital between modes and servers', () => {
     await gw.tenancy.transfer.move('round-trip', SHARED);
     expect(await dumpHospital(gw, 'round-trip')).toEqual(data);
     expect((await gw.gql(PatientsDocument, {}, hospital)).data?.patients.totalCount).toBe(3);
+  });
+
+  it.each([
+    [SHARED, DATABASE],
+    [DATABASE, SCHEMA],
+    [SCHEMA, SHARED],
+  ] as const)("moves an archived patient's appointments, encounters and lab orders from %s to %s, and an appointment moved and its patient archived while it copies", async (from, to) => {
+    const slug = `mv-archived-${from.toLowerCase()}-${to.toLowerCase()}`;
+    const hospital = await gw.createTenant({ slug, isolation: from });
+    const bookArchived = await seedArchivedPatient(gw, hospital);
+    const doctor = await addStaff(gw, slug, 'DOCTOR');
+    const late = await addPatient(gw, hospital, 'Archived late');
+    const booked = await gw.gql(CreateAppointmentDocument, { input: { patientId: late, clinicianId: doctor.id, startsAt: at(600), endsAt: at(601) } }, hospital);
+    let data: Record<string, string[]> | undefined;
+    await gw.tenancy.transfer.move(slug, to, {
+      afterStep: async (step) => {
+        if (step !== 'copy') return;
+        // The catch-up then updates the archived patient first, and the appointment's new time after.
+        await runInTenant(gw.tenancy.pools, (await gw.tenancy.store.bySlug(slug))!, async (em) => {
+          Object.assign(await em.findOneOrFail(Appointment, { id: booked.data!.createAppointment.id }), { startsAt: new Date(at(610)), endsAt: new Date(at(611)) });
+          await em.flush();
+        });
+        expect((await gw.gql(ArchivePatientDocument, { id: late }, hospital)).errors).toBeUndefined();
+        data = await dumpHospital(gw, slug);
+      },
+    });
+    expect((await catalogEntry(gw, slug))!.isolation).toBe(to);
+    expect(data!.appointments).toHaveLength(2);
+    expect(await dumpHospital(gw, slug)).toEqual(data);
+    expect(await bookArchived(gw, hospital)).toBe('CONFLICT');
   });
 
   it('carries a unique value freed and taken again while it copies (an API key revoked and recreated under its name)', async () => {
