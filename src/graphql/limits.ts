@@ -106,47 +106,59 @@ export function costLimit(schema: GraphQLSchema, maxCost: number): ApolloServerP
 }
 
 const NUL = '\u0000';
+/** Half of a UTF-16 surrogate pair with no other half (with the `u` flag, a whole pair is one character and does not match). */
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
-/** Adds to `found` the path of every text in `value` with a NUL (an object's fields as `at.field`). */
-function nulPaths(value: unknown, at: string, found: string[]): void {
+/** Why PostgreSQL could not keep `text` as sent, or null. */
+function unstorableText(text: string): string | null {
+  if (text.includes(NUL)) return 'must not contain a NUL character';
+  if (LONE_SURROGATE.test(text)) return 'must not contain a lone surrogate (half of a UTF-16 pair)';
+  return null;
+}
+
+/** Adds to `found` the path of every text in `value` PostgreSQL could not keep, with why (an object's fields as `at.field`). */
+function unstorablePaths(value: unknown, at: string, found: [string, string][]): void {
   if (typeof value === 'string') {
-    if (value.includes(NUL)) found.push(at);
+    const problem = unstorableText(value);
+    if (problem) found.push([at, problem]);
   } else if (Array.isArray(value)) {
-    for (const item of value) nulPaths(item, at, found);
+    for (const item of value) unstorablePaths(item, at, found);
   } else if (value && typeof value === 'object') {
-    for (const [name, field] of Object.entries(value)) nulPaths(field, `${at}.${name}`, found);
+    for (const [name, field] of Object.entries(value)) unstorablePaths(field, `${at}.${name}`, found);
   }
 }
 
-/** The arguments (by name) and variable defaults (as `$name`) of a document whose literal text has a NUL. */
-function documentNulPaths(document: DocumentNode): string[] {
-  const found: string[] = [];
+/** The arguments (by name) and variable defaults (as `$name`) of a document whose literal text PostgreSQL could not keep. */
+function documentUnstorablePaths(document: DocumentNode): [string, string][] {
+  const found: [string, string][] = [];
   visit(document, {
-    Argument: (argument) => nulPaths(valueFromASTUntyped(argument.value), argument.name.value, found),
+    Argument: (argument) => unstorablePaths(valueFromASTUntyped(argument.value), argument.name.value, found),
     VariableDefinition: (definition) => {
-      if (definition.defaultValue) nulPaths(valueFromASTUntyped(definition.defaultValue), `$${definition.variable.name.value}`, found);
+      if (definition.defaultValue) unstorablePaths(valueFromASTUntyped(definition.defaultValue), `$${definition.variable.name.value}`, found);
     },
   });
   return found;
 }
 
 /**
- * Refuses text with a NUL character (U+0000), in a variable or in the document, with BAD_USER_INPUT
- * (400) before anything executes: PostgreSQL cannot store it, and the driver would cut a statement
- * short at it. The document's literals are looked at once per parsed document.
+ * Refuses text PostgreSQL could not keep as sent, in a variable or in the document, with BAD_USER_INPUT
+ * (400) before anything executes: a NUL character (U+0000), which it cannot store and at which the
+ * driver would cut a statement short, and a lone UTF-16 surrogate (JSON's "\ud800" without its other
+ * half), which the driver would silently store as U+FFFD. (graphql-js already refuses a lone surrogate
+ * in the document's own text.) The document's literals are looked at once per parsed document.
  */
-export function refuseNul(): ApolloServerPlugin {
-  const byDocument = new WeakMap<DocumentNode, string[]>();
+export function refuseUnstorableText(): ApolloServerPlugin {
+  const byDocument = new WeakMap<DocumentNode, [string, string][]>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
           let literals = byDocument.get(document);
-          if (!literals) byDocument.set(document, (literals = documentNulPaths(document)));
+          if (!literals) byDocument.set(document, (literals = documentUnstorablePaths(document)));
           const found = [...literals];
-          for (const [name, value] of Object.entries(request.variables ?? {})) nulPaths(value, `$${name}`, found);
+          for (const [name, value] of Object.entries(request.variables ?? {})) unstorablePaths(value, `$${name}`, found);
           if (found.length === 0) return;
-          const error = BadInputError.forFields(Object.fromEntries(found.map((path) => [path, 'must not contain a NUL character'])));
+          const error = BadInputError.forFields(Object.fromEntries(found));
           throw new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, http: { status: 400 } } });
         },
       };

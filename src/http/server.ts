@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AppServices, RequestContext } from '../context';
 import { createErrorFormatter } from '../graphql/format-error';
 import type { Config } from '../config';
-import { armor, costLimit, refuseNul, refuseSubscriptions } from '../graphql/limits';
+import { armor, costLimit, refuseSubscriptions, refuseUnstorableText } from '../graphql/limits';
 import type { Logger } from '../logger';
 import { auditPlugin } from './audit-plugin';
 import { contextBuilder } from './context';
@@ -89,7 +89,7 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
       ApolloServerPluginCacheControlDisabled(),
       ...protection.plugins,
       refuseSubscriptions(),
-      refuseNul(),
+      refuseUnstorableText(),
       costLimit(schema, config.limits.maxCost),
       rateLimitPlugin(),
       telemetryPlugin(telemetry, logger, config.slowOperationMs),

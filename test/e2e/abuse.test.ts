@@ -5,7 +5,7 @@ import { HOLD_KEY_SQL } from '../../src/tenancy/placement-hold';
 import { ownerQuery, testServerUrl } from '../fixtures/database';
 import { ADMIN, errorCode, TestGateway } from '../fixtures/gateway';
 import { addPatient, addStaff } from '../fixtures/staff';
-import { PatientsDocument, UpdatePatientDocument } from './generated/graphql';
+import { PatientDocument, PatientsDocument, UpdatePatientDocument } from './generated/graphql';
 
 /** Polls `condition` every 10 ms until it holds or `ms` have passed; returns its last value. */
 async function until(condition: () => boolean | Promise<boolean>, ms = 2_000): Promise<boolean> {
@@ -258,6 +258,37 @@ describe('abuse over HTTP', () => {
     expect(result.code).toBe('BAD_USER_INPUT');
     expect(result.body.errors?.[0]).toMatchObject({ extensions: { fields: { [field]: 'must not contain a NUL character' } } });
     expect(await noLeases()).toBe(true);
+  });
+
+  const requestDemo = 'mutation($i: RequestDemoInput!) { requestDemo(input: $i) { id } }';
+  const demo = { hospitalName: 'Halfway General', contactName: 'Dr Half', email: 'half@halfway.example' };
+  it.each([
+    ['an email that is only half of a pair', { ...demo, email: '\ud800' }, '$i.email'],
+    ['an email address', { ...demo, email: 'a\ud800@x.org' }, '$i.email'],
+    ['an email starting with the second half of a pair', { ...demo, email: '\udc00x' }, '$i.email'],
+    ['a name', { ...demo, hospitalName: 'St \udc00 Mary' }, '$i.hospitalName'],
+  ])('refuses a lone UTF-16 surrogate in %s of an anonymous demo request with BAD_USER_INPUT before anything runs', async (_name, i, field) => {
+    const response = await gw.raw('/graphql', { query: requestDemo, variables: { i } });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT', fields: { [field]: 'must not contain a lone surrogate (half of a UTF-16 pair)' } } }] });
+    const [stored] = await ownerQuery<{ n: string }>(`select count(*) as n from catalog.demo_requests where contact_name = 'Dr Half'`, [], new URL(gw.databaseUrl).pathname.slice(1));
+    expect(Number(stored!.n)).toBe(0);
+  });
+
+  it('refuses a lone UTF-16 surrogate in a hospital input variable rather than storing U+FFFD in its place', async () => {
+    const id = await addPatient(gw, hospital, 'Whole');
+    const result = await post({ query: print(UpdatePatientDocument), variables: { id, input: { lastName: 'Wh\ud83dle' } } });
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', fields: { '$input.lastName': 'must not contain a lone surrogate (half of a UTF-16 pair)' } } });
+    expect((await gw.gql(PatientDocument, { id }, hospital)).data?.patient?.lastName).toBe('Whole');
+    expect(await noLeases()).toBe(true);
+  });
+
+  it('keeps a character outside the Basic Multilingual Plane (a whole surrogate pair) as sent', async () => {
+    const id = await addPatient(gw, hospital, 'Whole');
+    const updated = await gw.gql(UpdatePatientDocument, { id, input: { lastName: 'Wh\u{1F600}le' } }, hospital);
+    expect(updated.errors).toBeUndefined();
+    expect(updated.data?.updatePatient.lastName).toBe('Wh\u{1F600}le');
   });
 
   it('refuses a path slug with a NUL character with TENANT_NOT_FOUND', async () => {

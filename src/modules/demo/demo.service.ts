@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { ConflictError, NotFoundError } from '../../errors';
+import { BadInputError, ConflictError, NotFoundError } from '../../errors';
 import type { Tenancy, TenantRecord } from '../../tenancy';
 import { DemoRequest, DemoRequestStatus } from '../../tenancy/catalog';
 import type { Page } from '../common/connection';
@@ -7,16 +7,22 @@ import { isUuid } from '../common/ids';
 import { paginate } from '../common/paginate';
 import { generateInitialPassword } from '../platform/initial-password';
 import { createTenant } from '../platform/tenant.service';
-import { normaliseEmail } from '../users/user.service';
+import { emailProblem, normaliseEmail } from '../users/email';
 import type { ConvertDemoToTenantInput, RequestDemoInput } from './demo.types';
 
-/** Stores a public demo request (at most DEMO_REQUESTS_PER_HOUR per client address: see RateLimits). */
+/**
+ * Stores a public demo request (at most DEMO_REQUESTS_PER_HOUR per client address: see RateLimits). The
+ * email becomes the first ADMIN's on conversion, so it is checked as every account's is.
+ */
 export async function requestDemo(central: MikroORM, input: RequestDemoInput, clientAddress: string | null): Promise<DemoRequest> {
+  const email = normaliseEmail(input.email);
+  const emailIssue = emailProblem(email);
+  if (emailIssue) throw BadInputError.forFields({ email: emailIssue });
   const em = central.em.fork();
   const request = em.create(DemoRequest, {
     hospitalName: input.hospitalName.trim(),
     contactName: input.contactName.trim(),
-    email: normaliseEmail(input.email),
+    email,
     phone: input.phone?.trim() || null,
     message: input.message?.trim() || null,
     clientAddress,

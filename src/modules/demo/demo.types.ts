@@ -1,4 +1,4 @@
-import { IsEmail, IsOptional, Length, Matches } from 'class-validator';
+import { IsOptional, Length, Matches } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Isolation, Plan } from '../../tenancy';
@@ -20,8 +20,8 @@ export class RequestDemoInput {
   @NotBlank()
   contactName!: string;
 
+  // Checked in requestDemo as every account's email is: it becomes the first ADMIN's.
   @Field()
-  @IsEmail({}, { message: 'email must be an email address' })
   email!: string;
 
   @Field({ nullable: true })
