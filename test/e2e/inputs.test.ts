@@ -2,9 +2,10 @@ import { Cursor } from '@mikro-orm/core';
 import {
   AddDiagnosisDocument, AddPatientContactDocument, AddPatientInsuranceDocument, ApiKeysDocument, AppointmentsDocument, AuditLogDocument,
   BookAppointmentDocument, CreateApiKeyDocument, CreateAppointmentDocument, CreateDepartmentDocument, CreateEncounterDocument,
-  CreateInvoiceDocument, CreatePatientDocument, DepartmentsDocument, EncountersDocument, InvoicesDocument, LabOrdersDocument,
-  OrderLabTestDocument, PatientsDocument, PrescribeMedicationDocument, RecordAllergyDocument, RecordLabResultDocument, RequestDemoDocument,
-  SearchDocument, TenantsDocument, UpdateDepartmentDocument, UpdateHospitalSettingsDocument, UpdatePatientDocument, UsersDocument,
+  CreateInvoiceDocument, CreatePatientDocument, DepartmentsDocument, EncountersDocument,
+  InvoicesDocument, LabOrdersDocument, OrderLabTestDocument, PatientDemographicsDocument, PatientsDocument, PrescribeMedicationDocument,
+  RecordAllergyDocument, RecordLabResultDocument, RecordVitalsDocument, RequestDemoDocument, SearchDocument, SetPatientDepartmentDocument,
+  TenantsDocument, UpdateDepartmentDocument, UpdateHospitalSettingsDocument, UpdatePatientDocument, UsersDocument,
 } from './generated/graphql';
 import { errorCode, TestGateway, type GqlResult } from '../fixtures/gateway';
 import { addPatient, addStaff, at, type Staff } from '../fixtures/staff';
@@ -194,6 +195,40 @@ describe('input checks over HTTP', () => {
       expect(badFields(await gw.gql(SearchDocument, { query: blank }, admin))).toEqual(['query']);
       expect(badFields(await gw.gql(PatientsDocument, { search: blank }, admin))).toEqual(['search']);
       expect((await gw.gql(SearchDocument, { query: ' Checked ' }, admin)).data?.search.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('optional ids', () => {
+    const notIds = ['', 'abc'];
+
+    /** The code and the named fields of an answer, to compare in one assertion. */
+    const refusal = (result: GqlResult<unknown>) => [result.errors?.[0]?.extensions?.code, Object.keys((result.errors?.[0]?.extensions?.fields ?? {}) as object)];
+
+    it('refuses an empty or malformed department on setPatientDepartment and keeps the patient’s department; null still clears it', async () => {
+      const department = (await gw.gql(CreateDepartmentDocument, { input: { name: 'Ward', code: 'WARD' } }, admin)).data!.createDepartment;
+      expect((await gw.gql(SetPatientDepartmentDocument, { id: patientId, departmentId: department.id }, admin)).errors).toBeUndefined();
+      for (const departmentId of notIds) {
+        expect(refusal(await gw.gql(SetPatientDepartmentDocument, { id: patientId, departmentId }, admin))).toEqual(['BAD_USER_INPUT', ['departmentId']]);
+      }
+      expect((await gw.gql(PatientDemographicsDocument, { id: patientId }, admin)).data?.patient?.department?.id).toBe(department.id);
+      const cleared = await gw.gql(SetPatientDepartmentDocument, { id: patientId, departmentId: null }, admin);
+      expect(cleared.data?.setPatientDepartment.department).toBeNull();
+    });
+
+    it.each(notIds)('refuses the id %j in every optional id argument and input field, naming the field', async (id) => {
+      const optionalIds: [string, () => Promise<GqlResult<unknown>>][] = [
+        ['departmentId', () => gw.gql(CreateEncounterDocument, { input: { patientId, departmentId: id } }, doctor)],
+        ['appointmentId', () => gw.gql(CreateEncounterDocument, { input: { patientId, appointmentId: id } }, doctor)],
+        ['encounterId', () => gw.gql(RecordVitalsDocument, { input: { patientId, encounterId: id, heartRate: 60 } }, doctor)],
+        ['departmentId', () => gw.gql(CreateAppointmentDocument, { input: { patientId, clinicianId: doctor.id, startsAt: at(1), endsAt: at(2), departmentId: id } }, admin)],
+        ['filter.patientId', () => gw.gql(AppointmentsDocument, { filter: { patientId: id } }, admin)],
+        ['filter.clinicianId', () => gw.gql(AppointmentsDocument, { filter: { clinicianId: id } }, admin)],
+        ['filter.departmentId', () => gw.gql(AppointmentsDocument, { filter: { departmentId: id } }, admin)],
+        ['filter.patientId', () => gw.gql(LabOrdersDocument, { filter: { patientId: id } }, admin)],
+        ['filter.patientId', () => gw.gql(InvoicesDocument, { filter: { patientId: id } }, admin)],
+        ['departmentId', () => gw.gql(SetPatientDepartmentDocument, { id: patientId, departmentId: id }, admin)],
+      ];
+      for (const [field, run] of optionalIds) expect([field, ...refusal(await run())]).toEqual([field, 'BAD_USER_INPUT', [field]]);
     });
   });
 });

@@ -23,9 +23,9 @@ export async function findForUpdate<T extends object>(em: EntityManager, entity:
   return row;
 }
 
-/** Same as findOrFail, for an optional reference. */
+/** Same as findOrFail, for an optional reference: only null or undefined is none (an empty id names no row, as any other that is not a UUID). */
 export async function findOptional<T extends object>(em: EntityManager, entity: EntityName<T>, id: string | null | undefined, label: string): Promise<T | null> {
-  return id ? findOrFail(em, entity, id, label) : null;
+  return id === null || id === undefined ? null : findOrFail(em, entity, id, label);
 }
 
 /**

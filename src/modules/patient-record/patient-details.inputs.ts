@@ -1,6 +1,6 @@
 import { IsOptional, IsUUID, Length } from 'class-validator';
 import { GraphQLLocalDate } from 'graphql-scalars';
-import { Field, ID, InputType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { IsSupportedDate, NotBlank } from '../common/input-rules';
 import { AllergySeverity, ContactKind } from './patient-details.entity';
 
@@ -66,4 +66,15 @@ export class AddPatientInsuranceInput {
   @IsOptional()
   @IsSupportedDate()
   validUntil?: string;
+}
+
+@ArgsType()
+export class SetPatientDepartmentArgs {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID('all', { message: 'departmentId must be an id' })
+  departmentId?: string | null;
 }

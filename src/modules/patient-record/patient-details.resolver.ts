@@ -1,9 +1,9 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../common/tenant-em';
 import { Patient } from '../patients/patient.entity';
 import { PatientAllergy, PatientContact, PatientInsurance } from './patient-details.entity';
-import { AddPatientContactInput, AddPatientInsuranceInput, RecordAllergyInput } from './patient-details.inputs';
+import { AddPatientContactInput, AddPatientInsuranceInput, RecordAllergyInput, SetPatientDepartmentArgs } from './patient-details.inputs';
 import * as details from './patient-details.service';
 
 /** Patient data kept beside the patient row: contacts, allergies, insurance, archive and department. */
@@ -40,11 +40,7 @@ export class PatientDetailsResolver {
   }
 
   @Mutation(() => Patient, { description: 'Sets (or with null clears) the patient’s primary department.' })
-  async setPatientDepartment(
-    @Arg('id', () => ID) id: string,
-    @Arg('departmentId', () => ID, { nullable: true }) departmentId: string | null,
-    @Ctx() ctx: RequestContext,
-  ): Promise<Patient> {
+  async setPatientDepartment(@Args() { id, departmentId }: SetPatientDepartmentArgs, @Ctx() ctx: RequestContext): Promise<Patient> {
     return details.setDepartment(await tenantEm(ctx), id, departmentId ?? null);
   }
 }

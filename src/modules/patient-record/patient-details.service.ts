@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConflictError } from '../../errors';
-import { findForUpdate, findOrFail } from '../common/lookup';
+import { findForUpdate, findOptional, findOrFail } from '../common/lookup';
 import { Department } from '../departments/department.entity';
 import { Patient } from '../patients/patient.entity';
 import { PatientAllergy, PatientContact, PatientInsurance } from './patient-details.entity';
@@ -49,7 +49,7 @@ export async function setArchived(em: EntityManager, id: string, archived: boole
 
 export async function setDepartment(em: EntityManager, id: string, departmentId: string | null): Promise<Patient> {
   const patient = await findOrFail(em, Patient, id, 'Patient');
-  if (departmentId) await findOrFail(em, Department, departmentId, 'Department');
+  await findOptional(em, Department, departmentId, 'Department');
   patient.departmentId = departmentId;
   await em.flush();
   return patient;
