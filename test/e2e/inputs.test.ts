@@ -191,6 +191,10 @@ describe('input checks over HTTP', () => {
       expect(badFields(await gw.gql(RequestDemoDocument, { input: form })).sort()).toEqual(['contactName', 'hospitalName']);
     });
 
+    it('refuses a blank audit operation filter instead of listing the whole trail', async () => {
+      for (const operation of [blank, '']) expect(badFields(await gw.gql(AuditLogDocument, { filter: { operation } }, admin))).toEqual(['filter.operation']);
+    });
+
     it('refuses a blank search instead of listing every patient', async () => {
       expect(badFields(await gw.gql(SearchDocument, { query: blank }, admin))).toEqual(['query']);
       expect(badFields(await gw.gql(PatientsDocument, { search: blank }, admin))).toEqual(['search']);
@@ -226,9 +230,18 @@ describe('input checks over HTTP', () => {
         ['filter.departmentId', () => gw.gql(AppointmentsDocument, { filter: { departmentId: id } }, admin)],
         ['filter.patientId', () => gw.gql(LabOrdersDocument, { filter: { patientId: id } }, admin)],
         ['filter.patientId', () => gw.gql(InvoicesDocument, { filter: { patientId: id } }, admin)],
+        ['filter.actorId', () => gw.gql(AuditLogDocument, { filter: { actorId: id } }, admin)],
+        ['filter.recordId', () => gw.gql(AuditLogDocument, { filter: { recordId: id } }, admin)],
         ['departmentId', () => gw.gql(SetPatientDepartmentDocument, { id: patientId, departmentId: id }, admin)],
       ];
       for (const [field, run] of optionalIds) expect([field, ...refusal(await run())]).toEqual([field, 'BAD_USER_INPUT', [field]]);
+    });
+
+    it('still filters the audit trail by a well-formed actor and record', async () => {
+      const byRecord = await gw.gql(AuditLogDocument, { filter: { recordId: patientId } }, admin);
+      expect(byRecord.data?.auditLog.totalCount).toBeGreaterThan(0);
+      const nobody = await gw.gql(AuditLogDocument, { filter: { actorId: '00000000-0000-0000-0000-000000000000' } }, admin);
+      expect(nobody.data?.auditLog.totalCount).toBe(0);
     });
   });
 });
