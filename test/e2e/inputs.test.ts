@@ -2,12 +2,12 @@ import { Cursor } from '@mikro-orm/core';
 import {
   AddDiagnosisDocument, AddPatientContactDocument, AddPatientInsuranceDocument, ApiKeysDocument, AppointmentsDocument, AuditLogDocument,
   BookAppointmentDocument, CreateApiKeyDocument, CreateAppointmentDocument, CreateDepartmentDocument, CreateEncounterDocument,
-  CreateInvoiceDocument, CreatePatientDocument, DepartmentsDocument, EncountersDocument,
-  InvoicesDocument, LabOrdersDocument, OrderLabTestDocument, PatientDemographicsDocument, PatientsDocument, PrescribeMedicationDocument,
+  CreateInvoiceDocument, CreatePatientDocument, CreateUserDocument, DepartmentsDocument, EncountersDocument,
+  InvoicesDocument, LabOrdersDocument, MeDocument, OrderLabTestDocument, PatientDemographicsDocument, PatientsDocument, PrescribeMedicationDocument,
   RecordAllergyDocument, RecordLabResultDocument, RecordVitalsDocument, RequestDemoDocument, SearchDocument, SetPatientDepartmentDocument,
-  TenantsDocument, UpdateDepartmentDocument, UpdateHospitalSettingsDocument, UpdatePatientDocument, UsersDocument,
+  TenantsDocument, UpdateDepartmentDocument, UpdateHospitalSettingsDocument, UpdatePatientDocument, UpdateProfileDocument, UsersDocument,
 } from './generated/graphql';
-import { errorCode, TestGateway, type GqlResult } from '../fixtures/gateway';
+import { errorCode, STAFF_PASSWORD, TestGateway, type GqlResult } from '../fixtures/gateway';
 import { addPatient, addStaff, at, type Staff } from '../fixtures/staff';
 
 /** The fields a BAD_USER_INPUT names (and fails the test for any other answer). */
@@ -189,6 +189,16 @@ describe('input checks over HTTP', () => {
       expect(badFields(await gw.gql(UpdateHospitalSettingsDocument, { input: { brandName: blank } }, admin))).toEqual(['brandName']);
       const form = { hospitalName: blank, contactName: blank, email: 'someone@blank.test' };
       expect(badFields(await gw.gql(RequestDemoDocument, { input: form })).sort()).toEqual(['contactName', 'hospitalName']);
+    });
+
+    it('refuses a blank display name on the profile and on a new user, keeping the name', async () => {
+      expect((await gw.gql(UpdateProfileDocument, { input: { displayName: 'Named Admin' } }, admin)).errors).toBeUndefined();
+      for (const displayName of [blank, '']) {
+        expect(badFields(await gw.gql(UpdateProfileDocument, { input: { displayName } }, admin))).toEqual(['displayName']);
+        const user = { email: `blank${displayName.length}@inputs.test`, password: STAFF_PASSWORD, role: 'NURSE' as const, displayName };
+        expect(badFields(await gw.gql(CreateUserDocument, { input: user }, admin))).toEqual(['displayName']);
+      }
+      expect((await gw.gql(MeDocument, {}, admin)).data?.me?.displayName).toBe('Named Admin');
     });
 
     it('refuses a blank audit operation filter instead of listing the whole trail', async () => {

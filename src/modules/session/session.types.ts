@@ -1,6 +1,7 @@
 import { IsOptional, Length } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { NotBlank } from '../common/input-rules';
 
 export enum PrincipalKind {
   HOSPITAL_USER = 'HOSPITAL_USER',
@@ -86,6 +87,7 @@ export class ChangePasswordInput {
 export class UpdateProfileInput {
   @Field({ nullable: true })
   @IsOptional()
-  @Length(0, 200)
+  @Length(1, 200)
+  @NotBlank()
   displayName?: string;
 }

@@ -1,5 +1,6 @@
 import { IsOptional, Length } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
+import { NotBlank } from '../common/input-rules';
 import { TenantRoleEnum } from './roles';
 
 @InputType()
@@ -15,6 +16,7 @@ export class CreateUserInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Length(0, 200)
+  @Length(1, 200)
+  @NotBlank()
   displayName?: string;
 }
