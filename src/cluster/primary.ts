@@ -5,17 +5,16 @@ import { leaveStopSignalsToTheGateway, startConfiguredDatabase } from '../db/emb
 import { serveClusterMetrics } from '../http/cluster-metrics';
 import { createLogger, type Logger } from '../logger';
 import { serveSharedLimiters } from '../rate-limits';
-import { relayInvalidations } from '../tenancy';
 import { RespawnBackoff } from './respawn';
 import { stopOnSignal } from './signals';
 
 /**
  * The primary of a gateway cluster (GATEWAY_WORKERS > 1): starts the embedded database when there is
  * no DATABASE_URL, does the start-up work once (migrations, runtime role, first platform admin), serves
- * what the workers share without Redis (catalog invalidations, the sign-in lockout and demo-request
- * counters, the metrics of the whole gateway), then forks the workers and keeps their number. It
- * serves no request itself. A stop signal (SIGTERM, SIGINT, SIGHUP) drains every worker, then stops the
- * embedded database.
+ * what the workers share without Redis (the sign-in lockout and demo-request counters, the metrics of
+ * the whole gateway; catalog invalidations reach each worker from PostgreSQL itself), then forks the
+ * workers and keeps their number. It serves no request itself. A stop signal (SIGTERM, SIGINT, SIGHUP)
+ * drains every worker, then stops the embedded database.
  */
 export async function startPrimary(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel).child({ role: 'primary', pid: process.pid });
@@ -23,7 +22,6 @@ export async function startPrimary(config: Config): Promise<void> {
   const workers = new Workers(config.workers, { DATABASE_URL: database.url }, logger);
   try {
     await prepareDatabase(config, database.url, logger);
-    relayInvalidations();
     serveSharedLimiters();
     serveClusterMetrics();
     stopOnSignal(logger, async () => {

@@ -142,9 +142,9 @@ export class Tenancy {
       throw error;
     }
     const tenancy = new Tenancy(central, servers, options);
-    const channel = `sovereign:catalog:${servers.mainDatabase}`;
+    const deployment = { central, databaseUrl: options.databaseUrl, mainDatabase: servers.mainDatabase, redisUrl: options.config.redisUrl };
     try {
-      tenancy.bus = await openInvalidationBus(options.config.redisUrl, channel, (id) => tenancy.store.dropLocal(id));
+      tenancy.bus = await openInvalidationBus(deployment, { onMessage: (id) => tenancy.store.dropLocal(id), onReconnect: () => tenancy.store.clear() });
     } catch (error) {
       await central.close(true); // start-up retries: leave nothing open behind
       throw error;
@@ -238,4 +238,4 @@ export { latestPerKey, latestRowsSql, newestFirst, type LatestPerKeyQuery } from
 export { PlacementSql, type SqlFragment } from './placement-sql';
 export { detach, findDetached, joinedRelation, type DetachedFindOptions } from './detached';
 export { fullTextRank } from './full-text';
-export { relayInvalidations, RedisUnreachableError } from './resolution/invalidation';
+export { RedisUnreachableError } from './resolution/invalidation';

@@ -1,16 +1,33 @@
-import cluster, { type Worker } from 'node:cluster';
+import type { MikroORM } from '@mikro-orm/core';
 import { redisClient } from '../../redis';
+import { CatalogListener } from './catalog-listener';
 
 /**
- * Tells every gateway process that a hospital's catalog entry changed, so each drops its cached
- * lookups of that hospital: through Redis between replicas, through the cluster primary between the
- * workers of one gateway without Redis, and nowhere for a lone process.
+ * Tells every gateway process (each replica, each worker of each, and the CLI) that a hospital's
+ * catalog entry changed, so each drops its cached lookups of that hospital: through Redis with
+ * REDIS_URL, else through PostgreSQL's LISTEN/NOTIFY in the main database.
  */
 export interface InvalidationBus {
   publish(tenantId: string): Promise<void>;
   close(): Promise<void>;
 }
 
+/** What a process does with what it hears. */
+export interface InvalidationHandlers {
+  /** One hospital changed. */
+  onMessage(tenantId: string): void;
+  /** Messages may have been missed (the PostgreSQL listener lost its connection and is back). */
+  onReconnect(): void;
+}
+
+/**
+ * The PostgreSQL channel. A notification reaches only sessions of the database it was sent in, the
+ * deployment's main one, so the name need not carry the database's (with it, a long database name
+ * would pass the 63-byte limit: pg_notify refuses such a channel, LISTEN cuts it short).
+ */
+export const POSTGRES_CHANNEL = 'sovereign:catalog';
+
+/** No bus: a store on its own (unit tests) drops only its own entries. */
 export const localBus: InvalidationBus = {
   publish: async () => undefined,
   close: async () => undefined,
@@ -55,51 +72,44 @@ export async function redisBus(url: string, channel: string, onMessage: (tenantI
   };
 }
 
-interface InvalidationMessage {
-  type: 'sovereign:catalog-invalidation';
-  tenantId: string;
-}
-
-function isInvalidation(message: unknown): message is InvalidationMessage {
-  const m = message as Partial<InvalidationMessage> | null;
-  return m?.type === 'sovereign:catalog-invalidation' && typeof m.tenantId === 'string';
-}
-
 /**
- * In a cluster worker without Redis: over IPC to the primary, which passes it on to every other worker
- * (relayInvalidations). A worker that is being replaced misses nothing: it starts with an empty cache.
+ * PostgreSQL LISTEN/NOTIFY in the main database: publishes with `select pg_notify(channel, tenant id)`
+ * on a connection of the central ORM, and hears through one dedicated listening connection
+ * (CatalogListener), which listens again by itself after the connection is lost and then calls
+ * `onReconnect` (notifications sent meanwhile were missed). `close` waits for publications still on
+ * their way, then closes the listening connection. A lost publication is covered by the cache TTL.
  */
-export function clusterBus(onMessage: (tenantId: string) => void): InvalidationBus {
-  const listener = (message: unknown) => {
-    if (isInvalidation(message)) onMessage(message.tenantId);
-  };
-  process.on('message', listener);
+export async function postgresBus(central: MikroORM, url: string, handlers: InvalidationHandlers): Promise<InvalidationBus> {
+  const listener = await CatalogListener.open(url, POSTGRES_CHANNEL, handlers);
+  const sending = new Set<Promise<unknown>>();
   return {
     publish: async (tenantId) => {
-      const message: InvalidationMessage = { type: 'sovereign:catalog-invalidation', tenantId };
-      if (process.connected) process.send?.(message);
+      const sent = central.em.fork().getConnection().execute('select pg_notify(?, ?)', [POSTGRES_CHANNEL, tenantId]).catch(() => undefined);
+      sending.add(sent);
+      await sent;
+      sending.delete(sent);
     },
     close: async () => {
-      process.off('message', listener);
+      await Promise.all(sending);
+      await listener.close();
     },
   };
 }
 
-/** In the cluster primary: passes each worker's invalidations to every other worker (see clusterBus). */
-export function relayInvalidations(): void {
-  cluster.on('message', (from: Worker, message: unknown) => {
-    if (!isInvalidation(message)) return;
-    for (const worker of Object.values(cluster.workers ?? {})) {
-      if (worker && worker !== from && worker.isConnected()) worker.send(message);
-    }
-  });
+/** Where a deployment's bus runs: its central ORM and main database, and Redis if configured. */
+export interface BusDeployment {
+  central: MikroORM;
+  /** The main database (owner credentials). */
+  databaseUrl: string;
+  mainDatabase: string;
+  redisUrl: string | undefined;
 }
 
 /**
- * The bus of one process: Redis with `redisUrl` (every replica, and every worker of each), else the
- * cluster primary in a worker, else none.
+ * The bus of one process, the same for a lone process, each worker of a cluster and the CLI: Redis
+ * with REDIS_URL (channel `sovereign:catalog:<main db>`), else PostgreSQL in the main database.
  */
-export async function openInvalidationBus(redisUrl: string | undefined, channel: string, onMessage: (tenantId: string) => void): Promise<InvalidationBus> {
-  if (redisUrl) return redisBus(redisUrl, channel, onMessage);
-  return cluster.isWorker ? clusterBus(onMessage) : localBus;
+export function openInvalidationBus(deployment: BusDeployment, handlers: InvalidationHandlers): Promise<InvalidationBus> {
+  if (deployment.redisUrl) return redisBus(deployment.redisUrl, `sovereign:catalog:${deployment.mainDatabase}`, handlers.onMessage);
+  return postgresBus(deployment.central, deployment.databaseUrl, handlers);
 }
