@@ -84,6 +84,54 @@ describe('revocation takes effect on the next request', () => {
     expect(errorCode(await me(clerk.token))).toBe('UNAUTHENTICATED');
   });
 
+  describe('a refresh token used several times at once', () => {
+    const database = () => new URL(gw.databaseUrl).pathname.slice(1);
+    const refresh = (refreshToken: string, slug?: string) => gw.gql(RefreshTokenDocument, { refreshToken }, { slug });
+    const idleInTransaction = async () =>
+      (await ownerQuery<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = $1 and state like 'idle in transaction%'", [database()]))[0]!.n;
+
+    /** Sends `n` uses of one token together: exactly one wins, promptly; the others are refused. */
+    async function race(n: number, refreshToken: string, slug?: string) {
+      const started = Date.now();
+      const answers = await Promise.all(Array.from({ length: n }, () => refresh(refreshToken, slug)));
+      expect(Date.now() - started).toBeLessThan(2_500); // well under the 5 s statement timeout
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+      const won = answers.filter((a) => a.data?.refreshToken);
+      expect(won).toHaveLength(1);
+      expect(answers.filter((a) => errorCode(a) === 'UNAUTHENTICATED')).toHaveLength(n - 1);
+      expect(await idleInTransaction()).toBe(0);
+      return won[0]!.data!.refreshToken;
+    }
+
+    it.each([2, 3, 10])('lets one of %i concurrent uses win and ends the session, the winner’s new tokens included', async (n) => {
+      const clerk = await createStaff(gw, hospital, 'BILLING', `race-${n}@revocation-general.test`);
+      const next = await race(n, clerk.refreshToken, hospital.slug);
+      expect(errorCode(await refresh(next.refreshToken, hospital.slug))).toBe('UNAUTHENTICATED');
+      expect(errorCode(await me(next.token))).toBe('UNAUTHENTICATED');
+    });
+
+    it('ends the session when one request spends the same token twice', async () => {
+      const clerk = await createStaff(gw, hospital, 'BILLING', 'twice@revocation-general.test');
+      const query = 'mutation($r:String!){a:refreshToken(refreshToken:$r){refreshToken} b:refreshToken(refreshToken:$r){refreshToken}}';
+      const started = Date.now();
+      const response = await gw.raw(`/t/${hospital.slug}/graphql`, { query, variables: { r: clerk.refreshToken } });
+      expect(Date.now() - started).toBeLessThan(2_500);
+      const body = (await response.json()) as { errors?: { path: string[]; extensions: { code: string } }[] };
+      expect(response.status).toBe(200);
+      expect(body.errors?.map((e) => [e.path[0], e.extensions.code])).toEqual([['b', 'UNAUTHENTICATED']]);
+      expect(await idleInTransaction()).toBe(0);
+      expect(errorCode(await refresh(clerk.refreshToken, hospital.slug))).toBe('UNAUTHENTICATED');
+      expect(errorCode(await me(clerk.token))).toBe('UNAUTHENTICATED');
+    });
+
+    it('lets one of 10 concurrent uses of a platform refresh token win and ends the platform session', async () => {
+      const platform = await signIn(gw, ADMIN.email, ADMIN.password);
+      const next = await race(10, platform.refreshToken);
+      expect(errorCode(await refresh(next.refreshToken))).toBe('UNAUTHENTICATED');
+      expect(errorCode(await gw.gql(TenantsDocument, {}, { token: next.token }))).toBe('UNAUTHENTICATED');
+    });
+  });
+
   it('stores refresh tokens only as hashes', async () => {
     const tech = await createStaff(gw, hospital, 'LAB_TECH');
     const [sessionId, secret] = tech.refreshToken.split('.');

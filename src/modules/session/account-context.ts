@@ -11,13 +11,17 @@ import { AuthSession } from './auth-session.entity';
 /** The request hospital's accounts, on the request's bound EntityManager. */
 export async function hospitalAccounts(ctx: RequestContext): Promise<AccountStore> {
   const em = await tenantEm(ctx);
+  const session = ctx.session!; // tenantEm refuses a request without one
   const { tenancy } = ctx.services;
   const tenant = ctx.tenant!;
   return new AccountStore({
     em,
     users: User as EntityName<AccountRow>,
     sessions: AuthSession as EntityName<SessionRow>,
-    independently: (fn) => tenancy.run(tenant, fn),
+    failApart: async (fn) => {
+      await session.end(false);
+      return tenancy.run(tenant, fn);
+    },
     scope: tenant.id,
     rolesOf: (account) => [...(account as User).roles],
     secrets: ctx.services.secrets,
@@ -31,7 +35,8 @@ export function platformAccounts(ctx: RequestContext): AccountStore {
     em: central.em.fork() as EntityManager,
     users: PlatformUser as EntityName<AccountRow>,
     sessions: PlatformSession as EntityName<SessionRow>,
-    independently: (fn) => fn(central.em.fork() as EntityManager),
+    // Platform accounts run outside any request transaction: nothing to end first.
+    failApart: (fn) => fn(central.em.fork() as EntityManager),
     scope: 'platform',
     rolesOf: () => ['SUPERADMIN'],
     secrets: ctx.services.secrets,

@@ -35,8 +35,12 @@ export interface AccountStoreOptions {
   em: EntityManager;
   users: EntityName<AccountRow>;
   sessions: EntityName<SessionRow>;
-  /** Runs `fn` in a transaction of its own that commits whatever becomes of the request's. */
-  independently(fn: (em: EntityManager) => Promise<unknown>): Promise<unknown>;
+  /**
+   * For what must stay although the request fails: rolls the request's own transaction back first (if
+   * it has one), then runs `fn` in a transaction of its own. Ending the request's transaction first
+   * means the write apart never waits on a row lock or a connection the request itself holds.
+   */
+  failApart(fn: (em: EntityManager) => Promise<unknown>): Promise<unknown>;
   /** The hospital id, or `platform`: keys login throttling. */
   scope: string;
   /** The roles an account holds (hospital roles, or SUPERADMIN for platform users). */
@@ -62,7 +66,7 @@ export function turnMfaOff(account: MfaState): void {
  * Accounts and their sign-in sessions, the same for hospital users and platform users. Refresh
  * tokens rotate on every use; presenting one that was already rotated (or any wrong secret for a
  * live session) revokes the whole session, in a transaction of its own so the revocation stays
- * even though the request fails.
+ * even though the request fails (see `failApart`).
  */
 export class AccountStore {
   constructor(private readonly o: AccountStoreOptions) {}
@@ -140,16 +144,17 @@ export class AccountStore {
     const session = await this.o.em.findOne(this.o.sessions, { id: parsed.sessionId } as FilterQuery<SessionRow>, { refresh: true });
     if (!session || session.revokedAt || session.expiresAt <= new Date()) return null;
     if (!secretMatches(parsed.secret, session.tokenHash)) {
-      await this.revokeIndependently(session.id);
+      await this.revokeApart(session.id);
       return null;
     }
     const secret = newSecret();
     const now = new Date();
     const next = { tokenHash: hashSecret(secret), lastUsedAt: now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) };
-    // Conditional on the hash we read: of two concurrent uses of one token, exactly one wins.
+    // Conditional on the hash we read: of concurrent uses of one token, exactly one wins. A loser waits
+    // for the winner's transaction, then matches nothing but keeps the row locked until its own ends.
     const won = await this.o.em.nativeUpdate(this.o.sessions, { id: session.id, tokenHash: session.tokenHash, revokedAt: null } as FilterQuery<SessionRow>, next);
     if (won !== 1) {
-      await this.revokeIndependently(session.id);
+      await this.revokeApart(session.id);
       return null;
     }
     Object.assign(session, next);
@@ -170,8 +175,8 @@ export class AccountStore {
     await this.o.em.nativeUpdate(this.o.sessions, { id: sessionId } as FilterQuery<SessionRow>, { mfa: true });
   }
 
-  private async revokeIndependently(sessionId: string): Promise<void> {
+  private async revokeApart(sessionId: string): Promise<void> {
     const sessions = this.o.sessions;
-    await this.o.independently((em) => em.nativeUpdate(sessions, { id: sessionId, revokedAt: null } as FilterQuery<SessionRow>, { revokedAt: new Date() }));
+    await this.o.failApart((em) => em.nativeUpdate(sessions, { id: sessionId, revokedAt: null } as FilterQuery<SessionRow>, { revokedAt: new Date() }));
   }
 }
