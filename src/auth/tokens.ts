@@ -50,18 +50,22 @@ export class TokenService {
       .sign(this.key);
   }
 
-  /** Verified claims; any forged, expired, `alg: none` or foreign token is UNAUTHENTICATED. */
+  /**
+   * Verified claims; any forged, expired, `alg: none` or foreign token is UNAUTHENTICATED, and so is
+   * one without an expiry (it would never expire). Issuer and audience must be present and ours, and
+   * the subject, kind, session and (for a hospital user) hospital must be there too.
+   */
   async verify(token: string): Promise<TokenClaims> {
     const known = this.verified.get(token);
     if (known) return known;
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp'] });
       const { kind, sid, tid } = payload;
       if (typeof payload.sub !== 'string' || (kind !== 'platform' && kind !== 'tenant')) throw new Error('malformed claims');
       if (typeof sid !== 'string') throw new Error('token without session');
       if (kind === 'tenant' && typeof tid !== 'string') throw new Error('tenant token without tenant');
       const claims: TokenClaims = { sub: payload.sub, kind, sid, ...(kind === 'tenant' ? { tid: tid as string } : {}) };
-      const ttl = (payload.exp ?? 0) * 1000 - Date.now();
+      const ttl = payload.exp! * 1000 - Date.now();
       if (ttl > 0) this.verified.set(token, claims, { ttl });
       return claims;
     } catch (error) {

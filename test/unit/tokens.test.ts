@@ -35,6 +35,7 @@ describe('access tokens', () => {
     ['wrong audience', () => claims().setIssuer('sovereign').setAudience('someone-else').setExpirationTime('1m').sign(secret)],
     ['wrong issuer', () => claims().setIssuer('mallory').setAudience('sovereign-api').setExpirationTime('1m').sign(secret)],
     ['a token without its session', () => new SignJWT({ kind: 'platform' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuer('sovereign').setAudience('sovereign-api').setExpirationTime('1m').sign(secret)],
+    ['without an expiry (it would never expire)', () => claims().setIssuer('sovereign').setAudience('sovereign-api').sign(secret)],
     ['a tenant token without its tenant', () => new SignJWT({ kind: 'tenant', sid: 's1' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuer('sovereign').setAudience('sovereign-api').setExpirationTime('1m').sign(secret)],
     ['garbage', async () => 'not.a.token'],
   ])('refuses a token that is %s with UNAUTHENTICATED', async (_name, make) => {
