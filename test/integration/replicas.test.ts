@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { PLAN_REQUEST_LIMITS } from '../../src/modules/plans/plan-limits';
 import { scaledLimit } from '../../src/rate-limits';
+import { catalogSubscriberName } from '../../src/tenancy/resolution/invalidation';
 import { Plan } from '../../src/tenancy';
 import { MeDocument, RequestDemoDocument, SuspendTenantDocument } from '../e2e/generated/graphql';
 import { errorCode, TestGateway } from '../fixtures/gateway';
@@ -67,6 +68,25 @@ describe('two gateway replicas sharing Redis', () => {
       expect(await redis.exists(`sovereign:rate:${deployment}:user:BASIC:${hospital.id}:${userId}`)).toBe(1);
     } finally {
       redis.disconnect();
+    }
+  });
+
+  it('drops its whole tenant cache once its Redis subscription is back (what was published meanwhile was missed)', async () => {
+    const deployment = new URL(first.databaseUrl).pathname.slice(1);
+    const cleared = [jest.spyOn(first.tenancy.store, 'clear'), jest.spyOn(second.tenancy.store, 'clear')];
+    const times = () => cleared.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
+    const redis = new Redis(REDIS_URL);
+    try {
+      const clients = ((await redis.client('LIST')) as string).split('\n');
+      const subscribers = clients.filter((line) => line.includes(` name=${catalogSubscriberName(deployment)} `));
+      expect(subscribers).toHaveLength(2); // one per replica
+      await redis.client('KILL', 'ID', subscribers[0]!.match(/\bid=(\d+)/)![1]!);
+      for (const deadline = Date.now() + 3_000; Date.now() < deadline && times() === 0; ) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100)); // time enough for a second, wrong drop to show
+      expect(times()).toBe(1);
+    } finally {
+      redis.disconnect();
+      jest.restoreAllMocks();
     }
   });
 });

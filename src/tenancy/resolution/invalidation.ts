@@ -16,7 +16,7 @@ export interface InvalidationBus {
 export interface InvalidationHandlers {
   /** One hospital changed. */
   onMessage(tenantId: string): void;
-  /** Messages may have been missed (the PostgreSQL listener lost its connection and is back). */
+  /** Messages may have been missed (the bus lost its connection and is back). */
   onReconnect(): void;
 }
 
@@ -41,21 +41,32 @@ export class RedisUnreachableError extends Error {
   }
 }
 
+/** The Redis connection name of a deployment's subscriber (`CLIENT LIST` shows it; no spaces allowed). */
+export const catalogSubscriberName = (mainDatabase: string) => `sovereign-catalog-subscriber:${mainDatabase}`;
+
 /**
- * Redis pub/sub on one channel per deployment (named after the main database). A replica that misses a
- * message (Redis restarting) still converges within the cache TTL. When Redis cannot be reached at
+ * Redis pub/sub on one channel per deployment (named after the main database). The subscriber
+ * reconnects and subscribes again by itself (ioredis), and then calls `onReconnect`: messages
+ * published meanwhile were missed, as with the PostgreSQL listener. When Redis cannot be reached at
  * first, both clients are disconnected (none keeps reconnecting) and RedisUnreachableError is thrown.
  */
-export async function redisBus(url: string, channel: string, onMessage: (tenantId: string) => void): Promise<InvalidationBus> {
+export async function redisBus(url: string, mainDatabase: string, handlers: InvalidationHandlers): Promise<InvalidationBus> {
+  const channel = `sovereign:catalog:${mainDatabase}`;
   const publisher = redisClient(url, { maxRetriesPerRequest: 2 });
-  const subscriber = redisClient(url);
+  const subscriber = redisClient(url, { connectionName: catalogSubscriberName(mainDatabase) });
   for (const client of [publisher, subscriber]) client.on('error', () => undefined); // reconnects by itself; the TTL covers the gap
   try {
     await Promise.all([publisher.connect(), subscriber.connect()]);
     subscriber.on('message', (ch: string, message: string) => {
-      if (ch === channel) onMessage(message);
+      if (ch === channel) handlers.onMessage(message);
     });
     await subscriber.subscribe(channel);
+    // Every later 'ready' is a reconnection. ioredis subscribes again by itself; subscribing once
+    // more (harmless) says when Redis has confirmed it, and only then is the cache dropped, so that
+    // nothing published in between is missed.
+    subscriber.on('ready', () => {
+      subscriber.subscribe(channel).then(() => handlers.onReconnect(), () => undefined);
+    });
   } catch (error) {
     subscriber.disconnect();
     publisher.disconnect();
@@ -110,6 +121,6 @@ export interface BusDeployment {
  * with REDIS_URL (channel `sovereign:catalog:<main db>`), else PostgreSQL in the main database.
  */
 export function openInvalidationBus(deployment: BusDeployment, handlers: InvalidationHandlers): Promise<InvalidationBus> {
-  if (deployment.redisUrl) return redisBus(deployment.redisUrl, `sovereign:catalog:${deployment.mainDatabase}`, handlers.onMessage);
+  if (deployment.redisUrl) return redisBus(deployment.redisUrl, deployment.mainDatabase, handlers);
   return postgresBus(deployment.central, deployment.databaseUrl, handlers);
 }
