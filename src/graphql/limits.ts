@@ -116,7 +116,11 @@ function unstorableText(text: string): string | null {
   return null;
 }
 
-/** Adds to `found` the path of every text in `value` PostgreSQL could not keep, with why (an object's fields as `at.field`). */
+/**
+ * Adds to `found` the path of every text in `value` PostgreSQL could not keep, with why (an object's
+ * fields as `at.field`). Recursive: variables nest at most MAX_VARIABLE_DEPTH levels by the time it
+ * runs (src/http/variables.ts), and a literal no deeper than the token limit lets a document be.
+ */
 function unstorablePaths(value: unknown, at: string, found: [string, string][]): void {
   if (typeof value === 'string') {
     const problem = unstorableText(value);

@@ -19,6 +19,7 @@ import { landingPage } from './landing-page';
 import { rateLimitPlugin } from './rate-limit-plugin';
 import { tenantSessionPlugin } from './session-plugin';
 import { Telemetry, telemetryPlugin } from './telemetry';
+import { refuseDeepVariables } from './variables';
 
 export const GRAPHQL_PATHS = ['/graphql', '/t/:slug/graphql'];
 
@@ -103,7 +104,7 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
   app.use(refuseTargetWithoutHost);
   // GraphQL first: Express tries routes in the order they were added, and nearly every request is one.
   const graphql = expressMiddleware(apollo, { context: contextBuilder(services) });
-  app.post(GRAPHQL_PATHS, noStore, express.json({ limit: config.http.maxBodyBytes }), withDeadline(config.http.deadlineMs, graphql));
+  app.post(GRAPHQL_PATHS, noStore, express.json({ limit: config.http.maxBodyBytes }), refuseDeepVariables, withDeadline(config.http.deadlineMs, graphql));
   app.use(healthRoutes(services.tenancy));
   app.get('/metrics', telemetry.handler(config.metricsToken));
   if (config.landingPage) app.get(GRAPHQL_PATHS, landingPage(services.tenancy.resolver));

@@ -1,6 +1,7 @@
 import { print } from 'graphql';
 import { request, type ClientRequest } from 'node:http';
 import { Client } from 'pg';
+import { MAX_VARIABLE_DEPTH } from '../../src/http/variables';
 import { HOLD_KEY_SQL } from '../../src/tenancy/placement-hold';
 import { ownerQuery, testServerUrl } from '../fixtures/database';
 import { ADMIN, errorCode, TestGateway } from '../fixtures/gateway';
@@ -51,7 +52,7 @@ describe('abuse over HTTP', () => {
   };
 
   beforeAll(async () => {
-    gw = await TestGateway.start({ GRAPHQL_MAX_COST: '500', MAX_BODY_BYTES: '20000' });
+    gw = await TestGateway.start({ GRAPHQL_MAX_COST: '500', MAX_BODY_BYTES: '40000' });
     hospital = await gw.createTenant({ slug: 'under-attack' });
   });
   afterEach(async () => {
@@ -98,6 +99,38 @@ describe('abuse over HTTP', () => {
     const result = await post({ query: `{ me { id } }`, variables: { pad: 'x'.repeat(50_000) } });
     expect(result.status).toBe(413);
     expect(result.code).toBe('BAD_USER_INPUT');
+  });
+
+  /** The JSON text of a value nested `depth` levels deep, as arrays or as objects (JSON.stringify could not write it). */
+  const nestedJson = (depth: number, kind: 'arrays' | 'objects') =>
+    kind === 'arrays' ? `${'['.repeat(depth)}"x"${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}"x"${'}'.repeat(depth)}`;
+  const withVariable = (query: string, json: string) => `{"query":${JSON.stringify(query)},"variables":{"x":${json}}}`;
+
+  it.each([
+    ['arrays', 'an undeclared variable', '{ __typename }'],
+    ['objects', 'an undeclared variable', '{ __typename }'],
+    ['arrays', 'a declared list variable', 'query($x: [[String]]) { __typename }'],
+    ['arrays', 'a page size, which the cost estimate reads', 'query($x: Int) { patients(first: $x) { totalCount } }'],
+    ['objects', 'a page size, which the cost estimate reads', 'query($x: Int) { patients(first: $x) { totalCount } }'],
+    ['arrays', 'a text checked for NUL characters', 'query($x: String) { patients(search: $x) { totalCount } }'],
+  ])('refuses %s nested 5000 deep in %s with BAD_USER_INPUT, before anything runs', async (kind, _where, query) => {
+    const body = withVariable(query, nestedJson(5_000, kind as 'arrays' | 'objects'));
+    for (const [path, headers] of [['/graphql', {}], [`/t/${hospital.slug}/graphql`, auth()]] as const) {
+      const response = await gw.raw(path, body, headers);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        errors: [{ message: `Invalid input ($x: is nested more than ${MAX_VARIABLE_DEPTH} levels deep)`, extensions: { code: 'BAD_USER_INPUT', fields: { $x: `is nested more than ${MAX_VARIABLE_DEPTH} levels deep` } } }],
+      });
+    }
+    expect(await noLeases()).toBe(true);
+  });
+
+  it('runs an operation whose variables are nested as deep as allowed', async () => {
+    for (const kind of ['arrays', 'objects'] as const) {
+      const response = await gw.raw('/graphql', withVariable('{ __typename }', nestedJson(MAX_VARIABLE_DEPTH, kind)));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+    }
   });
 
   it('refuses batched requests', async () => {
