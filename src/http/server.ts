@@ -45,6 +45,17 @@ function noStore(_req: express.Request, res: express.Response, next: express.Nex
  */
 const DRAIN_MARGIN_MS = 5_000;
 
+/**
+ * A client has `requestTimeoutMs` to send a whole request, its headers included (Node's own limit for
+ * headers is 60 s), and is answered 408 and disconnected once it is up: Node checks its connections
+ * every second (every 30 s by default, so a request could last up to twice its timeout), or more
+ * often under a shorter timeout. 0 sets no limit.
+ */
+function receiveTimeouts(requestTimeoutMs: number): http.ServerOptions {
+  if (requestTimeoutMs === 0) return { requestTimeout: 0, headersTimeout: 0 };
+  return { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs) };
+}
+
 const POST_ONLY = { errors: [{ message: 'GraphQL requests must use POST', extensions: { code: 'BAD_USER_INPUT' } }] };
 const NOT_FOUND = { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] };
 
@@ -62,8 +73,7 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   const telemetry = new Telemetry(services.tenancy);
-  const server = http.createServer(app);
-  server.requestTimeout = config.http.requestTimeoutMs;
+  const server = http.createServer(receiveTimeouts(config.http.requestTimeoutMs), app);
   const protection = armor(config.limits);
   const apollo = new ApolloServer<RequestContext>({
     schema,

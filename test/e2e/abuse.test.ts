@@ -1,5 +1,6 @@
 import { print } from 'graphql';
 import { request, type ClientRequest } from 'node:http';
+import { connect } from 'node:net';
 import { Client } from 'pg';
 import { MAX_VARIABLE_DEPTH } from '../../src/http/variables';
 import { HOLD_KEY_SQL } from '../../src/tenancy/placement-hold';
@@ -381,5 +382,56 @@ describe('abuse over HTTP', () => {
     const response = await gw.raw('/t/%27%20or%201%3D1/graphql', { query: '{ me { id } }' });
     expect(response.status).toBe(404);
     expect(errorCode({ status: response.status, ...(await response.json() as object) })).toBe('TENANT_NOT_FOUND');
+  });
+});
+
+/** Clients that send a request too slowly to hold a connection open: cut at REQUEST_TIMEOUT_MS, give or take the check interval. */
+describe('slow clients over raw sockets', () => {
+  const TIMEOUT_MS = 1_000;
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await TestGateway.start({ REQUEST_TIMEOUT_MS: String(TIMEOUT_MS) });
+  });
+  afterAll(() => gw.stop());
+
+  /**
+   * Connects, writes `head` and then one more of `trickle` every 200 ms, and resolves with what the
+   * server answered and after how long it closed the connection (null if still open after 5 s).
+   */
+  const trickle = (head: string, drip: string) =>
+    new Promise<{ answer: string; closedAfterMs: number | null }>((resolve) => {
+      const started = Date.now();
+      const socket = connect(Number(new URL(gw.baseUrl).port), '127.0.0.1');
+      const chunks: Buffer[] = [];
+      const finish = (closedAfterMs: number | null) => {
+        clearInterval(dripping);
+        clearTimeout(giveUp);
+        socket.destroy();
+        resolve({ answer: Buffer.concat(chunks).toString('latin1'), closedAfterMs });
+      };
+      const dripping = setInterval(() => drip && !socket.destroyed && socket.write(drip), 200);
+      const giveUp = setTimeout(() => finish(null), 5_000);
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('error', () => undefined);
+      socket.on('close', () => finish(Date.now() - started));
+      if (head) socket.write(head);
+    });
+
+  it.each([
+    ['headers that never end', 'POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'X-Slow: a\r\n'],
+    ['a body that never ends', 'POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"query":"', 'a'],
+    ['nothing at all', '', ''],
+  ])('answers a client that sends %s with 408 and closes its connection once REQUEST_TIMEOUT_MS has passed', async (_name, head, drip) => {
+    const { answer, closedAfterMs } = await trickle(head, drip);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(closedAfterMs).not.toBeNull();
+    expect(closedAfterMs!).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    expect(closedAfterMs!).toBeLessThan(TIMEOUT_MS + 1_500);
+  });
+
+  it('still serves a request that arrives in time', async () => {
+    const response = await gw.raw('/graphql', { query: '{ __typename }' });
+    expect(response.status).toBe(200);
   });
 });
