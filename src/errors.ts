@@ -2,6 +2,8 @@
  * Domain errors: plain classes with a code from the public contract and no GraphQL import.
  * The GraphQL layer maps them to `extensions.code`; anything else is masked as INTERNAL_SERVER_ERROR.
  */
+import type { ValidationError } from 'class-validator';
+
 export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
@@ -50,6 +52,23 @@ export class NotFoundError extends DomainError {
   static forEntity(entity: string, id: string): NotFoundError {
     return new NotFoundError('NOT_FOUND', `${entity} ${id} not found`);
   }
+}
+
+/**
+ * class-validator's findings as problems by field, a nested field under its dotted path (`input.name`,
+ * `tables.0.rows`), each field's messages joined with `; `.
+ */
+export function validationProblems(errors: ValidationError[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const walk = (list: ValidationError[], prefix: string) => {
+    for (const e of list) {
+      const path = prefix ? `${prefix}.${e.property}` : e.property;
+      if (e.constraints) fields[path] = Object.values(e.constraints).join('; ');
+      if (e.children?.length) walk(e.children, path);
+    }
+  };
+  walk(errors, '');
+  return fields;
 }
 
 export class BadInputError extends DomainError {

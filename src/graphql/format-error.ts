@@ -4,7 +4,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { ArgumentValidationError } from 'type-graphql';
 import { databaseFault } from '../db/faults';
-import { DomainError, type ErrorCode } from '../errors';
+import { DomainError, validationProblems, type ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 
 const CONTRACT_CODES = new Set<string>([
@@ -24,19 +24,6 @@ const REQUEST_CODES = new Set<string>([
 
 /** Apollo's codes that clients act on, passed as they are: on this one a client stops sending query hashes. */
 const PROTOCOL_CODES = new Set<string>([ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED]);
-
-function fieldProblems(errors: ValidationError[]): Record<string, string> {
-  const fields: Record<string, string> = {};
-  const walk = (list: ValidationError[], prefix: string) => {
-    for (const e of list) {
-      const path = prefix ? `${prefix}.${e.property}` : e.property;
-      if (e.constraints) fields[path] = Object.values(e.constraints).join('; ');
-      if (e.children?.length) walk(e.children, path);
-    }
-  };
-  walk(errors, '');
-  return fields;
-}
 
 /** An unexpected error: the client sees only a reference, which the log line also carries. */
 function internalError(logger: Logger, err: unknown, path: GraphQLFormattedError['path'], what: string): GraphQLFormattedError {
@@ -58,7 +45,7 @@ function formatError(logger: Logger, formatted: GraphQLFormattedError, raw: unkn
     // A rule that threw, rather than found problems: type-graphql puts the thrown error in place of the
     // list. It is formatted as itself, without the wrapper's BAD_USER_INPUT.
     if (!Array.isArray(problems)) return formatError(logger, { ...formatted, extensions: undefined }, problems);
-    const fields = fieldProblems(problems as ValidationError[]);
+    const fields = validationProblems(problems as ValidationError[]);
     const list = Object.entries(fields).map(([f, p]) => `${f}: ${p}`).join('; ');
     return { ...base, message: `Invalid input (${list})`, extensions: { code: 'BAD_USER_INPUT', fields } };
   }
