@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { BadInputError } from '../errors';
 import { Isolation, Plan } from '../tenancy';
+import { limitProblem } from '../tenancy/provisioning';
 
 /** The first line of standard input (a password piped in, never on the command line). */
 export async function readSecret(): Promise<string> {
@@ -24,10 +25,26 @@ export function parsePlan(value: string): Plan {
   return upper as Plan;
 }
 
-/** An optional whole number from text ('' → null). */
+/**
+ * An optional per-hospital limit from text ('' → null): decimal digits only (Number() would also take
+ * `1e3`, `0x10` or `1.0`), within the catalog's range (the rule provisioning applies).
+ */
 export function parseLimit(field: string, value: string | undefined): number | null {
-  if (value === undefined || value.trim() === '') return null;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw BadInputError.forFields({ [field]: 'must be a whole number, 0 or more' });
+  const text = value?.trim() ?? '';
+  if (text === '') return null;
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  const problem = limitProblem(n);
+  if (problem) throw BadInputError.forFields({ [field]: problem });
   return n;
+}
+
+/**
+ * Commander's parser of a hospital's slug given as `field`: an empty one names no hospital, so it is bad
+ * usage (exit 2) before anything is opened, not an unknown hospital.
+ */
+export function hospitalSlug(field = 'slug'): (value: string) => string {
+  return (value) => {
+    if (value.trim() === '') throw BadInputError.forFields({ [field]: 'must name a hospital' });
+    return value;
+  };
 }

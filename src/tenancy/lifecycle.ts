@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { ConflictError, NotFoundError } from '../errors';
+import { BadInputError, ConflictError, NotFoundError } from '../errors';
 import { Isolation, Tenant, TenantStatus } from './catalog';
 import type { IsolationStrategy } from './isolation/strategy';
 import type { PoolRegistry } from './pools';
@@ -7,6 +7,8 @@ import type { CachedTenantStore } from './resolution/tenant-store';
 import { toTenantDetails, type TenantDetails } from './tenant-record';
 
 const DAY_MS = 86_400_000;
+/** A legal hold's reason: a case number or request, as long as the catalog's other free text (an address). */
+const MAX_REASON = 500;
 
 /**
  * The end of a hospital's life: soft delete (it stops resolving at once; its data is kept for the
@@ -37,8 +39,9 @@ export class TenantLifecycle {
     return toTenantDetails(tenant);
   }
 
-  /** Sets or releases a legal hold (any status but PROVISIONING). */
+  /** Sets or releases a legal hold (any status but PROVISIONING); the reason holds at most 500 characters. */
   async setLegalHold(slug: string, hold: boolean, reason?: string): Promise<TenantDetails> {
+    if (reason !== undefined && reason.trim().length > MAX_REASON) throw BadInputError.forFields({ reason: `must be at most ${MAX_REASON} characters` });
     const em = this.deps.central.em.fork();
     const tenant = await em.findOne(Tenant, { slug, status: { $ne: TenantStatus.PROVISIONING } }, { populate: ['domains'] });
     if (!tenant) throw NotFoundError.forEntity('Hospital', slug);

@@ -79,6 +79,21 @@ function warnLeftBehind(left: LeftBehind): void {
 const TRIAL_DAYS = 30;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9 ()./-]{5,30}$/;
+/** Line breaks, tabs, NUL and the other control characters. */
+const CONTROL = /\p{Cc}/u;
+
+/** The largest per-hospital limit: the catalog's limit columns are PostgreSQL `integer`. */
+const MAX_LIMIT = 2_147_483_647;
+
+/** What is wrong with a per-hospital limit (maxUsers, maxAssets), if anything: a whole number from 0 to MAX_LIMIT. */
+export function limitProblem(value: number): string | undefined {
+  return Number.isInteger(value) && value >= 0 && value <= MAX_LIMIT ? undefined : `must be a whole number from 0 to ${MAX_LIMIT}`;
+}
+
+/** What is wrong with a hospital's name, if anything. */
+function nameProblem(name: string): string | undefined {
+  return !name.trim() || name.length > 200 || CONTROL.test(name) ? 'must be 1–200 characters without line breaks or other control characters' : undefined;
+}
 
 /** Problems with a new hospital's contact details and limits, by field. */
 export function contactProblems(input: Pick<NewTenant, 'contactEmail' | 'contactPhone' | 'address' | 'maxUsers' | 'maxAssets'>): Record<string, string> {
@@ -90,7 +105,8 @@ export function contactProblems(input: Pick<NewTenant, 'contactEmail' | 'contact
   if (input.address && input.address.length > 500) problems.address = 'must be at most 500 characters';
   for (const key of ['maxUsers', 'maxAssets'] as const) {
     const value = input[key];
-    if (value !== undefined && value !== null && (!Number.isInteger(value) || value < 0)) problems[key] = 'must be a whole number, 0 or more';
+    const issue = value === undefined || value === null ? undefined : limitProblem(value);
+    if (issue) problems[key] = issue;
   }
   return problems;
 }
@@ -166,7 +182,8 @@ export class TenantProvisioner {
     const problems: Record<string, string> = {};
     const slugIssue = slugProblem(input.slug);
     if (slugIssue) problems.slug = slugIssue;
-    if (!input.name.trim() || input.name.length > 200) problems.name = 'must be 1–200 characters';
+    const nameIssue = nameProblem(input.name);
+    if (nameIssue) problems.name = nameIssue;
     const domains = (input.domains ?? []).map((d) => d.trim().toLowerCase());
     domains.forEach((d, i) => {
       const issue = domainProblem(d, this.deps.baseDomain);

@@ -40,7 +40,7 @@ describe('hospital lifecycle: delete, retention, legal hold, purge', () => {
     await gw.tenancy.lifecycle.softDelete(h.slug);
     const refused = await runCli(gw.databaseUrl, ['purge-tenant', h.slug, '--force']);
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/legal hold \(case 2024-117\)/);
+    expect(refused.stderr.trim()).toBe(`CONFLICT: Hospital "${h.slug}" is under legal hold (case 2024-117); release the hold before purging`);
     const schema = (await entry(h.slug))!.schema_name as string;
     expect(await ownerQuery('select 1 from information_schema.schemata where schema_name = $1', [schema], db())).toHaveLength(1);
 

@@ -205,6 +205,16 @@ describe('provisioning', () => {
     expect(rows).toHaveLength(0);
   });
 
+  it.each([
+    ['a line break', 'North\nClinic'],
+    ['a tab', 'North\tClinic'],
+  ])('refuses a hospital name with %s with BAD_USER_INPUT on name, creating nothing', async (_why, name) => {
+    const result = await gw.gql(CreateTenantDocument, { input: { slug: 'control-name', name, admin: { email: 'a@control.test', password: STAFF_PASSWORD } } }, { token: platform });
+    expect(errorCode(result)).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.extensions?.fields).toHaveProperty('name');
+    expect(await ownerQuery('select 1 from catalog.tenants where slug = $1', ['control-name'], dbName())).toHaveLength(0);
+  });
+
   it('refuses a custom domain that another hospital already uses with CONFLICT', async () => {
     const admin = { email: 'a@dom.test', password: STAFF_PASSWORD };
     await gw.gql(CreateTenantDocument, { input: { slug: 'domain-one', name: 'One', domains: ['care.example.org'], admin } }, { token: platform });

@@ -1,25 +1,23 @@
 import type { Command } from 'commander';
-import { parse } from 'csv-parse/sync';
-import { readFileSync } from 'node:fs';
 import { DomainError } from '../../errors';
+import type { Isolation, Tenancy } from '../../tenancy';
 import { generateInitialPassword } from '../../modules/platform/initial-password';
 import { createTenant } from '../../modules/platform/tenant.service';
 import { audited } from '../audit';
+import { BULK_COLUMNS, BulkFileError, readBulkCsv, type BulkLine } from '../bulk-csv';
 import { CredentialsFile } from '../credentials-file';
 import { describeFailure } from '../failure';
 import { parseIsolation, parseLimit, parsePlan } from '../input';
 import { progress } from '../progress';
 import { EXIT, withTenancy } from '../runtime';
 
-export const BULK_COLUMNS = ['name', 'subdomain', 'plan_type', 'contact_email', 'max_assets', 'max_users'] as const;
-type Row = Partial<Record<(typeof BULK_COLUMNS)[number], string>>;
-
+/** Why a row failed, in one line: the fields at fault, a domain error, or the CLI's description of anything else (never a driver's statement). */
 function problem(error: unknown): string {
   if (error instanceof DomainError) {
     const fields = error.details?.fields as Record<string, string> | undefined;
     return fields ? Object.entries(fields).map(([f, p]) => `${f} ${p}`).join('; ') : `${error.code}: ${error.message}`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return describeFailure(error);
 }
 
 /**
@@ -37,18 +35,11 @@ export function registerBulkCreateTenants(program: Command): void {
     .option('--credentials <file>', 'write slug,admin email,initial password to this new file (mode 0600; an existing file is refused) instead of printing them')
     .action(async (file: string, o: { isolation: string; credentials?: string }) => {
       const isolation = parseIsolation(o.isolation);
-      let records: { record: Row; info: { lines: number } }[];
+      let lines: BulkLine[];
       try {
-        records = parse(readFileSync(file), { columns: true, info: true, trim: true, skip_empty_lines: true, relax_column_count: true, bom: true });
+        lines = readBulkCsv(file);
       } catch (error) {
-        console.error(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
-        process.exitCode = EXIT.USAGE;
-        return;
-      }
-      const header = records[0] ? Object.keys(records[0].record) : [];
-      const missing = BULK_COLUMNS.filter((c) => !header.includes(c));
-      if (records.length > 0 && missing.length > 0) {
-        console.error(`${file}: missing column(s) ${missing.join(', ')}; expected ${BULK_COLUMNS.join(',')}`);
+        console.error(error instanceof BulkFileError ? `${file}: ${error.message}` : describeFailure(error));
         process.exitCode = EXIT.USAGE;
         return;
       }
@@ -67,33 +58,18 @@ export function registerBulkCreateTenants(program: Command): void {
       const failed: string[] = [];
       try {
         process.exitCode = await withTenancy(async ({ tenancy }) => {
-          const bar = progress(records.length, 'creating hospitals');
+          const bar = progress(lines.length, 'creating hospitals');
           try {
-            for (const { record: row, info } of records) {
-              const slug = row.subdomain ?? '';
-              try {
-                const password = generateInitialPassword();
-                const email = row.contact_email ?? '';
-                const tenant = await audited(tenancy, 'createTenant', { slug }, () =>
-                  createTenant(tenancy, {
-                    slug,
-                    name: row.name ?? '',
-                    isolation,
-                    plan: parsePlan(row.plan_type ?? ''),
-                    contactEmail: email,
-                    maxAssets: parseLimit('max_assets', row.max_assets),
-                    maxUsers: parseLimit('max_users', row.max_users),
-                    admin: { email, password },
-                  }),
-                );
-                const line = `${tenant.slug},${email.trim().toLowerCase()},${password}`;
-                created.push(line);
-                credentials?.append(line);
-                bar.tick(slug);
-              } catch (error) {
-                failed.push(`line ${info.lines} (${slug || 'no subdomain'}): ${problem(error)}`);
-                bar.tick(`${slug} FAILED`);
+            for (const entry of lines) {
+              const slug = 'row' in entry ? entry.row.subdomain : entry.slug;
+              const outcome = await createRow(tenancy, entry, isolation);
+              if ('created' in outcome) {
+                created.push(outcome.created);
+                credentials?.append(outcome.created);
+              } else {
+                failed.push(`line ${entry.line} (${slug || 'no subdomain'}): ${outcome.problem}`);
               }
+              bar.tick('created' in outcome ? slug : `${slug} FAILED`);
             }
           } finally {
             bar.stop();
@@ -105,6 +81,30 @@ export function registerBulkCreateTenants(program: Command): void {
         summarise(created, failed, credentials);
       }
     });
+}
+
+/** Creates the hospital of one row: its line for the credentials, or why it was not created. */
+async function createRow(tenancy: Tenancy, entry: BulkLine, isolation: Isolation): Promise<{ created: string } | { problem: string }> {
+  if (!('row' in entry)) return { problem: entry.problem };
+  const { row } = entry;
+  try {
+    const password = generateInitialPassword();
+    const tenant = await audited(tenancy, 'createTenant', { slug: row.subdomain }, () =>
+      createTenant(tenancy, {
+        slug: row.subdomain,
+        name: row.name,
+        isolation,
+        plan: parsePlan(row.plan_type),
+        contactEmail: row.contact_email,
+        maxAssets: parseLimit('max_assets', row.max_assets),
+        maxUsers: parseLimit('max_users', row.max_users),
+        admin: { email: row.contact_email, password },
+      }),
+    );
+    return { created: `${tenant.slug},${row.contact_email.trim().toLowerCase()},${password}` };
+  } catch (error) {
+    return { problem: problem(error) };
+  }
 }
 
 /** What was created and what failed; printed however the run ends, so no initial password is lost. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { audited } from '../audit';
+import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
 /** `sovereign delete-tenant SLUG`: soft delete; data kept for TENANT_RETENTION_DAYS. */
@@ -7,7 +8,7 @@ export function registerDeleteTenant(program: Command): void {
   program
     .command('delete-tenant')
     .description('Delete a hospital: it stops resolving at once; its data is kept for the retention period (TENANT_RETENTION_DAYS), then purge-tenant removes it')
-    .argument('<slug>')
+    .argument('<slug>', 'the hospital', hospitalSlug())
     .action(async (slug: string) => {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
         const t = await audited(tenancy, 'deleteTenant', { slug }, () => tenancy.lifecycle.softDelete(slug));

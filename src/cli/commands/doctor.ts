@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { NotFoundError } from '../../errors';
 import type { PlacementReport } from '../../tenancy';
 import { progress } from '../progress';
+import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
 function print(report: PlacementReport, fix: boolean): void {
@@ -18,7 +19,7 @@ export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description('Check every placement against the latest migration: tables and columns, row-level security (enabled, forced, policies), triggers, the runtime role\'s grants. Exit 0 when all is well (or repaired), 1 otherwise')
-    .option('--tenant <slug>', 'only this hospital\'s placement')
+    .option('--tenant <slug>', 'only this hospital\'s placement', hospitalSlug('tenant'))
     .option('--fix', 'repair what is safe: missing tables, columns, constraints, indexes; row-level security and policies; triggers; grants; unapplied migrations')
     .action(async (o: { tenant?: string; fix?: boolean }) => {
       process.exitCode = await withTenancy(async ({ tenancy }) => {

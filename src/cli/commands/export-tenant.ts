@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { printTables, transferProgress } from '../transfer-progress';
+import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
 /** `sovereign export-tenant <slug> <file>`: one hospital's data to a portable archive. */
@@ -10,7 +11,7 @@ export function registerExportTenant(program: Command): void {
       'Write one hospital’s data to a portable archive (gzip’d JSON lines with a manifest: migration version, row counts, ' +
         'checksums). Reads one consistent snapshot; the hospital keeps serving. Any isolation mode; import it into any other.',
     )
-    .argument('<slug>', 'the hospital to export')
+    .argument('<slug>', 'the hospital to export', hospitalSlug())
     .argument('<file>', 'archive to write; must not exist yet')
     .action(async (slug: string, file: string) => {
       process.exitCode = await withTenancy(async ({ tenancy }) => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { audited } from '../audit';
+import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
 /** `sovereign legal-hold SLUG --reason R` / `--release`: a hold blocks purging. */
@@ -7,7 +8,7 @@ export function registerLegalHold(program: Command): void {
   program
     .command('legal-hold')
     .description("Place (or with --release lift) a legal hold on a hospital: while held, its data cannot be purged")
-    .argument('<slug>')
+    .argument('<slug>', 'the hospital', hospitalSlug())
     .option('--reason <text>', 'why (case number, request)')
     .option('--release', 'lift the hold')
     .action(async (slug: string, o: { reason?: string; release?: boolean }) => {

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { progress } from '../progress';
+import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
 export function positiveInt(value: string): number {
@@ -13,7 +14,7 @@ export function registerMigrate(program: Command): void {
   program
     .command('migrate')
     .description('Bring the catalog and every hospital placement to the latest migration; goes on past a failing hospital or database server, and a rerun resumes')
-    .option('--tenant <slug>', 'only this hospital (after the catalog; SHARED hospitals migrate the shared schema)')
+    .option('--tenant <slug>', 'only this hospital (after the catalog; SHARED hospitals migrate the shared schema)', hospitalSlug('tenant'))
     .option('--concurrency <n>', 'placements migrated at the same time', positiveInt, 1)
     .option('--status', 'list hospitals that are behind or whose last attempt failed, and change nothing')
     .action(async (options: { tenant?: string; concurrency: number; status?: boolean }) => {

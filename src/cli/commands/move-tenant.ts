@@ -3,6 +3,7 @@ import { Isolation } from '../../tenancy';
 import { audited } from '../audit';
 import { printTables, transferProgress } from '../transfer-progress';
 import { positiveInt } from './migrate';
+import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
 /** `sovereign move-tenant <slug> --to <mode> [--server <name>]`: a live hospital to another mode or server. */
@@ -13,7 +14,7 @@ export function registerMoveTenant(program: Command): void {
       'Move a live hospital to another isolation mode or database server: copy while it serves, hold its requests only for the final ' +
         'delta, verification and catalog switch, then remove the old placement. On any failure it stays where it was, intact.',
     )
-    .argument('<slug>', 'the hospital to move')
+    .argument('<slug>', 'the hospital to move', hospitalSlug())
     .addOption(new Option('--to <mode>', 'target isolation mode').choices(Object.values(Isolation)).makeOptionMandatory())
     .option('--server <name>', 'DATABASE only: the named database server (default: main)')
     .option('--hold-timeout <ms>', 'longest wait for the hospital’s requests in flight before the final switch', positiveInt, 10_000)

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { DomainError } from '../../errors';
+import type { Tenancy, TenantDetails } from '../../tenancy';
 import { audited } from '../audit';
+import { describeFailure } from '../failure';
+import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
 /** `sovereign purge-tenant SLUG | --expired`: destroys deleted hospitals' data, never under legal hold. */
@@ -8,7 +11,7 @@ export function registerPurgeTenant(program: Command): void {
   program
     .command('purge-tenant')
     .description('Destroy a deleted hospital: its placement (rows, schema or database), then its catalog entry. Refused under legal hold, and inside the retention period unless --force')
-    .argument('[slug]', 'the hospital (omit with --expired)')
+    .argument('[slug]', 'the hospital (omit with --expired)', hospitalSlug())
     .option('--expired', 'purge every deleted hospital past its retention period and not under legal hold')
     .option('--force', 'purge before the retention period ends (never overrides a legal hold)')
     .action(async (slug: string | undefined, o: { expired?: boolean; force?: boolean }) => {
@@ -18,19 +21,30 @@ export function registerPurgeTenant(program: Command): void {
         return;
       }
       process.exitCode = await withTenancy(async ({ tenancy }) => {
-        const slugs = slug ? [slug] : await tenancy.lifecycle.expired();
+        if (slug) {
+          report(await purge(tenancy, slug, o.force));
+          return EXIT.OK;
+        }
+        const slugs = await tenancy.lifecycle.expired();
         let failed = 0;
         for (const s of slugs) {
           try {
-            const t = await audited(tenancy, 'purgeTenant', { slug: s }, () => tenancy.lifecycle.purge(s, { force: o.force }));
-            console.log(`${t.slug}: purged (${t.isolation} placement destroyed, catalog entry removed)`);
+            report(await purge(tenancy, s, o.force));
           } catch (error) {
             failed += 1;
-            console.log(`${s}: NOT purged: ${error instanceof DomainError ? error.message : String(error)}`);
+            console.log(`${s}: NOT purged: ${error instanceof DomainError ? error.message : describeFailure(error)}`);
           }
         }
-        if (o.expired) console.log(`${slugs.length - failed} purged, ${failed} failed`);
+        console.log(`${slugs.length - failed} purged, ${failed} failed`);
         return failed > 0 ? EXIT.FAILED : EXIT.OK;
       });
     });
+}
+
+function purge(tenancy: Tenancy, slug: string, force?: boolean): Promise<TenantDetails> {
+  return audited(tenancy, 'purgeTenant', { slug }, () => tenancy.lifecycle.purge(slug, { force }));
+}
+
+function report(t: TenantDetails): void {
+  console.log(`${t.slug}: purged (${t.isolation} placement destroyed, catalog entry removed)`);
 }

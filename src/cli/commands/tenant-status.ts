@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { TenantStatus } from '../../tenancy';
 import { audited } from '../audit';
+import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
 /** `sovereign suspend-tenant SLUG`: the hospital stops resolving (TENANT_SUSPENDED); data untouched. */
@@ -8,7 +9,7 @@ export function registerSuspendTenant(program: Command): void {
   program
     .command('suspend-tenant')
     .description('Suspend a hospital: its requests are refused with TENANT_SUSPENDED until resumed')
-    .argument('<slug>')
+    .argument('<slug>', 'the hospital', hospitalSlug())
     .action(async (slug: string) => {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
         const t = await audited(tenancy, 'suspendTenant', { slug }, () => tenancy.provisioner.setStatus(slug, TenantStatus.SUSPENDED));
@@ -23,7 +24,7 @@ export function registerResumeTenant(program: Command): void {
   program
     .command('resume-tenant')
     .description('Resume a suspended hospital')
-    .argument('<slug>')
+    .argument('<slug>', 'the hospital', hospitalSlug())
     .action(async (slug: string) => {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
         const t = await audited(tenancy, 'resumeTenant', { slug }, () => tenancy.provisioner.setStatus(slug, TenantStatus.ACTIVE));

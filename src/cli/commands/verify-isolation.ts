@@ -5,6 +5,7 @@ import type { Tenancy } from '../../tenancy';
 import { attemptsAgainst, CREATE, type AttemptResult } from '../isolation/attempts';
 import { GatewayClient, outcomeOf, type GqlAnswer } from '../isolation/gateway-client';
 import { closeProbe, openProbe, storedPatient, type Probe } from '../isolation/probes';
+import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
 /**
@@ -20,8 +21,8 @@ export function registerVerifyIsolation(program: Command): void {
       'Prove through the live API that neither of two hospitals can read or change the other’s data: creates a short-lived probe user ' +
         'and patient in each, tries each crossing in both directions, prints every attempt and its outcome, removes the probes. Exits 1 if any attempt crossed.',
     )
-    .requiredOption('--tenant1 <slug>', 'first hospital')
-    .requiredOption('--tenant2 <slug>', 'second hospital')
+    .requiredOption('--tenant1 <slug>', 'first hospital', hospitalSlug('tenant1'))
+    .requiredOption('--tenant2 <slug>', 'second hospital', hospitalSlug('tenant2'))
     .option('--url <url>', 'base URL of the running gateway (default: http://127.0.0.1:$PORT)')
     .action(async (options: { tenant1: string; tenant2: string; url?: string }) => {
       if (options.tenant1 === options.tenant2) throw BadInputError.forFields({ tenant2: 'must differ from tenant1' });

@@ -5,26 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, createGzip, type Gzip } from 'node:zlib';
 import { ConflictError } from '../../errors';
-import type { TableSummary } from './digest';
-
-/** Names an archive's manifest; the version changes when the layout does. */
-export const ARCHIVE_FORMAT = 'sovereign-tenant-archive';
-export const ARCHIVE_FORMAT_VERSION = 1;
-
-/**
- * The first line of an archive. Row counts and checksums are those of the snapshot the rows were read
- * from; the checksum ignores `tenant_id` (see digest.ts), so an import under a new id verifies too.
- */
-export interface ArchiveManifest {
-  format: typeof ARCHIVE_FORMAT;
-  formatVersion: number;
-  createdAt: string;
-  hospital: { id: string; slug: string; name: string; plan: string; isolation: string };
-  /** Last tenant migration applied to the exported placement, and every one applied, in order. */
-  migrationVersion: string;
-  migrations: string[];
-  tables: (TableSummary & { columns: { name: string; type: string }[] })[];
-}
+import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, manifestProblem, type ArchiveManifest } from './manifest';
 
 /** The file is not a complete, well-formed archive. */
 export class ArchiveFormatError extends Error {
@@ -124,15 +105,17 @@ async function* lines(file: string): AsyncGenerator<string> {
 }
 
 function parseManifest(line: string | undefined): ArchiveManifest {
-  let manifest: ArchiveManifest;
+  let manifest: Partial<ArchiveManifest> | null;
   try {
-    manifest = JSON.parse(line ?? '') as ArchiveManifest;
+    manifest = JSON.parse(line ?? '') as Partial<ArchiveManifest> | null;
   } catch {
     throw new ArchiveFormatError('the first line is not a manifest');
   }
   if (manifest?.format !== ARCHIVE_FORMAT) throw new ArchiveFormatError('the first line is not a manifest');
   if (manifest.formatVersion !== ARCHIVE_FORMAT_VERSION) throw new ArchiveFormatError(`format version ${manifest.formatVersion} is not supported`);
-  return manifest;
+  const problem = manifestProblem(manifest);
+  if (problem) throw new ArchiveFormatError(`its manifest is malformed: ${problem}`);
+  return manifest as ArchiveManifest;
 }
 
 function parseHeader(line: string): ['table', string, number] | ['end', number] {

@@ -3,8 +3,9 @@ import { BadInputError } from '../../errors';
 import { TenantStatus } from '../catalog';
 import { MIGRATIONS_TABLE } from '../migrations/runner';
 import { quoteIdent } from '../placement';
-import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, ArchiveWriter, type ArchiveManifest } from './archive';
+import { ArchiveWriter } from './archive';
 import { findEntry, placementMigrations, placementOf, SERVING, type TransferDeps, type TransferProgress } from './deps';
+import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, type ArchiveManifest } from './manifest';
 import { PlacementIo } from './placement-io';
 import { summariseAll } from './sync';
 

@@ -1,10 +1,11 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { BadInputError, ConflictError } from '../../errors';
-import { Isolation, Plan } from '../catalog';
+import { Isolation } from '../catalog';
 import { derivePlacement, type Placement } from '../placement';
 import type { TenantRecord } from '../tenant-record';
-import { ArchiveFormatError, readManifest, readRows, type ArchiveManifest } from './archive';
+import { ArchiveFormatError, readManifest, readRows } from './archive';
 import { withOwners, type TransferDeps, type TransferProgress } from './deps';
+import type { ArchiveManifest } from './manifest';
 import { PlacementIo } from './placement-io';
 import { assertSameSummaries, summariseAll, syncPlacements, TransferMismatchError } from './sync';
 import { shapeMismatch } from './tables';
@@ -31,9 +32,7 @@ export interface ImportOptions {
 export async function importTenant(deps: TransferDeps, file: string, options: ImportOptions): Promise<TenantRecord> {
   const manifest = await readManifest(file).catch(rethrowAsInput);
   const upTo = checkVersion(deps, manifest);
-  const plan = Object.values(Plan).find((p) => p === manifest.hospital.plan);
-  if (!plan) throw BadInputError.forFields({ file: `unknown plan "${manifest.hospital.plan}"` });
-  const input = { slug: options.slug, name: options.name ?? manifest.hospital.name, isolation: options.isolation, plan, server: options.server };
+  const input = { slug: options.slug, name: options.name ?? manifest.hospital.name, isolation: options.isolation, plan: manifest.hospital.plan, server: options.server };
   const latest = deps.migrator.latest;
   return deps.provisioner.create(input, {
     placement: async (tenant, placement) => {
@@ -132,5 +131,6 @@ function rethrowAsInput(error: unknown): never {
   if (error instanceof ArchiveFormatError) throw BadInputError.forFields({ file: error.message });
   if (error instanceof TransferMismatchError) throw BadInputError.forFields({ file: `its rows do not match its manifest (${error.tables.join(', ')})` });
   if ((error as { code?: string }).code === 'ENOENT') throw BadInputError.forFields({ file: 'does not exist' });
+  if ((error as { code?: string }).code === 'EISDIR') throw BadInputError.forFields({ file: 'is a directory, not an archive' });
   throw error;
 }

@@ -1,6 +1,6 @@
 import type { Isolation } from '../catalog';
 import type { TenantRecord } from '../tenant-record';
-import type { ArchiveManifest } from './archive';
+import type { ArchiveManifest } from './manifest';
 import type { TransferDeps, TransferProgress } from './deps';
 import { exportTenant } from './exporter';
 import { importTenant, type ImportOptions } from './importer';
@@ -34,7 +34,7 @@ export class TenantTransfer {
   }
 }
 
-export type { ArchiveManifest } from './archive';
+export type { ArchiveManifest } from './manifest';
 export type { TransferProgress } from './deps';
 export type { TableSummary } from './digest';
 export type { ImportOptions } from './importer';
