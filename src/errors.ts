@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'REQUEST_TIMEOUT'
   | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_SERVER_ERROR';
+  | 'INTERNAL_SERVER_ERROR'
+  | 'CLIENT_CLOSED_REQUEST';
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   TENANT_NOT_FOUND: 404,
@@ -27,6 +28,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
   REQUEST_TIMEOUT: 504,
+  CLIENT_CLOSED_REQUEST: 499,
 };
 
 export class DomainError extends Error {
@@ -121,5 +123,15 @@ export class UnavailableError extends DomainError {
   /** The database cannot be reached just now; the request may be retried. */
   static database(): UnavailableError {
     return new UnavailableError('SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly');
+  }
+}
+
+/**
+ * The client closed its connection before its request ran, and it was not run. No client ever sees
+ * this (no one is left to answer it); metrics count it, with 499 as proxies record it.
+ */
+export class ClientClosedError extends DomainError {
+  static beforeRunning(): ClientClosedError {
+    return new ClientClosedError('CLIENT_CLOSED_REQUEST', 'The client closed the connection before the request ran; nothing was done');
   }
 }

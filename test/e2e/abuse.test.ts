@@ -1,8 +1,10 @@
 import { print } from 'graphql';
 import { request, type ClientRequest } from 'node:http';
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import { MAX_VARIABLE_DEPTH } from '../../src/http/variables';
+import { createLogger } from '../../src/logger';
 import { HOLD_KEY_SQL } from '../../src/tenancy/placement-hold';
 import { ownerQuery, testServerUrl } from '../fixtures/database';
 import { ADMIN, errorCode, TestGateway } from '../fixtures/gateway';
@@ -45,15 +47,53 @@ describe('abuse over HTTP', () => {
     return { client, tenant };
   };
   /** Sends a request over a connection of its own, for the test to abandon (destroy) mid-way. */
-  const sendAndKeep = (body: unknown, token: string): ClientRequest => {
-    const req = request({ port: new URL(gw.baseUrl).port, method: 'POST', path: `/t/${hospital.slug}/graphql`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+  const sendAndKeep = (body: unknown, token: string, headers: Record<string, string> = {}): ClientRequest => {
+    const req = request({ port: new URL(gw.baseUrl).port, method: 'POST', path: `/t/${hospital.slug}/graphql`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers } });
     req.on('error', () => undefined);
     req.end(JSON.stringify(body));
     return req;
   };
 
+  /** Sends a hospital request over a raw socket and destroys the socket `afterMs` after the request is written. */
+  const sendAndLeave = (query: string, requestId: string, afterMs: number) =>
+    new Promise<void>((resolve) => {
+      const body = JSON.stringify({ query });
+      const head = [`POST /t/${hospital.slug}/graphql HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/json', `Authorization: Bearer ${hospital.token}`, `X-Request-ID: ${requestId}`, `Content-Length: ${Buffer.byteLength(body)}`];
+      const socket = connect(Number(new URL(gw.baseUrl).port), '127.0.0.1', () => {
+        socket.write(`${head.join('\r\n')}\r\n\r\n${body}`, () => {
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, afterMs);
+        });
+      });
+      socket.on('error', () => resolve());
+    });
+  /** The gateway's log lines at level error (50) or above. */
+  const errorLines: { msg?: string; err?: { message?: string } }[] = [];
+  const errorLog = new Writable({
+    write(chunk, _encoding, done) {
+      for (const text of String(chunk).split('\n').filter(Boolean)) {
+        const line = JSON.parse(text) as { level: number; msg?: string; err?: { message?: string } };
+        if (line.level >= 50) errorLines.push({ msg: line.msg, err: { message: line.err?.message } });
+      }
+      done();
+    },
+  });
+  /** Requests refused before running because their client had gone, as the metrics count them. */
+  const clientClosedCount = async () => {
+    const metrics = await (await fetch(`${gw.baseUrl}/metrics`)).text();
+    return Number(/^sovereign_graphql_rejected_total\{code="CLIENT_CLOSED_REQUEST"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
+  };
+  /** The hospital's audit entries written for requests whose id starts with `prefix`. */
+  const auditedRequests = async (prefix: string) => {
+    const { schema, database } = (await gw.tenancy.store.bySlug(hospital.slug))!.placement;
+    return ownerQuery<{ operation: string; outcome: string; error_code: string | null }>(
+      `select operation, outcome, error_code from "${schema}".audit_log where starts_with(request_id, $1)`, [prefix], database);
+  };
+
   beforeAll(async () => {
-    gw = await TestGateway.start({ GRAPHQL_MAX_COST: '500', MAX_BODY_BYTES: '40000' });
+    gw = await TestGateway.start({ GRAPHQL_MAX_COST: '500', MAX_BODY_BYTES: '40000' }, undefined, createLogger('warn', errorLog));
     hospital = await gw.createTenant({ slug: 'under-attack' });
   });
   afterEach(async () => {
@@ -178,6 +218,61 @@ describe('abuse over HTTP', () => {
       await holder.end();
     }
     expect(await noLeases()).toBe(true);
+  });
+
+  it.each([
+    ['a read of patients', '{ patients(first: 5) { edges { node { id } } } }'],
+    ['a mutation', 'mutation { createDepartment(input: { name: "Left early", code: "LEFT-EARLY" }) { id } }'],
+  ])('does not run %s whose client left while it was being signed in, and logs no error for it', async (name, query) => {
+    const requestId = `left-while-signing-in-${name.replaceAll(' ', '-')}`;
+    const errorsBefore = errorLines.length;
+    const closedBefore = await clientClosedCount();
+    const { client: holder, tenant } = await placementOwner();
+    const hold = HOLD_KEY_SQL.replace('?', '$1');
+    try {
+      // The hospital's hold, taken exclusively, keeps the statement that signs the caller in waiting
+      // while the client leaves: the session is ended under it, and the sign-in completes afterwards.
+      await holder.query(`select pg_advisory_lock(${hold})`, [tenant.id]);
+      const req = sendAndKeep({ query }, hospital.token, { 'x-request-id': requestId });
+      expect(await until(() => gw.tenancy.pools.leasesInUse === 1)).toBe(true);
+      await new Promise((r) => setTimeout(r, 100)); // the opening statement is now waiting for the hold
+      req.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await holder.query(`select pg_advisory_unlock(${hold})`, [tenant.id]);
+      await holder.end();
+    }
+    expect(await noLeases()).toBe(true);
+    const counted = await until(async () => (await clientClosedCount()) === closedBefore + 1);
+    expect(errorLines.slice(errorsBefore)).toEqual([]);
+    expect(await auditedRequests(requestId)).toEqual([]);
+    const { schema, database } = tenant.placement;
+    expect(await ownerQuery(`select id from "${schema}".departments where code = 'LEFT-EARLY'`, [], database)).toEqual([]);
+    expect(counted).toBe(true);
+  });
+
+  it('runs and audits as usual, or refuses unrun, requests whose clients leave at any moment after sending them, and logs no error', async () => {
+    const errorsBefore = errorLines.length;
+    const closedBefore = await clientClosedCount();
+    // Leaving at once, the client is gone before its request runs; later, while it runs or once answered.
+    const leaveAfterMs = [0, 10, 30, 60, 100, 200];
+    const rounds = 30;
+    const perRound = 10;
+    for (let round = 0; round < rounds; round++) {
+      await Promise.all(Array.from({ length: perRound }, (_, i) => {
+        const query = i % 2 ? `mutation { createDepartment(input: { name: "Gone", code: "GONE-${round}-${i}" }) { id } }` : '{ patients(first: 5) { edges { node { id } } } }';
+        return sendAndLeave(query, `left-at-some-point-${round}-${i}`, leaveAfterMs[round % leaveAfterMs.length]!);
+      }));
+    }
+    expect(await noLeases()).toBe(true);
+    await new Promise((r) => setTimeout(r, 300)); // a request may still be between its statements
+    expect(await noLeases()).toBe(true);
+    expect(errorLines.slice(errorsBefore)).toEqual([]);
+    const audited = await auditedRequests('left-at-some-point-');
+    expect(audited.filter((entry) => entry.error_code === 'INTERNAL_SERVER_ERROR')).toEqual([]);
+    // Each request either ran (one root field, one entry, a success) or was refused before running.
+    expect(audited.filter((entry) => entry.outcome !== 'SUCCESS')).toEqual([]);
+    expect(audited.length + (await clientClosedCount()) - closedBefore).toBe(rounds * perRound);
   });
 
   it('still commits and audits a mutation whose client leaves while it runs', async () => {
