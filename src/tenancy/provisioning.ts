@@ -91,7 +91,7 @@ export function limitProblem(value: number): string | undefined {
 }
 
 /** What is wrong with a hospital's name, if anything. */
-function nameProblem(name: string): string | undefined {
+export function hospitalNameProblem(name: string): string | undefined {
   return !name.trim() || name.length > 200 || CONTROL.test(name) ? 'must be 1–200 characters without line breaks or other control characters' : undefined;
 }
 
@@ -182,7 +182,7 @@ export class TenantProvisioner {
     const problems: Record<string, string> = {};
     const slugIssue = slugProblem(input.slug);
     if (slugIssue) problems.slug = slugIssue;
-    const nameIssue = nameProblem(input.name);
+    const nameIssue = hospitalNameProblem(input.name);
     if (nameIssue) problems.name = nameIssue;
     const domains = (input.domains ?? []).map((d) => d.trim().toLowerCase());
     domains.forEach((d, i) => {

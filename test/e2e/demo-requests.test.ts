@@ -8,7 +8,7 @@ describe('demo requests', () => {
   const form = { hospitalName: 'Riverside General', contactName: 'Dr Rivers', email: 'Rivers@Riverside.example', phone: '+44 20 7946 0000' };
 
   beforeAll(async () => {
-    gw = await TestGateway.start({ DEMO_REQUESTS_PER_HOUR: '3'});
+    gw = await TestGateway.start({ DEMO_REQUESTS_PER_HOUR: '4' });
     platform = await gw.platformToken();
   });
   afterAll(() => gw.stop());
@@ -26,6 +26,11 @@ describe('demo requests', () => {
   ])('refuses a demo request whose email is %s with BAD_USER_INPUT naming the field', async (_name, email) => {
     const refused = await gw.gql(RequestDemoDocument, { input: { ...form, hospitalName: 'Misspelt General', email } });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { email: 'must be an email address' } });
+  });
+
+  it('refuses a hospital name with a line break when the request is made, not when it is converted', async () => {
+    const refused = await gw.gql(RequestDemoDocument, { input: { ...form, hospitalName: 'Riverside\nGeneral' } });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { hospitalName: expect.stringContaining('control characters') } });
   });
 
   it('rate-limits demo requests per client address', async () => {

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
 import type { Tenancy, TenantRecord } from '../../tenancy';
 import { DemoRequest, DemoRequestStatus } from '../../tenancy/catalog';
+import { hospitalNameProblem } from '../../tenancy/provisioning';
 import type { Page } from '../common/connection';
 import { isUuid } from '../common/ids';
 import { paginate } from '../common/paginate';
@@ -12,12 +13,14 @@ import type { ConvertDemoToTenantInput, RequestDemoInput } from './demo.types';
 
 /**
  * Stores a public demo request (at most DEMO_REQUESTS_PER_HOUR per client address: see RateLimits). The
- * email becomes the first ADMIN's on conversion, so it is checked as every account's is.
+ * hospital name and the email become the hospital's and its first ADMIN's on conversion, so they are
+ * checked as provisioning and every account check them: a request that could never be converted is
+ * refused when it is made.
  */
 export async function requestDemo(central: MikroORM, input: RequestDemoInput, clientAddress: string | null): Promise<DemoRequest> {
   const email = normaliseEmail(input.email);
-  const emailIssue = emailProblem(email);
-  if (emailIssue) throw BadInputError.forFields({ email: emailIssue });
+  const problems = Object.entries({ hospitalName: hospitalNameProblem(input.hospitalName.trim()), email: emailProblem(email) }).filter(([, problem]) => problem);
+  if (problems.length > 0) throw BadInputError.forFields(Object.fromEntries(problems) as Record<string, string>);
   const em = central.em.fork();
   const request = em.create(DemoRequest, {
     hospitalName: input.hospitalName.trim(),
