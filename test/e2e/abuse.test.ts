@@ -522,7 +522,8 @@ describe('slow clients over raw sockets', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(closedAfterMs).not.toBeNull();
     expect(closedAfterMs!).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-    expect(closedAfterMs!).toBeLessThan(TIMEOUT_MS + 1_500);
+    // At most one check interval (a second) late, with a second's slack for a busy machine.
+    expect(closedAfterMs!).toBeLessThan(TIMEOUT_MS + 2_000);
   });
 
   it('still serves a request that arrives in time', async () => {
