@@ -223,6 +223,52 @@ describe('two-factor sign-in (TOTP)', () => {
     });
   });
 
+  describe('at the same time', () => {
+    const slug = () => hospital.slug;
+    const regenerate = (token: string, password: string) => gw.gql(RegenerateMfaRecoveryCodesDocument, { password }, { slug: slug(), token });
+
+    it('accepts one fresh code once, however many sign-ins and disableMfa calls send it together', async () => {
+      const doctor = await createStaff(gw, hospital, 'DOCTOR', 'one.code@mfa-general.test');
+      const secret = await enrol(doctor, doctor.password, slug());
+      const code = codeFor(secret);
+      const answers = await Promise.all([
+        ...Array.from({ length: 4 }, () => gw.gql(LoginDocument, { email: doctor.email, password: doctor.password, mfaCode: code }, { slug: slug() })),
+        ...Array.from({ length: 4 }, () => gw.gql(DisableMfaDocument, { code }, { slug: slug(), token: doctor.token })),
+      ]);
+      expect(answers.filter((a) => !a.errors)).toHaveLength(1);
+      const me = (await gw.gql(MeDocument, {}, { slug: slug(), token: doctor.token })).data!.me!;
+      const { placement } = (await gw.tenancy.store.bySlug(slug()))!;
+      const [row] = await ownerQuery<{ step: number | null }>(`select mfa_last_step as step from "${placement.schema}".users where email = $1`, [doctor.email], placement.database);
+      // Off: nothing of the factor is left, its last step neither. On (a sign-in won): the code's step is spent.
+      expect(row!.step !== null).toBe(me.mfaEnabled);
+    });
+
+    it('turns MFA on once when two sessions confirm the enrolment with one code together, and only the winner’s session counts as two-factor', async () => {
+      const nurse = await createStaff(gw, hospital, 'NURSE', 'two.confirms@mfa-general.test');
+      const other = await signIn(gw, nurse.email, nurse.password, slug());
+      const started = await gw.gql(StartMfaEnrollmentDocument, {}, { slug: slug(), token: nurse.token });
+      const code = codeFor(started.data!.startMfaEnrollment.secret);
+      const tokens = [nurse.token, other.token, nurse.token, other.token];
+      const answers = await Promise.all(tokens.map((token) => gw.gql(ConfirmMfaEnrollmentDocument, { code, password: nurse.password }, { slug: slug(), token })));
+      expect(answers.filter((a) => a.data?.confirmMfaEnrollment.mfaEnabled)).toHaveLength(1);
+      expect(answers.filter((a) => errorCode(a) === 'BAD_USER_INPUT')).toHaveLength(3);
+      const codes = [await regenerate(nurse.token, nurse.password), await regenerate(other.token, nurse.password)];
+      expect(codes.map(errorCode).sort()).toEqual(['CONFLICT', undefined]);
+    });
+
+    it('leaves no recovery codes once disableMfa has turned MFA off, however many regenerations it raced', async () => {
+      const clerk = await createStaff(gw, hospital, 'BILLING', 'codes.race@mfa-general.test');
+      const secret = await enrol(clerk, clerk.password, slug());
+      const [off] = await Promise.all([
+        gw.gql(DisableMfaDocument, { code: codeFor(secret) }, { slug: slug(), token: clerk.token }),
+        ...Array.from({ length: 3 }, () => regenerate(clerk.token, clerk.password)),
+      ]);
+      expect(off.data?.disableMfa.mfaEnabled).toBe(false);
+      const me = await gw.gql(MeDocument, {}, { slug: slug(), token: clerk.token });
+      expect(me.data?.me).toMatchObject({ mfaEnabled: false, mfaRecoveryCodesLeft: 0 });
+    });
+  });
+
   describe('when the hospital requires it', () => {
     let receptionist: Staff;
 

@@ -157,6 +157,19 @@ describe('revocation takes effect on the next request', () => {
     expect((await signIn(gw, nurse.email, 'a fresh long password', hospital.slug)).user.email).toBe(nurse.email);
   });
 
+  it('leaves no session signed in with the old password when sign-ins race the reset', async () => {
+    const nurse = await createStaff(gw, hospital, 'NURSE', 'reset.race@revocation-general.test');
+    const [reset, ...logins] = await Promise.all([
+      gw.gql(ResetPasswordDocument, { id: nurse.id, password: 'a fresh long password' }, hospital),
+      // As many as LOGIN_MAX_FAILURES: a burst reserves lockout attempts before checking the password.
+      ...Array.from({ length: 5 }, () => gw.gql(LoginDocument, { email: nurse.email, password: STAFF_PASSWORD }, { slug: hospital.slug })),
+    ]);
+    expect(errorCode(reset)).toBeUndefined();
+    for (const login of logins) expect([undefined, 'UNAUTHENTICATED']).toContain(errorCode(login));
+    const answers = await Promise.all(logins.flatMap((l) => (l.data?.login ? [me(l.data.login.token)] : [])));
+    expect(answers.map(errorCode)).toEqual(answers.map(() => 'UNAUTHENTICATED'));
+  });
+
   it('ends the other sessions, not this one, when a user changes their password', async () => {
     const doctor = await createStaff(gw, hospital, 'DOCTOR', 'changes.password@revocation-general.test');
     const other = await signIn(gw, doctor.email, doctor.password, hospital.slug);

@@ -34,9 +34,10 @@ describe('refresh-token rotation under concurrent use', () => {
 
   async function openSession(kind: 'hospital' | 'platform'): Promise<string> {
     const { store, end } = await request(kind);
-    const { refreshToken } = await store.openSession(kind === 'hospital' ? hospitalUserId : platformUserId, false, TTL);
+    const account = (await store.findById(kind === 'hospital' ? hospitalUserId : platformUserId))!;
+    const opened = (await store.openSession(account, false, TTL))!;
     await end(true);
-    return refreshToken;
+    return opened.refreshToken;
   }
 
   async function use(kind: 'hospital' | 'platform', refreshToken: string): Promise<string | null> {

@@ -4,8 +4,12 @@ import type { UserPrincipal } from '../../auth/principal';
 import { newRecoveryCodes, recoveryCodeHash } from '../../auth/recovery-codes';
 import { newTotpSecret, totpStep } from '../../auth/totp';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors';
-import { turnMfaOff, type AccountRow, type AccountStore } from './accounts';
+import { mfaOff, type AccountRow, type AccountStore } from './accounts';
 import { acceptSecondFactor, type SecondFactor } from './session.service';
+
+const NO_ENROLMENT = { code: 'there is no enrolment to confirm; call startMfaEnrollment first' };
+const MFA_NOT_ON = { code: 'two-factor sign-in is not on' };
+const notOn = () => ConflictError.because('Two-factor sign-in is not on; turn it on first');
 
 async function ownAccount(store: AccountStore, principal: UserPrincipal): Promise<AccountRow> {
   const account = await store.findById(principal.id);
@@ -56,30 +60,30 @@ export async function startMfaEnrollment(store: AccountStore, principal: UserPri
 /**
  * Confirms enrolment with the password and a code from the new secret; this session then counts as
  * two-factor. The password is checked first, so a stolen session alone cannot put the thief's
- * authenticator on the account (locking its owner out).
+ * authenticator on the account (locking its owner out). Of confirmations at the same time, one turns
+ * MFA on; the others find no enrolment left, as they would one after the other.
  */
-export async function confirmMfaEnrollment(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, input: { code: string; password: string }): Promise<AccountRow> {
+export async function confirmMfaEnrollment(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, input: { code: string; password: string }): Promise<void> {
   const { code, password } = input;
   const account = await ownAccount(store, principal);
   const pending = account.mfaPendingSecret;
-  if (account.mfaSecret || !pending) throw BadInputError.forFields({ code: 'there is no enrolment to confirm; call startMfaEnrollment first' });
+  if (account.mfaSecret || !pending) throw BadInputError.forFields(NO_ENROLMENT);
   await checkSecret(throttle, store, account, () => verifyPassword(account.passwordHash, password), 'password', 'is not correct');
   const step = await checkSecret(throttle, store, account, async () => totpStep(store.openSecret(pending), code), 'code', 'is not a valid code for the new secret');
-  Object.assign(account, { mfaSecret: pending, mfaPendingSecret: null, mfaEnabledAt: new Date(), mfaLastStep: step, mfaRecoveryCodes: [] });
-  await store.flush();
+  const on = { mfaSecret: pending, mfaPendingSecret: null, mfaEnabledAt: new Date(), mfaLastStep: step, mfaRecoveryCodes: [] };
+  if (!(await store.updateIf(account.id, { mfaSecret: null, mfaPendingSecret: pending }, on))) throw BadInputError.forFields(NO_ENROLMENT);
   await store.markSessionMfa(principal.sessionId);
-  return account;
 }
 
 /** Turns MFA off with a current code (or a recovery code), unless the hospital requires it; returns which it was. */
 export async function disableMfa(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, code: string, required: boolean): Promise<SecondFactor> {
   const account = await ownAccount(store, principal);
   const secret = account.mfaSecret;
-  if (!secret) throw BadInputError.forFields({ code: 'two-factor sign-in is not on' });
+  if (!secret) throw BadInputError.forFields(MFA_NOT_ON);
   if (required) throw ConflictError.because('This hospital requires two-factor sign-in');
   const used = await checkSecret(throttle, store, account, () => acceptSecondFactor(store, account, secret, code), 'code', 'is not a valid or unused code');
-  turnMfaOff(account);
-  await store.flush();
+  // Only the factor the code was checked against (turned off meanwhile by another request: refused).
+  if (!(await store.updateIf(account.id, { mfaSecret: secret }, mfaOff()))) throw BadInputError.forFields(MFA_NOT_ON);
   return used;
 }
 
@@ -87,14 +91,15 @@ export async function disableMfa(store: AccountStore, throttle: LoginThrottle, p
  * New one-time recovery codes, replacing any earlier ones; returned once, only their hashes are kept.
  * Needs MFA on, a session that gave the second factor, and the password again (under the lockout of
  * the user's own account operations), so neither a stolen session nor a stolen password alone can mint a way past the second factor.
+ * They are stored only while MFA is still on with the secret read: turned off meanwhile, it is refused.
  */
 export async function regenerateMfaRecoveryCodes(store: AccountStore, throttle: LoginThrottle, principal: UserPrincipal, password: string): Promise<string[]> {
   const account = await ownAccount(store, principal);
-  if (!account.mfaSecret) throw ConflictError.because('Two-factor sign-in is not on; turn it on first');
+  const secret = account.mfaSecret;
+  if (!secret) throw notOn();
   if (!principal.twoFactor) throw ConflictError.because('Sign in with your second factor to get recovery codes');
   await checkSecret(throttle, store, account, () => verifyPassword(account.passwordHash, password), 'password', 'is not correct');
   const codes = newRecoveryCodes();
-  account.mfaRecoveryCodes = codes.map(recoveryCodeHash);
-  await store.flush();
+  if (!(await store.updateIf(account.id, { mfaSecret: secret }, { mfaRecoveryCodes: codes.map(recoveryCodeHash) }))) throw notOn();
   return codes;
 }

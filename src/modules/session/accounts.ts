@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { formatRefreshToken, hashSecret, newSecret, parseRefreshToken, secretMatches } from '../../auth/secrets';
 import type { SecretBox } from '../../auth/secret-box';
 import { normaliseEmail } from '../users/email';
+import { insertSessionIfHeld, type CheckedCredentials } from './session-insert';
 
 /** The fields every account has, whether a hospital user (placement) or a platform user (catalog). */
 export interface AccountRow {
@@ -55,11 +56,12 @@ const SECRETS = ['passwordHash', 'mfaSecret', 'mfaPendingSecret', 'mfaRecoveryCo
 export type MfaState = Pick<AccountRow, 'mfaSecret' | 'mfaPendingSecret' | 'mfaEnabledAt' | 'mfaLastStep' | 'mfaRecoveryCodes'>;
 
 /**
- * Turns an account's second factor off (its user, or an ADMIN for a lost device): nothing of the old
- * factor stays, neither its secret nor its recovery codes. The one place that says what "off" is.
+ * An account's second factor when it is off (its user turned it off, or an ADMIN did for a lost
+ * device): nothing of the old factor stays, neither its secret nor its recovery codes. The one place
+ * that says what "off" is; it is written whole, whatever was read, so codes made meanwhile go too.
  */
-export function turnMfaOff(account: MfaState): void {
-  Object.assign(account, { mfaSecret: null, mfaPendingSecret: null, mfaEnabledAt: null, mfaLastStep: null, mfaRecoveryCodes: [] } satisfies MfaState);
+export function mfaOff(): MfaState {
+  return { mfaSecret: null, mfaPendingSecret: null, mfaEnabledAt: null, mfaLastStep: null, mfaRecoveryCodes: [] };
 }
 
 /**
@@ -103,9 +105,22 @@ export class AccountStore {
     await this.o.em.flush();
   }
 
-  /** Accepts TOTP time step `step` for the user only if it is later than any accepted before (atomic). */
-  async claimMfaStep(userId: string, step: number): Promise<boolean> {
-    const where = { id: userId, $or: [{ mfaLastStep: null }, { mfaLastStep: { $lt: step } }] } as FilterQuery<AccountRow>;
+  /**
+   * Writes `changes` to the account only while its row still holds `expected`, in one update: a change
+   * of the row under way is waited for, then compared. False when the account changed since it was
+   * read. The account as loaded is left as it was.
+   */
+  async updateIf(id: string, expected: Partial<AccountRow>, changes: Partial<AccountRow>): Promise<boolean> {
+    return (await this.o.em.nativeUpdate(this.o.users, { ...expected, id } as FilterQuery<AccountRow>, changes)) === 1;
+  }
+
+  /**
+   * Accepts TOTP time step `step` of `storedSecret` for the user only if that is still their secret and
+   * the step is later than any accepted before (atomic). The secret matters once MFA is turned off,
+   * which forgets the last step: a code checked against the old secret must not be accepted then.
+   */
+  async claimMfaStep(userId: string, storedSecret: string, step: number): Promise<boolean> {
+    const where = { id: userId, mfaSecret: storedSecret, $or: [{ mfaLastStep: null }, { mfaLastStep: { $lt: step } }] } as FilterQuery<AccountRow>;
     return (await this.o.em.nativeUpdate(this.o.users, where, { mfaLastStep: step })) === 1;
   }
 
@@ -120,17 +135,17 @@ export class AccountStore {
     return spent;
   }
 
-  /** Opens a session and returns it with its first refresh token. */
-  async openSession(userId: string, mfa: boolean, ttlSeconds: number): Promise<{ session: SessionRow; refreshToken: string }> {
+  /**
+   * Opens a session for the account and returns it with its first refresh token, only while the
+   * account still holds the credentials that were checked (see insertSessionIfHeld); null when it no
+   * longer does.
+   */
+  async openSession(checked: CheckedCredentials, mfa: boolean, ttlSeconds: number): Promise<{ sessionId: string; refreshToken: string } | null> {
     const secret = newSecret();
-    const session = this.o.em.create(this.o.sessions, {
-      userId,
-      mfa,
-      tokenHash: hashSecret(secret),
-      expiresAt: new Date(Date.now() + ttlSeconds * 1000),
-    } as SessionRow);
-    await this.o.em.flush();
-    return { session, refreshToken: formatRefreshToken(session.id, secret) };
+    const data = { userId: checked.id, mfa, tokenHash: hashSecret(secret), expiresAt: new Date(Date.now() + ttlSeconds * 1000) } as SessionRow;
+    const session = this.o.em.create(this.o.sessions, data, { persist: false });
+    if (!(await insertSessionIfHeld(this.o.em, this.o.users, this.o.sessions, session, checked))) return null;
+    return { sessionId: session.id, refreshToken: formatRefreshToken(session.id, secret) };
   }
 
   /**

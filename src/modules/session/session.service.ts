@@ -40,27 +40,31 @@ const INVALID = 'Invalid email or password';
 export async function acceptSecondFactor(store: AccountStore, account: AccountRow, storedSecret: string, code: string): Promise<SecondFactor | null> {
   if (isRecoveryCode(code)) return (await store.spendRecoveryCode(account.id, recoveryCodeHash(code))) ? 'recovery code' : null;
   const step = totpStep(store.openSecret(storedSecret), code);
-  return step !== null && (await store.claimMfaStep(account.id, step)) ? 'TOTP code' : null;
+  return step !== null && (await store.claimMfaStep(account.id, storedSecret, step)) ? 'TOTP code' : null;
 }
 
 /**
  * Password (and, when the account has MFA, a TOTP code or a recovery code) for tokens. Unknown email, wrong password
  * and deactivated account give the same error after the same argon2 work; every failure counts
  * towards the (hospital, email) lockout, whose attempt is taken first. A hash made under earlier argon2
- * parameters is replaced by one under the current parameters once the sign-in has succeeded.
+ * parameters is replaced by one under the current parameters once the sign-in has succeeded. The
+ * session opens only if the account still holds what was checked: credentials changed meanwhile (a
+ * password reset or change, MFA turned off, the account deactivated) give the same error as wrong ones.
  */
 export async function signIn(store: AccountStore, deps: SignInDeps, input: { email: string; password: string; mfaCode?: string | null }): Promise<SignedIn> {
   const key = throttleKey(store.scope, input.email);
   const { account, secondFactor } = await throttled(deps.throttle, key, () => checkCredentials(store, input));
   const mfa = secondFactor !== null;
   await deps.throttle.reset(key);
+  const checked = { id: account.id, passwordHash: account.passwordHash, mfaSecret: account.mfaSecret };
   if (passwordNeedsRehash(account.passwordHash)) {
-    // Made under earlier parameters: replace it now that the password is known to be right.
-    account.passwordHash = await hashPassword(input.password);
-    await store.flush();
+    // Made under earlier parameters: replace it now that the password is known to be right, unless it changed meanwhile.
+    const rehashed = await hashPassword(input.password);
+    if (await store.updateIf(account.id, { passwordHash: account.passwordHash }, { passwordHash: rehashed })) checked.passwordHash = rehashed;
   }
-  const { session, refreshToken } = await store.openSession(account.id, mfa, deps.tokens.refreshTtlSeconds);
-  return { ...(await issue(store, deps, account, session.id, mfa, refreshToken)), secondFactor };
+  const opened = await store.openSession(checked, mfa, deps.tokens.refreshTtlSeconds);
+  if (!opened) throw AuthError.unauthenticated(INVALID);
+  return { ...(await issue(store, deps, account, opened.sessionId, mfa, opened.refreshToken)), secondFactor };
 }
 
 /**

@@ -6,7 +6,7 @@ import { AuthError, BadInputError, ConflictError, NotFoundError } from '../../er
 import type { Page } from '../common/connection';
 import { isUuid } from '../common/ids';
 import { paginate } from '../common/paginate';
-import { turnMfaOff } from '../session/accounts';
+import { mfaOff } from '../session/accounts';
 import { AuthSession } from '../session/auth-session.entity';
 import { emailProblem, normaliseEmail } from './email';
 import { User } from './user.entity';
@@ -113,11 +113,13 @@ export async function resetPassword(em: EntityManager, actorId: string | null, i
   return user;
 }
 
-/** Turns another user's MFA off (lost device); their sessions end and they enrol again. */
+/**
+ * Turns another user's MFA off (lost device); their sessions end and they enrol again. Written whole,
+ * whatever was read, so recovery codes the user makes meanwhile go too; the user is then read again.
+ */
 export async function resetUserMfa(em: EntityManager, actorId: string | null, id: string): Promise<User> {
   const user = await target(em, id, actorId, 'reset the second factor of');
-  turnMfaOff(user);
-  await em.flush();
+  await em.nativeUpdate(User, { id: user.id }, mfaOff());
   await revokeSessions(em, user.id);
-  return user;
+  return (await em.refresh(user)) ?? user;
 }
