@@ -101,9 +101,12 @@ describe('plans', () => {
         secret = started.data?.startMfaEnrollment.secret ?? '';
         return started;
       },
-      confirmMfaEnrollment: () => gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(secret, -1), password: STAFF_PASSWORD }, as),
+      // The current step's code, then the next step's for disableMfa: later than the one spent, and still
+      // valid if the clock passes into the next step before the server checks it (a code of the step
+      // before would then be two steps old).
+      confirmMfaEnrollment: () => gw.gql(ConfirmMfaEnrollmentDocument, { code: codeFor(secret), password: STAFF_PASSWORD }, as),
       regenerateMfaRecoveryCodes: () => gw.gql(RegenerateMfaRecoveryCodesDocument, { password: STAFF_PASSWORD }, as),
-      disableMfa: () => gw.gql(DisableMfaDocument, { code: codeFor(secret) }, as),
+      disableMfa: () => gw.gql(DisableMfaDocument, { code: codeFor(secret, 1) }, as),
       changePassword: () => gw.gql(ChangePasswordDocument, { input: { currentPassword: STAFF_PASSWORD, newPassword } }, as),
       logout: async () => gw.gql(LogoutDocument, {}, { slug: trial.slug, token: (await signIn(gw, email, newPassword, trial.slug)).token }),
     };
