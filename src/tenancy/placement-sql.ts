@@ -4,6 +4,13 @@ import { detach } from './detached';
 import { boundPlacement } from './guards';
 import { quoteIdent } from './placement';
 
+/** The quoted column of one property of an entity, from its metadata. */
+export function columnOf(meta: EntityMetadata, property: string): string {
+  const prop = (meta.properties as unknown as Record<string, EntityProperty | undefined>)[property];
+  if (!prop?.fieldNames?.length) throw new Error(`${meta.className}.${property} has no column`);
+  return quoteIdent(prop.fieldNames[0]!);
+}
+
 /** Part of a statement and the values of its `?` placeholders, in order. */
 export interface SqlFragment {
   text: string;
@@ -36,9 +43,7 @@ export class PlacementSql {
 
   /** The quoted column of one property. */
   column<T extends object>(entity: EntityName<T>, property: keyof T & string): string {
-    const prop = (this.meta(entity).properties as unknown as Record<string, EntityProperty | undefined>)[property];
-    if (!prop?.fieldNames?.length) throw new Error(`${Utils.className(entity)}.${property} has no column`);
-    return quoteIdent(prop.fieldNames[0]!);
+    return columnOf(this.meta(entity), property);
   }
 
   /** The columns `em.find` would select (scalars and to-one keys, not lazy ones), as `alias."column"`. */

@@ -1,7 +1,8 @@
-import { ReferenceKind, Utils, type EntityMetadata, type EntityName, type EntityProperty } from '@mikro-orm/core';
+import { ReferenceKind, Utils, type EntityMetadata, type EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundPlacement } from '../../tenancy/guards';
 import { quoteIdent } from '../../tenancy/placement';
+import { columnOf } from '../../tenancy/placement-sql';
 import type { AccountRow, SessionRow } from './accounts';
 
 /** What a sign-in checked of an account, as it was stored when it checked it. */
@@ -27,8 +28,8 @@ export async function insertSessionIfHeld(em: EntityManager, users: EntityName<A
   const sql =
     `insert into ${where.table(s)} (${props.map((p) => quoteIdent(p.fieldNames[0]!)).join(', ')}) ` +
     `select ${props.map(() => '?').join(', ')} where exists (select 1 from ${where.table(u)} ` +
-    `where ${same.map(([name]) => `${column(u, name)} = ?`).join(' and ')} ` +
-    `and ${column(u, 'mfaSecret')} is not distinct from ? and ${column(u, 'active')} for share)`;
+    `where ${same.map(([name]) => `${columnOf(u, name)} = ?`).join(' and ')} ` +
+    `and ${columnOf(u, 'mfaSecret')} is not distinct from ? and ${columnOf(u, 'active')} for share)`;
   const params = [...props.map((p) => value(p.name)), ...same.map(([, expected]) => expected), held.mfaSecret];
   const result = await em.getConnection().execute<{ affectedRows: number }>(sql, params, 'run', em.getTransactionContext());
   return result.affectedRows === 1;
@@ -43,10 +44,4 @@ function placed(em: EntityManager, sessions: EntityMetadata): { table(meta: Enti
   if (!('tenantId' in sessions.properties)) return { table: (meta) => `${quoteIdent(meta.schema!)}.${quoteIdent(meta.tableName)}` };
   const { tenantId, schema } = boundPlacement(em, 'a sign-in session');
   return { table: (meta) => `${quoteIdent(schema)}.${quoteIdent(meta.tableName)}`, tenantId };
-}
-
-function column(meta: EntityMetadata, property: string): string {
-  const prop = (meta.properties as Record<string, EntityProperty | undefined>)[property];
-  if (!prop?.fieldNames?.length) throw new Error(`${meta.className}.${property} has no column`);
-  return quoteIdent(prop.fieldNames[0]!);
 }
