@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Appointment } from '../../../src/modules/appointments/appointment.entity';
 import { createAppointment } from '../../../src/modules/appointments/appointment.service';
 import { archivedPatient } from '../../../src/modules/common/lookup';
@@ -30,6 +31,16 @@ describe.each(MODES)('care for an archived patient in %s isolation', (mode) => {
   const archive = async (id: string) => expect((await gw.gql(ops.ArchivePatientDocument, { id }, admin)).errors).toBeUndefined();
   const tenant = async () => (await gw.tenancy.store.bySlug(admin.slug))!;
 
+  /** How many appointments, encounters and lab orders `hospital` (signed in as its admin) has for `patient`. */
+  async function careOf(patient: string, hospital = admin) {
+    const record = await Promise.all([
+      gw.gql(ops.AppointmentsDocument, { first: 100, filter: { patientId: patient } }, hospital),
+      gw.gql(ops.EncountersDocument, { patientId: patient, first: 100 }, hospital),
+      gw.gql(ops.LabOrdersDocument, { first: 100, filter: { patientId: patient } }, hospital),
+    ]);
+    return { appointments: record[0].data!.appointments.totalCount, encounters: record[1].data!.encounters.totalCount, labOrders: record[2].data!.labOrders.totalCount };
+  }
+
   /** A patient with care booked and ordered before being archived. */
   async function archivedWithCare() {
     const patient = await addPatient(gw, admin, 'Archived');
@@ -54,20 +65,12 @@ describe.each(MODES)('care for an archived patient in %s isolation', (mode) => {
     ['a new lab order', orderTest, 'labOrders'],
   ] as const)('refuses %s with CONFLICT and writes nothing', async (_what, create, list) => {
     const { patient } = await archivedWithCare();
-    const counts = async () => {
-      const record = await Promise.all([
-        gw.gql(ops.AppointmentsDocument, { first: 100, filter: { patientId: patient } }, admin),
-        gw.gql(ops.EncountersDocument, { patientId: patient, first: 100 }, doctor),
-        gw.gql(ops.LabOrdersDocument, { first: 100, filter: { patientId: patient } }, doctor),
-      ]);
-      return { appointments: record[0].data!.appointments.totalCount, encounters: record[1].data!.encounters.totalCount, labOrders: record[2].data!.labOrders.totalCount };
-    };
-    const before = await counts();
+    const before = await careOf(patient);
     expect(before).toEqual({ appointments: 4, encounters: 1, labOrders: 2 });
     const refused = await create(patient);
     expect(refused.data).toBeNull();
     expect(refused.errors).toEqual([expect.objectContaining({ message: 'The patient is archived', extensions: { code: 'CONFLICT' } })]);
-    expect((await counts())[list]).toBe(before[list]);
+    expect((await careOf(patient))[list]).toBe(before[list]);
   });
 
   it('refuses moving an existing appointment of an archived patient to a new time, and keeps its time', async () => {
@@ -126,6 +129,32 @@ describe.each(MODES)('care for an archived patient in %s isolation', (mode) => {
 
   it('still answers NOT_FOUND, not CONFLICT, for a patient that does not exist', async () => {
     for (const create of [book, openEncounter, orderTest]) expect(errorCode(await create(MISSING))).toBe('NOT_FOUND');
+  });
+
+  describe('when the patient is another hospital’s, archived there', () => {
+    let other: { slug: string; token: string };
+    let theirs: string;
+    const nothing = { appointments: 0, encounters: 0, labOrders: 0 };
+
+    beforeAll(async () => {
+      other = await gw.createTenant({ slug: `archived-other-${mode.toLowerCase()}`, isolation: mode });
+      theirs = await addPatient(gw, other, 'Archived elsewhere');
+      expect((await gw.gql(ops.ArchivePatientDocument, { id: theirs }, other)).data?.archivePatient.archivedAt).toBeTruthy();
+    }, 60_000);
+
+    it.each([
+      ['a booking', book],
+      ['an encounter', openEncounter],
+      ['a lab order', orderTest],
+    ] as const)('answers %s NOT_FOUND exactly as for a patient that does not exist, and writes nothing in either hospital', async (_what, create) => {
+      /** The whole answer to `create` naming `id`, with that id replaced by a placeholder. */
+      const answerFor = async (id: string) => JSON.parse(JSON.stringify(await create(id)).replaceAll(id, '<id>')) as unknown;
+      const refused = await answerFor(theirs);
+      expect(refused).toEqual(await answerFor(randomUUID()));
+      expect(refused).toEqual({ status: 200, data: null, errors: [expect.objectContaining({ message: 'Patient <id> not found', extensions: { code: 'NOT_FOUND' } })] });
+      expect(await careOf(theirs)).toEqual(nothing);
+      expect(await careOf(theirs, other)).toEqual(nothing);
+    });
   });
 
   it('refuses a booking that waited for the archiving of its patient to commit', async () => {
