@@ -9,7 +9,7 @@ import { loadPlatformPrincipal, loadTenantPrincipal } from '../modules/session/p
 import { createLoaders } from '../modules/loaders';
 import { primeSettings } from '../modules/settings/settings.service';
 import { tenantEm } from '../modules/common/tenant-em';
-import type { TenantSession } from '../tenancy';
+import { TenantSessionEndedError, type TenantSession } from '../tenancy';
 import { digestOf } from './digest';
 import { asRequestError } from './request-error';
 
@@ -54,8 +54,9 @@ export function contextBuilder(services: AppServices) {
       return { requestId, clientAddress: req.ip ?? null, tenant, principal, session, loaders, services, deadline, audit: [], pipeline };
     } catch (error) {
       await session?.end(false).catch(() => undefined);
-      // Whatever failed once the client had gone failed for that (a session ended while signing in).
-      throw asRequestError(clientGone ? ClientClosedError.beforeRunning() : error);
+      // A sign-in that met the session its client's leaving had ended failed for that; any other
+      // failure (the database lost, a pool or deadline timeout) is reported as itself, gone client or not.
+      throw asRequestError(clientGone && error instanceof TenantSessionEndedError ? ClientClosedError.beforeRunning() : error);
     }
   };
 }

@@ -230,7 +230,7 @@ export class Tenancy {
 export type { TenantRecord, TenantDetails } from './tenant-record';
 export type { Placement } from './placement';
 export type { PlacementReport, Problem } from './doctor';
-export { TenantSession, runInTenant, type OnEnter, type SessionOptions } from './tenant-session';
+export { TenantSession, TenantSessionEndedError, runInTenant, type OnEnter, type SessionOptions } from './tenant-session';
 export type { RequestEntry, SignedIn } from './placement-hold';
 export { Isolation, Plan, TenantStatus } from './catalog';
 export { lockTenantScope } from './tenant-lock';

@@ -22,6 +22,14 @@ export interface SessionOptions {
   deadline?: Deadline;
 }
 
+/** Raised by a session used after it ended (it was committed or rolled back, as when its client left). */
+export class TenantSessionEndedError extends Error {
+  constructor() {
+    super('tenant session has ended');
+    this.name = 'TenantSessionEndedError';
+  }
+}
+
 /**
  * One unit of work inside one tenant: an EntityManager fork bound to the tenant's placement (schema)
  * and filter parameters, inside one transaction (so row-level security sees the tenant on every
@@ -55,7 +63,7 @@ export class TenantSession {
     return this.current;
   }
 
-  /** The bound EntityManager; the first call opens the transaction. */
+  /** The bound EntityManager; the first call opens the transaction. Rejects with TenantSessionEndedError once ended. */
   em(): Promise<EntityManager> {
     if (!this.opened) this.options.deadline?.check();
     this.opened ??= this.open();
@@ -64,9 +72,11 @@ export class TenantSession {
 
   /**
    * Opens the transaction for a signed-in user: the statement that opens it also reads the user,
-   * the session and the hospital's settings (see enterPlacement). Must be the session's first use.
+   * the session and the hospital's settings (see enterPlacement). Must be the session's first use;
+   * throws TenantSessionEndedError once the session has ended.
    */
   async enterAs(signedIn: SignedIn): Promise<{ em: EntityManager; entry: RequestEntry }> {
+    if (this.ending) throw new TenantSessionEndedError();
     if (this.opened) throw new Error('tenant session is already open');
     this.signedIn = signedIn;
     const em = await this.em();
@@ -102,7 +112,7 @@ export class TenantSession {
 
   private async close(commit: boolean): Promise<void> {
     const opened = this.opened;
-    this.opened = Promise.reject(new Error('tenant session has ended'));
+    this.opened = Promise.reject(new TenantSessionEndedError());
     this.opened.catch(() => undefined);
     if (!opened) return;
     try {

@@ -80,10 +80,35 @@ describe('abuse over HTTP', () => {
       done();
     },
   });
-  /** Requests refused before running because their client had gone, as the metrics count them. */
-  const clientClosedCount = async () => {
+  /** Requests refused before running with `code`, as the metrics count them. */
+  const rejectedCount = async (code: string) => {
     const metrics = await (await fetch(`${gw.baseUrl}/metrics`)).text();
-    return Number(/^sovereign_graphql_rejected_total\{code="CLIENT_CLOSED_REQUEST"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
+    return Number(new RegExp(`^sovereign_graphql_rejected_total\\{code="${code}"\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
+  };
+  /** Requests refused before running because their client had gone. */
+  const clientClosedCount = () => rejectedCount('CLIENT_CLOSED_REQUEST');
+  /**
+   * Sends `body` while the hospital's hold is taken exclusively (as a move does), so the statement
+   * that opens its transaction and signs the caller in waits; the client leaves meanwhile, then
+   * `whileHeld` runs (given the holder's connection to the placement database) and the hold is
+   * released, letting the sign-in complete. Returns the hospital's catalog entry.
+   */
+  const leaveWhileSigningIn = async (body: unknown, headers: Record<string, string> = {}, whileHeld?: (holder: Client) => Promise<unknown>) => {
+    const { client: holder, tenant } = await placementOwner();
+    const hold = HOLD_KEY_SQL.replace('?', '$1');
+    try {
+      await holder.query(`select pg_advisory_lock(${hold})`, [tenant.id]);
+      const req = sendAndKeep(body, hospital.token, headers);
+      expect(await until(() => gw.tenancy.pools.leasesInUse === 1)).toBe(true);
+      await new Promise((r) => setTimeout(r, 100)); // the opening statement is now waiting for the hold
+      req.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      await whileHeld?.(holder);
+    } finally {
+      await holder.query(`select pg_advisory_unlock(${hold})`, [tenant.id]);
+      await holder.end();
+    }
+    return tenant;
   };
   /** The hospital's audit entries written for requests whose id starts with `prefix`. */
   const auditedRequests = async (prefix: string) => {
@@ -201,22 +226,9 @@ describe('abuse over HTTP', () => {
   });
 
   it('returns the connection of a signed-in request Apollo refuses after its client has left', async () => {
-    // The hospital's hold, taken exclusively (as a move does), keeps the caller's opening statement
-    // waiting while the request context is being built; the client leaves meanwhile, so no answer
-    // is ever sent for the batch Apollo then refuses.
-    const { client: holder, tenant } = await placementOwner();
-    const hold = HOLD_KEY_SQL.replace('?', '$1');
-    try {
-      await holder.query(`select pg_advisory_lock(${hold})`, [tenant.id]);
-      const req = sendAndKeep([{ query: '{ me { id } }' }, { query: '{ me { id } }' }], hospital.token);
-      expect(await until(() => gw.tenancy.pools.leasesInUse === 1)).toBe(true);
-      await new Promise((r) => setTimeout(r, 100)); // the opening statement is now waiting for the hold
-      req.destroy();
-      await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      await holder.query(`select pg_advisory_unlock(${hold})`, [tenant.id]);
-      await holder.end();
-    }
+    // The client leaves while the request context is being built, so no answer is ever sent for the
+    // batch Apollo then refuses.
+    await leaveWhileSigningIn([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]);
     expect(await noLeases()).toBe(true);
   });
 
@@ -227,21 +239,8 @@ describe('abuse over HTTP', () => {
     const requestId = `left-while-signing-in-${name.replaceAll(' ', '-')}`;
     const errorsBefore = errorLines.length;
     const closedBefore = await clientClosedCount();
-    const { client: holder, tenant } = await placementOwner();
-    const hold = HOLD_KEY_SQL.replace('?', '$1');
-    try {
-      // The hospital's hold, taken exclusively, keeps the statement that signs the caller in waiting
-      // while the client leaves: the session is ended under it, and the sign-in completes afterwards.
-      await holder.query(`select pg_advisory_lock(${hold})`, [tenant.id]);
-      const req = sendAndKeep({ query }, hospital.token, { 'x-request-id': requestId });
-      expect(await until(() => gw.tenancy.pools.leasesInUse === 1)).toBe(true);
-      await new Promise((r) => setTimeout(r, 100)); // the opening statement is now waiting for the hold
-      req.destroy();
-      await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      await holder.query(`select pg_advisory_unlock(${hold})`, [tenant.id]);
-      await holder.end();
-    }
+    // The session is ended under the sign-in, which completes afterwards.
+    const tenant = await leaveWhileSigningIn({ query }, { 'x-request-id': requestId });
     expect(await noLeases()).toBe(true);
     const counted = await until(async () => (await clientClosedCount()) === closedBefore + 1);
     expect(errorLines.slice(errorsBefore)).toEqual([]);
@@ -249,6 +248,19 @@ describe('abuse over HTTP', () => {
     const { schema, database } = tenant.placement;
     expect(await ownerQuery(`select id from "${schema}".departments where code = 'LEFT-EARLY'`, [], database)).toEqual([]);
     expect(counted).toBe(true);
+  });
+
+  it('answers a sign-in that fails for a reason of its own with its own code, not as a closed request, when its client has left meanwhile', async () => {
+    const closedBefore = await clientClosedCount();
+    const unavailableBefore = await rejectedCount('SERVICE_UNAVAILABLE');
+    await leaveWhileSigningIn({ query: '{ patients(first: 5) { edges { node { id } } } }' }, {}, async (holder) => {
+      // The database then loses the connection the sign-in waits on, which the client's leaving did not cause.
+      const waiting = "select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'";
+      expect((await holder.query(`select pg_terminate_backend(pid) from (${waiting}) w`)).rowCount).toBe(1);
+    });
+    expect(await noLeases()).toBe(true);
+    expect(await until(async () => (await rejectedCount('SERVICE_UNAVAILABLE')) === unavailableBefore + 1)).toBe(true);
+    expect(await clientClosedCount()).toBe(closedBefore);
   });
 
   it('runs and audits as usual, or refuses unrun, requests whose clients leave at any moment after sending them, and logs no error', async () => {
