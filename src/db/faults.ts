@@ -13,6 +13,8 @@ const CANCELED_STATE = '57014';
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 /** What the pg client and the knex pool say when a connection dies or cannot be had in time (MikroORM puts the SQL first). */
 const LOST_CONNECTION = /(Connection terminated|Client has encountered a connection error|Knex: Timeout acquiring a connection)/;
+/** What the knex pool says when no connection could be had in time. */
+const POOL_TIMEOUT = /Knex: Timeout acquiring a connection/;
 
 /**
  * Maps a failure to reach the database, or a statement cancelled by its timeout, to the coded error a
@@ -40,4 +42,16 @@ export function fromDatabase(error: unknown): boolean {
     if (e instanceof DriverException) return true;
   }
   return databaseFault(error) !== undefined;
+}
+
+/**
+ * Whether the pool gave up waiting for a free connection (a fault, SERVICE_UNAVAILABLE, but unlike a
+ * lost connection not one that trying again at once would mend: it would wait as long again).
+ */
+export function poolTimedOut(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { message, name } = e as { message?: unknown; name?: unknown };
+    if (name === 'KnexTimeoutError' || (typeof message === 'string' && POOL_TIMEOUT.test(message))) return true;
+  }
+  return false;
 }

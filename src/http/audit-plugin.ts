@@ -97,14 +97,14 @@ async function writeEntries(requestContext: GraphQLRequestContext<RequestContext
   // The request's own transaction is ended first, so writing apart never needs a second connection
   // while holding one (with a busy or one-connection pool that would wait for itself).
   if (rolledBack || aborted || !ctx.session) {
-    await ctx.session?.end(false);
+    await ctx.session?.abandon();
     return apart(records);
   }
   try {
     await recordTenantAudit(await ctx.session.em(), records);
   } catch (error) {
     // The request's transaction is unusable: it will not commit, so record the attempt as failed.
-    await ctx.session.end(false);
+    await ctx.session.abandon();
     await apart(records.map((r) => ({ ...r, outcome: AuditOutcome.FAILURE, errorCode: r.errorCode ?? 'INTERNAL_SERVER_ERROR' })));
     throw error;
   }

@@ -23,7 +23,7 @@ import { ServerRegistry } from './servers';
 import { SpareKeeper, type KeeperTiming } from './spares/keeper';
 import { SpareSchemas } from './spares/stock';
 import type { TenantRecord } from './tenant-record';
-import { runInTenant, TenantSession } from './tenant-session';
+import { runApart, TenantSession } from './tenant-session';
 import { TenantTransfer } from './transfer';
 import { samePlacement } from './transfer/deps';
 
@@ -109,12 +109,13 @@ export class Tenancy {
   }
 
   /**
-   * Runs `fn` in `tenant` as a transaction of its own (runInTenant), re-routed like a request's session
+   * Runs `fn` in `tenant` as a transaction of its own (runApart), re-routed like a request's session
    * if the hospital has moved since `tenant` was resolved: a request's work apart from its own
-   * transaction (audit entries of a rolled-back attempt, sign-in counting) follows a move as it does.
+   * transaction (audit entries of a rolled-back attempt, sign-in counting) follows a move as it does,
+   * and is not lost to the connection its request's transaction lost.
    */
   run<T>(tenant: TenantRecord, fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    return runInTenant(this.pools, tenant, fn, this.relocate);
+    return runApart(this.pools, tenant, fn, this.relocate);
   }
 
   /**

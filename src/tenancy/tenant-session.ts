@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { databaseFault, poolTimedOut } from '../db/faults';
 import type { Deadline } from '../deadline';
 import { enterPlacement, type RequestEntry, type SignedIn } from './placement-hold';
 import type { PoolLease, PoolRegistry } from './pools';
@@ -110,6 +111,15 @@ export class TenantSession {
     return this.ending;
   }
 
+  /**
+   * Rolls back and returns the connection, for work that failed, before something is written apart;
+   * resolves even when the rollback fails: that means the connection is lost, and its transaction
+   * with it, so nothing of the session's work can stay and nothing waits on its locks.
+   */
+  async abandon(): Promise<void> {
+    await this.end(false).catch(() => undefined);
+  }
+
   private async close(commit: boolean): Promise<void> {
     const opened = this.opened;
     this.opened = Promise.reject(new TenantSessionEndedError());
@@ -182,5 +192,28 @@ export async function runInTenant<T>(pools: PoolRegistry, tenant: TenantRecord, 
   } catch (error) {
     await session.end(false).catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * runInTenant for work apart from a request's own transaction, just after that transaction ended
+ * (a revocation, the audit entries of a rolled-back attempt). When that transaction's connection was
+ * lost, the pool may still hand the same connection out (a terminated backend says so before its
+ * socket closes, and the pool drops it only then): a transaction that could not even open on it ran
+ * nothing, so it is opened once more, on another connection. (Not after the pool timed out waiting
+ * for a connection: that would only wait as long again.)
+ */
+export async function runApart<T>(pools: PoolRegistry, tenant: TenantRecord, fn: (em: EntityManager) => Promise<T>, relocate?: Relocate): Promise<T> {
+  let ran = false;
+  const attempt = () =>
+    runInTenant(pools, tenant, (em) => {
+      ran = true;
+      return fn(em);
+    }, relocate);
+  try {
+    return await attempt();
+  } catch (error) {
+    if (ran || databaseFault(error)?.code !== 'SERVICE_UNAVAILABLE' || poolTimedOut(error)) throw error;
+    return attempt();
   }
 }

@@ -1,7 +1,10 @@
-import { ChangeTenantPlanDocument, CreatePatientDocument, PatientsDocument, TenantsDocument } from './generated/graphql';
+import { ChangeTenantPlanDocument, CreatePatientDocument, PatientsDocument, RefreshTokenDocument, TenantsDocument } from './generated/graphql';
+import { sessionOf } from '../fixtures/accounts';
 import { createTestDatabase, ownerQuery, testServerUrl } from '../fixtures/database';
 import { FaultProxy, type Break } from '../fixtures/fault-proxy';
 import { errorCode, TestGateway, type GqlResult } from '../fixtures/gateway';
+import { createStaff, type Hospital } from '../fixtures/identity';
+import { TenantSession } from '../../src/tenancy';
 
 /**
  * A connection lost at any stage of a request, the ways a server going down loses it (its backend
@@ -12,7 +15,7 @@ import { errorCode, TestGateway, type GqlResult } from '../fixtures/gateway';
 describe('connection loss at each stage of a request', () => {
   let proxy: FaultProxy;
   let gw: TestGateway;
-  let hospital: { slug: string; token: string };
+  let hospital: Hospital;
   let platformToken: string;
   let database: string;
   let n = 0;
@@ -79,6 +82,59 @@ describe('connection loss at each stage of a request', () => {
     expect(JSON.stringify(result)).not.toMatch(/\bat \w+ \(|node_modules|terminat|ECONNRESET/);
 
     await expectServedAgain(send === platformRead || send === changePlan ? platformRead : read);
+  });
+
+  it.each(EVERY_BREAK)('still revokes the session of a replayed refresh token, and audits the attempt, when the connection is lost (%s) rolling its request back', async (how) => {
+    const clerk = await createStaff(gw, hospital, 'BILLING', `replayed-${how}@cut.test`);
+    expect((await gw.gql(RefreshTokenDocument, { refreshToken: clerk.refreshToken }, { slug: hospital.slug })).errors).toBeUndefined();
+    // The replay rolls its own transaction back before revoking the session in one of its own: that
+    // rollback meets a lost connection, which the pool may still hand to the revocation.
+    const broken = proxy.breakOn(/ROLLBACK/, how);
+    const requestId = `replayed-${how}`;
+    const replay = await gw.gql(RefreshTokenDocument, { refreshToken: clerk.refreshToken }, { slug: hospital.slug, headers: { 'x-request-id': requestId } });
+    await broken;
+    expect(errorCode(replay)).toBe('UNAUTHENTICATED');
+    const [session] = await ownerQuery<{ revoked_at: Date | null }>('select revoked_at from tenants_shared.auth_sessions where id = $1', [sessionOf(clerk.refreshToken)], database);
+    expect(session!.revoked_at).toBeInstanceOf(Date);
+    expect(await auditOf(requestId)).toEqual([{ operation: 'refreshToken', outcome: 'FAILURE', error_code: 'UNAUTHENTICATED' }]);
+  });
+
+  /** The audit entries of the request `requestId`. */
+  const auditOf = (requestId: string) => ownerQuery('select operation, outcome, error_code from tenants_shared.audit_log where request_id = $1', [requestId], database);
+  /** Creates a patient, and returns what sends the same one again as request `requestId`: refused as CONFLICT (its MRN is taken). */
+  const conflictingWrite = async (requestId: string) => {
+    const input = { firstName: 'Twice', lastName: 'Sent', birthDate: '1990-01-01', mrn: `TWICE-${requestId}` };
+    expect((await gw.gql(CreatePatientDocument, { input }, hospital)).errors).toBeUndefined();
+    return () => gw.gql(CreatePatientDocument, { input }, { ...hospital, headers: { 'x-request-id': requestId } });
+  };
+
+  it.each(EVERY_BREAK)('still audits a failed write, and answers its own error, when the connection is lost (%s) rolling it back', async (how) => {
+    const requestId = `rollback-lost-${how}`;
+    const sendAgain = await conflictingWrite(requestId);
+    const broken = proxy.breakOn(/ROLLBACK/, how);
+    const refused = await sendAgain();
+    await broken;
+    expect(errorCode(refused)).toBe('CONFLICT');
+    expect(await auditOf(requestId)).toEqual([{ operation: 'createPatient', outcome: 'FAILURE', error_code: 'CONFLICT' }]);
+  });
+
+  it('still audits a failed write, and answers its own error, when its rollback reports the connection lost', async () => {
+    const sendAgain = await conflictingWrite('rollback-reported-lost');
+    // The transaction ends (its connection gone with it), and the rollback reports the loss.
+    const realEnd = TenantSession.prototype.end;
+    const rollback = jest.spyOn(TenantSession.prototype, 'end').mockImplementationOnce(async function (this: TenantSession, commit: boolean) {
+      await realEnd.call(this, commit);
+      throw new Error('Connection terminated unexpectedly');
+    });
+    let refused: GqlResult<unknown>;
+    try {
+      refused = await sendAgain();
+      expect(rollback).toHaveBeenCalledWith(false);
+    } finally {
+      rollback.mockRestore();
+    }
+    expect(errorCode(refused)).toBe('CONFLICT');
+    expect(await auditOf('rollback-reported-lost')).toEqual([{ operation: 'createPatient', outcome: 'FAILURE', error_code: 'CONFLICT' }]);
   });
 
   /**

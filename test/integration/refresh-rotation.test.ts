@@ -2,7 +2,7 @@ import type { RequestContext } from '../../src/context';
 import { hospitalAccounts, platformAccounts } from '../../src/modules/session/account-context';
 import type { AccountStore } from '../../src/modules/session/accounts';
 import { User } from '../../src/modules/users/user.entity';
-import { runInTenant, type TenantRecord } from '../../src/tenancy';
+import { runInTenant, TenantSession, type TenantRecord } from '../../src/tenancy';
 import { PlatformUser } from '../../src/tenancy/catalog';
 import { ownerQuery } from '../fixtures/database';
 import { ADMIN, TestGateway } from '../fixtures/gateway';
@@ -94,6 +94,26 @@ describe('refresh-token rotation under concurrent use', () => {
     expect(await store.rotate(token, TTL)).not.toBeNull();
     expect(await store.rotate(token, TTL)).toBeNull();
     await end(false);
+    expect(await revokedAt('hospital', token)).toBeInstanceOf(Date);
+  }, WAITS_FOR_ITSELF);
+
+  it('revokes the session of a replayed token even when rolling the request back fails (its connection lost)', async () => {
+    const token = await openSession('hospital');
+    expect(await use('hospital', token)).not.toBeNull();
+    const { store, end } = await request('hospital');
+    // The transaction ends (its connection gone with it), and the rollback reports the loss.
+    const realEnd = TenantSession.prototype.end;
+    const rollback = jest.spyOn(TenantSession.prototype, 'end').mockImplementationOnce(async function (this: TenantSession, commit: boolean) {
+      await realEnd.call(this, commit);
+      throw new Error('Connection terminated unexpectedly');
+    });
+    try {
+      expect(await store.rotate(token, TTL)).toBeNull();
+      expect(rollback).toHaveBeenCalledWith(false);
+    } finally {
+      rollback.mockRestore();
+      await end(false);
+    }
     expect(await revokedAt('hospital', token)).toBeInstanceOf(Date);
   }, WAITS_FOR_ITSELF);
 });

@@ -1,5 +1,5 @@
 import { DriverException } from '@mikro-orm/core';
-import { databaseFault, fromDatabase } from '../../src/db/faults';
+import { databaseFault, fromDatabase, poolTimedOut } from '../../src/db/faults';
 
 describe('database faults', () => {
   it.each(['08006', '08003', '57P01', '53300', 'ECONNREFUSED'])('%s: the database is unavailable', (code) => {
@@ -13,6 +13,25 @@ describe('database faults', () => {
   it('08P01 (protocol violation) is a malformed request, not an unavailable database', () => {
     expect(databaseFault({ code: '08P01' })).toBeUndefined();
     expect(databaseFault(new Error('wrapped', { cause: { code: '08P01' } }))).toBeUndefined();
+  });
+});
+
+describe('a pool that had no connection to give', () => {
+  it.each([
+    ['the pool timeout itself', Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' })],
+    ['the pool timeout under a statement', new Error('select 1 - Knex: Timeout acquiring a connection. The pool is probably full.')],
+    ['the pool timeout wrapped', new Error('wrapped', { cause: { name: 'KnexTimeoutError' } })],
+  ])('%s timed out waiting', (_name, error) => {
+    expect(poolTimedOut(error)).toBe(true);
+  });
+
+  it.each([
+    ['a terminated connection', new Error('BEGIN; - Connection terminated unexpectedly')],
+    ['a terminated backend', { code: '57P01' }],
+    ['a refused connection', { code: 'ECONNREFUSED' }],
+  ])('%s did not', (_name, error) => {
+    expect(databaseFault(error)?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(poolTimedOut(error)).toBe(false);
   });
 });
 

@@ -19,7 +19,7 @@ export async function hospitalAccounts(ctx: RequestContext): Promise<AccountStor
     users: User as EntityName<AccountRow>,
     sessions: AuthSession as EntityName<SessionRow>,
     failApart: async (fn) => {
-      await session.end(false);
+      await session.abandon();
       return tenancy.run(tenant, fn);
     },
     scope: tenant.id,
