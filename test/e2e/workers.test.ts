@@ -191,11 +191,11 @@ describe('a gateway with two worker processes and no Redis', () => {
 });
 
 describe('a gateway with several workers', () => {
-  it.each(GRACEFUL_STOPS)('starts the embedded database in its primary for its workers; on %s drains the request in flight, then stops the database after them', async (_name, stop) => {
+  it.each(GRACEFUL_STOPS)('starts the embedded database in its primary for its workers; on %s drains the request in flight, then stops the database after them', async (_name, { terminal, ...stop }) => {
     const pgPort = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'sovereign-workers-'));
     chmodSync(dataDir, 0o755); // run as root, the embedded server runs as a user of its own that must reach DATA_DIR/pg
-    const gw = await GatewayProcess.start({ GATEWAY_WORKERS: '2', RATE_LIMIT_MULTIPLIER: '0', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }, null);
+    const gw = await GatewayProcess.start({ GATEWAY_WORKERS: '2', RATE_LIMIT_MULTIPLIER: '0', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }, null, { terminal });
     try {
       expect(await gw.waitForLog((l) => l.msg.startsWith('Sovereign listening'))).toMatchObject({ role: 'primary', database: 'embedded', workers: 2 });
       const pids = new Set<number>();
@@ -206,7 +206,7 @@ describe('a gateway with several workers', () => {
         pids.add(await gw.answeredBy(requestId));
       }
       expect(pids.size).toBe(2);
-      expectDrained(await drainUpdate(gw, { databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/sovereign`, slug: 'drain-workers', holdMs: 1_000, stop }));
+      expectDrained(await drainUpdate(gw, { databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/sovereign`, slug: 'drain-workers', holdMs: 1_000, ...stop }));
     } finally {
       await gw.stop();
       rmSync(dataDir, { recursive: true, force: true });
