@@ -1,9 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
-import { drainUpdate, expectDrained, GRACEFUL_STOPS } from '../fixtures/drain';
-import { freePort } from '../fixtures/embedded-server';
+import { drainOnEmbedded, drainUpdate, expectDrained, GRACEFUL_STOPS } from '../fixtures/drain';
 import { GatewayProcess } from '../fixtures/gateway-process';
 
 /**
@@ -24,18 +19,9 @@ describe('graceful shutdown', () => {
   }, 120_000);
 
   it.each(GRACEFUL_STOPS)('with the embedded database, on %s drains the request in flight before stopping the database, and exits 0', async (_name, { terminal, ...stop }) => {
-    const pgPort = await freePort();
-    const dataDir = mkdtempSync(join(tmpdir(), 'sovereign-shutdown-'));
-    chmodSync(dataDir, 0o755); // run as root, the embedded server runs as a user of its own that must reach DATA_DIR/pg
-    const gw = await GatewayProcess.start({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }, null, { terminal });
-    try {
+    await drainOnEmbedded({}, terminal, async (gw, databaseUrl) => {
       expect(await gw.waitForLog((l) => l.msg.startsWith('Sovereign listening'))).toMatchObject({ database: 'embedded' });
-      expectDrained(await drainUpdate(gw, { databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/sovereign`, slug: 'drain-embedded', holdMs: 1_000, ...stop }));
-    } finally {
-      await gw.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-    const embedded = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres` });
-    await expect(embedded.connect()).rejects.toThrow(/ECONNREFUSED/);
+      expectDrained(await drainUpdate(gw, { databaseUrl, slug: 'drain-embedded', holdMs: 1_000, ...stop }));
+    });
   }, 180_000);
 });

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { LoginDocument, MeDocument, RequestDemoDocument, ResumeTenantDocument, SuspendTenantDocument } from './generated/graphql';
-import { drainUpdate, expectDrained, GRACEFUL_STOPS } from '../fixtures/drain';
+import { drainOnEmbedded, drainUpdate, expectDrained, GRACEFUL_STOPS } from '../fixtures/drain';
 import { childrenOf, GatewayProcess } from '../fixtures/gateway-process';
-import { freePort } from '../fixtures/embedded-server';
 import { ADMIN, errorCode, STAFF_PASSWORD, type GqlResult } from '../fixtures/gateway';
 
 /**
@@ -192,11 +187,7 @@ describe('a gateway with two worker processes and no Redis', () => {
 
 describe('a gateway with several workers', () => {
   it.each(GRACEFUL_STOPS)('starts the embedded database in its primary for its workers; on %s drains the request in flight, then stops the database after them', async (_name, { terminal, ...stop }) => {
-    const pgPort = await freePort();
-    const dataDir = mkdtempSync(join(tmpdir(), 'sovereign-workers-'));
-    chmodSync(dataDir, 0o755); // run as root, the embedded server runs as a user of its own that must reach DATA_DIR/pg
-    const gw = await GatewayProcess.start({ GATEWAY_WORKERS: '2', RATE_LIMIT_MULTIPLIER: '0', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }, null, { terminal });
-    try {
+    await drainOnEmbedded({ GATEWAY_WORKERS: '2', RATE_LIMIT_MULTIPLIER: '0' }, terminal, async (gw, databaseUrl) => {
       expect(await gw.waitForLog((l) => l.msg.startsWith('Sovereign listening'))).toMatchObject({ role: 'primary', database: 'embedded', workers: 2 });
       const pids = new Set<number>();
       for (let n = 0; n < 4; n += 1) {
@@ -206,13 +197,8 @@ describe('a gateway with several workers', () => {
         pids.add(await gw.answeredBy(requestId));
       }
       expect(pids.size).toBe(2);
-      expectDrained(await drainUpdate(gw, { databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/sovereign`, slug: 'drain-workers', holdMs: 1_000, ...stop }));
-    } finally {
-      await gw.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-    const embedded = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres` });
-    await expect(embedded.connect()).rejects.toThrow(/ECONNREFUSED/);
+      expectDrained(await drainUpdate(gw, { databaseUrl, slug: 'drain-workers', holdMs: 1_000, ...stop }));
+    });
   }, 180_000);
 
   it('refuses to start without Redis while request rate limits are on, saying how to fix it', async () => {
