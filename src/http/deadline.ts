@@ -1,9 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Deadline } from '../deadline';
 import { UnavailableError } from '../errors';
+import { errorBody } from './request-error';
 
 const TIMED_OUT = UnavailableError.timedOut();
-const TIMED_OUT_BODY = { errors: [{ message: TIMED_OUT.message, extensions: { code: TIMED_OUT.code } }] };
+const TIMED_OUT_BODY = errorBody(TIMED_OUT.message, TIMED_OUT.code);
 
 /**
  * Gives each GraphQL request a deadline (`res.locals.deadline`, read by the context) and answers

@@ -1,11 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { RequestDigest } from '../tenancy/resolution/digest';
 import { normaliseHost } from '../tenancy/resolution/strategies';
+import { errorBody } from './request-error';
 
 /** An absolute-form request target (`POST http://host/t/<slug>/graphql`): scheme and authority first. */
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i;
 
-const NO_HOST = { errors: [{ message: 'The request target names no host', extensions: { code: 'BAD_USER_INPUT' } }] };
+const NO_HOST = errorBody('The request target names no host', 'BAD_USER_INPUT');
 
 /** The host (with its port, without user information) an absolute-form target names; undefined for any other target. */
 function targetHost(req: Request): string | undefined {

@@ -14,6 +14,7 @@ import { auditPlugin } from './audit-plugin';
 import { contextBuilder } from './context';
 import { withDeadline } from './deadline';
 import { refuseTargetWithoutHost } from './digest';
+import { errorBody } from './request-error';
 import { healthRoutes } from './health';
 import { landingPage } from './landing-page';
 import { rateLimitPlugin } from './rate-limit-plugin';
@@ -56,8 +57,8 @@ function receiveTimeouts(requestTimeoutMs: number): http.ServerOptions {
   return { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs) };
 }
 
-const POST_ONLY = { errors: [{ message: 'GraphQL requests must use POST', extensions: { code: 'BAD_USER_INPUT' } }] };
-const NOT_FOUND = { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] };
+const POST_ONLY = errorBody('GraphQL requests must use POST', 'BAD_USER_INPUT');
+const NOT_FOUND = errorBody('Not found', 'NOT_FOUND');
 
 /**
  * Express + Apollo: health routes, metrics, the Sandbox landing page, and GraphQL (POST only, so
@@ -128,7 +129,7 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) logger.error({ err }, 'http error');
-    res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : err.message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT' } }] });
+    res.status(status).json(status === 500 ? errorBody('Internal server error', 'INTERNAL_SERVER_ERROR') : errorBody(err.message, 'BAD_USER_INPUT'));
   });
   return { server, apollo };
 }

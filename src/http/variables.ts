@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { BadInputError } from '../errors';
+import { errorBody } from './request-error';
 
 /**
  * How deep a request's variables may nest arrays and objects: far deeper than any input the schema
@@ -39,5 +40,5 @@ export function refuseDeepVariables(req: Request, res: Response, next: NextFunct
   }
   if (Object.keys(fields).length === 0) return next();
   const error = BadInputError.forFields(fields);
-  res.status(400).json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }] });
+  res.status(400).json(errorBody(error.message, error.code, error.details));
 }
