@@ -33,7 +33,7 @@ export function contextBuilder(services: AppServices) {
     // that threw) is rolled back too.
     res.once('close', () => {
       if (!pipeline.started) clientGone = !res.writableFinished;
-      if (!pipeline.started || (res.writableFinished && !deadline.expired)) session?.end(false).catch(() => undefined);
+      if (!pipeline.started || (res.writableFinished && !deadline.expired)) session?.abandon();
     });
     try {
       const tenant = await services.tenancy.resolver.resolve(digestOf(req));
@@ -53,7 +53,7 @@ export function contextBuilder(services: AppServices) {
       if (clientGone) throw ClientClosedError.beforeRunning();
       return { requestId, clientAddress: req.ip ?? null, tenant, principal, session, loaders, services, deadline, audit: [], pipeline };
     } catch (error) {
-      await session?.end(false).catch(() => undefined);
+      await session?.abandon();
       // A sign-in that met the session its client's leaving had ended failed for that; any other
       // failure (the database lost, a pool or deadline timeout) is reported as itself, gone client or not.
       throw asRequestError(clientGone && error instanceof TenantSessionEndedError ? ClientClosedError.beforeRunning() : error);

@@ -190,7 +190,7 @@ export async function runInTenant<T>(pools: PoolRegistry, tenant: TenantRecord, 
     await session.end(true);
     return result;
   } catch (error) {
-    await session.end(false).catch(() => undefined);
+    await session.abandon();
     throw error;
   }
 }
