@@ -31,7 +31,7 @@ function only(error: UnavailableError): GraphQLFormattedError[] {
 export function tenantSessionPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async unexpectedErrorProcessingRequest({ requestContext }) {
-      await requestContext.contextValue.session?.end(false).catch(() => undefined);
+      await requestContext.contextValue.session?.abandon();
     },
     async requestDidStart({ contextValue }) {
       contextValue.pipeline.started = true;

@@ -24,11 +24,16 @@ describe('tenant session plugin', () => {
     const server = new ApolloServer<RequestContext>({ schema, logger, plugins: [tenantSessionPlugin(logger), throwing] });
     await server.start();
     try {
-      const ends: boolean[] = [];
-      const session = { started: true, end: async (commit: boolean) => void ends.push(commit), forgetReads: () => undefined };
+      const ends: string[] = [];
+      const session = {
+        started: true,
+        end: async (commit: boolean) => void ends.push(commit ? 'commit' : 'rollback'),
+        abandon: async () => void ends.push('abandon'),
+        forgetReads: () => undefined,
+      };
       const contextValue = { session, deadline: Deadline.after(10_000), pipeline: { started: false }, audit: [] } as unknown as RequestContext;
       await expect(server.executeOperation({ query: '{ ping }' }, { contextValue })).rejects.toThrow('Internal server error');
-      expect(ends).toEqual([false]);
+      expect(ends).toEqual(['abandon']);
     } finally {
       await server.stop();
     }
