@@ -43,6 +43,7 @@ export async function createEncounter(em: EntityManager, input: CreateEncounterI
   return encounter;
 }
 
+/** Allowed for an archived patient's encounter too: a diagnosis documents care already given, often written down late. */
 export async function addDiagnosis(em: EntityManager, input: AddDiagnosisInput): Promise<Diagnosis> {
   const encounter = await findOrFail(em, Encounter, input.encounterId, 'Encounter');
   const diagnosis = em.create(Diagnosis, { encounterId: encounter.id, icd10Code: input.icd10Code, description: input.description.trim() } as Diagnosis);
@@ -61,7 +62,7 @@ export async function prescribeMedication(em: EntityManager, input: PrescribeMed
     frequency: input.frequency.trim(),
     durationDays: input.durationDays ?? null,
   } as Prescription);
-  await em.flush();
+  await em.flush().catch((error: unknown) => { throw archivedPatient(error) ?? error; });
   return prescription;
 }
 
@@ -73,7 +74,7 @@ export async function recordVitals(em: EntityManager, input: RecordVitalsInput, 
   const { patientId: _p, encounterId: _e, ...measures } = input;
   if (Object.values(measures).every((v) => v === undefined || v === null)) throw BadInputError.forFields({ heartRate: 'at least one measurement is required' });
   const vitals = em.create(Vitals, { ...measures, patientId: patient.id, encounterId: encounter?.id ?? null, recordedById } as Vitals);
-  await em.flush();
+  await em.flush().catch((error: unknown) => { throw archivedPatient(error) ?? error; });
   return vitals;
 }
 

@@ -38,12 +38,15 @@ export function missingReference(error: unknown, references: Record<string, [lab
   return reference ? NotFoundError.forEntity(...reference) : undefined;
 }
 
-/** SQLSTATE with which the tenant tables refuse new care for an archived patient (Migration0009ArchivedPatients). */
+/**
+ * SQLSTATE with which the tenant tables refuse new care for an archived patient
+ * (Migration0009ArchivedPatients, Migration0010ArchivedPatientPrescriptionsVitals).
+ */
 export const PATIENT_ARCHIVED_STATE = 'SVA01';
 
 /**
  * CONFLICT for an insert or a rescheduling the database refused because the patient is archived (a
- * new appointment, encounter or lab order, or an appointment moved to a new time).
+ * new appointment, encounter, lab order, prescription or vitals, or an appointment moved to a new time).
  */
 export function archivedPatient(error: unknown): ConflictError | undefined {
   if (!(error instanceof DriverException) || (error as DriverException & { code?: string }).code !== PATIENT_ARCHIVED_STATE) return undefined;

@@ -36,8 +36,9 @@ export async function addInsurance(em: EntityManager, input: AddPatientInsurance
 
 /**
  * Soft archive: the patient leaves lists and search but keeps every record, and gets no new care (see
- * Migration0009ArchivedPatients). The row is locked, so a booking under way commits first or waits
- * and sees the archiving.
+ * Migration0009ArchivedPatients and Migration0010ArchivedPatientPrescriptionsVitals). The row is
+ * locked, so a booking, prescription or vitals recording under way commits first or waits and sees
+ * the archiving.
  */
 export async function setArchived(em: EntityManager, id: string, archived: boolean): Promise<Patient> {
   const patient = await findForUpdate(em, Patient, id, 'Patient');

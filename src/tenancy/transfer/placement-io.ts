@@ -38,7 +38,8 @@ export class PlacementIo {
   /**
    * Works inside a transaction the caller owns (e.g. the one holding a move's exclusive hold). Rows it
    * writes are the hospital's existing records, not new care: `sovereign.copying_tenant` lets an
-   * archived patient's appointments, encounters and lab orders in (see Migration0009ArchivedPatients).
+   * archived patient's appointments, encounters, lab orders, prescriptions and vitals in (see
+   * Migration0009ArchivedPatients and Migration0010ArchivedPatientPrescriptionsVitals).
    */
   static async attach(tx: OwnerTx, placement: Pick<Placement, 'schema'>, tenantId: string, options: { writes: boolean }): Promise<PlacementIo> {
     await tx.all(

@@ -16,7 +16,7 @@ describe('export and import of a hospital', () => {
   let destination: TestGateway;
   const dir = archiveDir();
   const archive = (mode: Isolation) => join(dir, `${mode.toLowerCase()}.sovereign.gz`);
-  let bookArchived: Awaited<ReturnType<typeof seedArchivedPatient>>;
+  let newCareForArchived: Awaited<ReturnType<typeof seedArchivedPatient>>;
 
   beforeAll(async () => {
     origin = await TestGateway.start();
@@ -27,7 +27,7 @@ describe('export and import of a hospital', () => {
       await origin.tenancy.transfer.export(hospital.slug, archive(mode));
     }
     const archivist = await origin.createTenant({ slug: 'origin-archived', isolation: Isolation.SCHEMA });
-    bookArchived = await seedArchivedPatient(origin, archivist);
+    newCareForArchived = await seedArchivedPatient(origin, archivist);
     await origin.tenancy.transfer.export(archivist.slug, join(dir, 'archived.sovereign.gz'));
   }, 120_000);
   afterAll(async () => {
@@ -51,14 +51,14 @@ describe('export and import of a hospital', () => {
     expect(list.data?.patients.totalCount).toBe(5);
   });
 
-  it.each(MODES)("restores an archived patient's appointments, encounters and lab orders as %s, where the patient still gets no new care", async (to) => {
+  it.each(MODES)("restores an archived patient's appointments, encounters, lab orders, prescriptions and vitals as %s, where the patient still gets no new care", async (to) => {
     const slug = `archived-as-${to.toLowerCase()}`;
     await destination.tenancy.transfer.import(join(dir, 'archived.sovereign.gz'), { slug, isolation: to });
     const original = await dumpHospital(origin, 'origin-archived');
-    expect([original.appointments, original.encounters, original.lab_orders].map((rows) => rows!.length)).toEqual([1, 1, 1]);
+    expect([original.appointments, original.encounters, original.lab_orders, original.prescriptions, original.vitals].map((rows) => rows!.length)).toEqual([1, 1, 1, 1, 1]);
     expect(await dumpHospital(destination, slug)).toEqual(original);
     const token = await destination.login('admin@origin-archived.test', STAFF_PASSWORD, slug);
-    expect(await bookArchived(destination, { slug, token })).toBe('CONFLICT');
+    expect(await newCareForArchived(destination, { slug, token })).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT']);
   });
 
   it('writes a manifest with the migration version, row counts and checksums, and refuses to overwrite a file', async () => {

@@ -1,7 +1,10 @@
 import { Appointment } from '../../../src/modules/appointments/appointment.entity';
 import { Patient } from '../../../src/modules/patients/patient.entity';
 import { Isolation, runInTenant } from '../../../src/tenancy';
-import { ApiKeysDocument, ArchivePatientDocument, CreateApiKeyDocument, CreateAppointmentDocument, MeDocument, PatientsDocument, RevokeApiKeyDocument } from '../../e2e/generated/graphql';
+import {
+  ApiKeysDocument, ArchivePatientDocument, CreateApiKeyDocument, CreateAppointmentDocument, CreateEncounterDocument, MeDocument, PatientsDocument, PrescribeMedicationDocument,
+  RecordVitalsDocument, RevokeApiKeyDocument,
+} from '../../e2e/generated/graphql';
 import { ownerQuery, testServerUrl } from '../../fixtures/database';
 import { TestGateway } from '../../fixtures/gateway';
 import { addPatient, addStaff, at } from '../../fixtures/staff';
@@ -99,30 +102,34 @@ describe('moving a hospital between modes and servers', () => {
     [SHARED, DATABASE],
     [DATABASE, SCHEMA],
     [SCHEMA, SHARED],
-  ] as const)("moves an archived patient's appointments, encounters and lab orders from %s to %s, and an appointment moved and its patient archived while it copies", async (from, to) => {
+  ] as const)("moves an archived patient's appointments, encounters, lab orders, prescriptions and vitals from %s to %s, and care given and its patient archived while it copies", async (from, to) => {
     const slug = `mv-archived-${from.toLowerCase()}-${to.toLowerCase()}`;
     const hospital = await gw.createTenant({ slug, isolation: from });
-    const bookArchived = await seedArchivedPatient(gw, hospital);
+    const newCareForArchived = await seedArchivedPatient(gw, hospital);
     const doctor = await addStaff(gw, slug, 'DOCTOR');
     const late = await addPatient(gw, hospital, 'Archived late');
     const booked = await gw.gql(CreateAppointmentDocument, { input: { patientId: late, clinicianId: doctor.id, startsAt: at(600), endsAt: at(601) } }, hospital);
+    const encounterId = (await gw.gql(CreateEncounterDocument, { input: { patientId: late } }, doctor)).data!.createEncounter.id;
     let data: Record<string, string[]> | undefined;
     await gw.tenancy.transfer.move(slug, to, {
       afterStep: async (step) => {
         if (step !== 'copy') return;
-        // The catch-up then updates the archived patient first, and the appointment's new time after.
+        // The catch-up then updates the archived patient first, and the appointment's new time and the
+        // new prescription and vitals after.
         await runInTenant(gw.tenancy.pools, (await gw.tenancy.store.bySlug(slug))!, async (em) => {
           Object.assign(await em.findOneOrFail(Appointment, { id: booked.data!.createAppointment.id }), { startsAt: new Date(at(610)), endsAt: new Date(at(611)) });
           await em.flush();
         });
+        expect((await gw.gql(PrescribeMedicationDocument, { input: { encounterId, medication: 'Ibuprofen', dosage: '400 mg', frequency: 'as needed' } }, doctor)).errors).toBeUndefined();
+        expect((await gw.gql(RecordVitalsDocument, { input: { patientId: late, encounterId, heartRate: 80 } }, doctor)).errors).toBeUndefined();
         expect((await gw.gql(ArchivePatientDocument, { id: late }, hospital)).errors).toBeUndefined();
         data = await dumpHospital(gw, slug);
       },
     });
     expect((await catalogEntry(gw, slug))!.isolation).toBe(to);
-    expect(data!.appointments).toHaveLength(2);
+    expect([data!.appointments, data!.prescriptions, data!.vitals].map((rows) => rows!.length)).toEqual([2, 2, 2]);
     expect(await dumpHospital(gw, slug)).toEqual(data);
-    expect(await bookArchived(gw, hospital)).toBe('CONFLICT');
+    expect(await newCareForArchived(gw, hospital)).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT']);
   });
 
   it('carries a unique value freed and taken again while it copies (an API key revoked and recreated under its name)', async () => {
