@@ -71,6 +71,7 @@ const CALLS: Record<string, Call> = {
   'Query.appointment': { query: print(ops.AppointmentDocument), variables: () => ({ id: NOBODY }) },
   'Mutation.createAppointment': { query: print(ops.CreateAppointmentDocument), variables: () => ({ input: { patientId: NOBODY, clinicianId: NOBODY, startsAt: '2031-01-01T10:00:00Z', endsAt: '2031-01-01T11:00:00Z' } }) },
   'Mutation.setAppointmentStatus': { query: print(ops.SetAppointmentStatusDocument), variables: () => ({ id: NOBODY, status: 'CANCELLED' }) },
+  'Mutation.rescheduleAppointment': { query: print(ops.RescheduleAppointmentDocument), variables: () => ({ id: NOBODY, startsAt: '2031-01-01T10:00:00Z', endsAt: '2031-01-01T11:00:00Z' }) },
   'Mutation.addPatientContact': { query: print(ops.AddPatientContactDocument), variables: () => ({ input: { patientId: NOBODY, kind: 'PHONE', value: '1' } }) },
   'Mutation.removePatientContact': { query: print(ops.RemovePatientContactDocument), variables: () => ({ id: NOBODY }) },
   'Mutation.setPatientDepartment': { query: print(ops.SetPatientDepartmentDocument), variables: () => ({ id: NOBODY }) },

@@ -87,6 +87,7 @@ describe.each(MODES)('the hospital domain between hospitals A and B in %s isolat
     ['updateDepartment', 'department', (id) => gw.gql(ops.UpdateDepartmentDocument, { id, input: { name: 'Hijacked' } }, a.admin)],
     ['unassignStaff', 'assignment', (id) => gw.gql(ops.UnassignStaffDocument, { id }, a.admin)],
     ['setAppointmentStatus', 'appointment', (id) => gw.gql(ops.SetAppointmentStatusDocument, { id, status: 'CANCELLED' }, a.admin)],
+    ['rescheduleAppointment', 'appointment', (id) => gw.gql(ops.RescheduleAppointmentDocument, { id, startsAt: at(60), endsAt: at(61) }, a.admin)],
     ['addDiagnosis', 'encounter', (encounterId) => gw.gql(ops.AddDiagnosisDocument, { input: { encounterId, icd10Code: 'R05', description: 'Cough' } }, a.doctor)],
     ['prescribeMedication', 'encounter', (encounterId) => gw.gql(ops.PrescribeMedicationDocument, { input: { encounterId, medication: 'X', dosage: '1', frequency: 'daily' } }, a.doctor)],
     ['collectLabSample', 'labOrder', (id) => gw.gql(ops.CollectLabSampleDocument, { id }, a.admin)],

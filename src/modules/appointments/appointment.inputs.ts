@@ -34,6 +34,20 @@ export class CreateAppointmentInput {
   reason?: string;
 }
 
+@ArgsType()
+export class RescheduleAppointmentArgs {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => GraphQLDateTime)
+  @IsSupportedDate()
+  startsAt!: Date;
+
+  @Field(() => GraphQLDateTime)
+  @IsSupportedDate()
+  endsAt!: Date;
+}
+
 export enum AppointmentSort {
   STARTS_AT_ASC = 'STARTS_AT_ASC',
   STARTS_AT_DESC = 'STARTS_AT_DESC',

@@ -8,5 +8,5 @@ const frontDesk = chain(hasTenantRole(...FRONT_DESK), moduleEnabled(HospitalModu
 
 export const appointmentPermissions = {
   Query: { appointments: frontDesk, appointment: frontDesk },
-  Mutation: { createAppointment: frontDesk, setAppointmentStatus: frontDesk },
+  Mutation: { createAppointment: frontDesk, setAppointmentStatus: frontDesk, rescheduleAppointment: frontDesk },
 };

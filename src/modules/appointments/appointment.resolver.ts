@@ -7,7 +7,7 @@ import { Department } from '../departments/department.entity';
 import { Patient } from '../patients/patient.entity';
 import { User } from '../users/user.entity';
 import { Appointment, AppointmentStatus } from './appointment.entity';
-import { AppointmentsArgs, CreateAppointmentInput } from './appointment.inputs';
+import { AppointmentsArgs, CreateAppointmentInput, RescheduleAppointmentArgs } from './appointment.inputs';
 import * as appointments from './appointment.service';
 
 const AppointmentConnection = Connection(Appointment, 'Appointment');
@@ -38,6 +38,13 @@ export class AppointmentResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<Appointment> {
     return appointments.setAppointmentStatus(await tenantEm(ctx), id, status);
+  }
+
+  @Mutation(() => Appointment, {
+    description: 'Moves a SCHEDULED appointment to a new time (any other status is CONFLICT), checked as a booking is: the clinician cannot be double-booked (CONFLICT).',
+  })
+  async rescheduleAppointment(@Args() { id, startsAt, endsAt }: RescheduleAppointmentArgs, @Ctx() ctx: RequestContext): Promise<Appointment> {
+    return appointments.rescheduleAppointment(await tenantEm(ctx), id, { startsAt, endsAt });
   }
 
   @FieldResolver(() => Patient)

@@ -25,11 +25,22 @@ export async function findClinician(em: EntityManager, id: string): Promise<User
   return user;
 }
 
-export async function createAppointment(em: EntityManager, input: CreateAppointmentInput): Promise<Appointment> {
-  const startsAt = new Date(input.startsAt);
-  const endsAt = new Date(input.endsAt);
+/** When an appointment takes place: a booking's and a reschedule's times, checked alike (BAD_USER_INPUT on `endsAt`). */
+export interface AppointmentTimes {
+  startsAt: Date;
+  endsAt: Date;
+}
+
+function checkedTimes(times: AppointmentTimes): AppointmentTimes {
+  const startsAt = new Date(times.startsAt);
+  const endsAt = new Date(times.endsAt);
   if (endsAt <= startsAt) throw BadInputError.forFields({ endsAt: 'must be after startsAt' });
   if (endsAt.getTime() - startsAt.getTime() > MAX_LENGTH_MS) throw BadInputError.forFields({ endsAt: 'an appointment lasts at most 24 hours' });
+  return { startsAt, endsAt };
+}
+
+export async function createAppointment(em: EntityManager, input: CreateAppointmentInput): Promise<Appointment> {
+  const { startsAt, endsAt } = checkedTimes(input);
   await findClinician(em, input.clinicianId);
   // The patient and the department are checked by the insert's references to them (each names the
   // hospital too, so another hospital's row is as missing as one that does not exist), and that the
@@ -67,6 +78,25 @@ export async function setAppointmentStatus(em: EntityManager, id: string, status
     await em.flush();
   } catch (error) {
     throw doubleBooking(error) ?? error; // the constraint has the last word, should a move ever revive a slot taken since
+  }
+  return appointment;
+}
+
+/**
+ * Moves a SCHEDULED appointment to a new time; any other status is CONFLICT. The row is locked first,
+ * so a reschedule and a status change sent at once run one after the other. The double-booking
+ * constraint and the archived-patient trigger (which fires on a new time) judge the new time as they
+ * judge a booking's.
+ */
+export async function rescheduleAppointment(em: EntityManager, id: string, times: AppointmentTimes): Promise<Appointment> {
+  const { startsAt, endsAt } = checkedTimes(times);
+  const appointment = await findForUpdate(em, Appointment, id, 'Appointment');
+  if (appointment.status !== AppointmentStatus.SCHEDULED) throw ConflictError.because(`A ${appointment.status} appointment cannot be rescheduled`);
+  Object.assign(appointment, { startsAt, endsAt });
+  try {
+    await em.flush();
+  } catch (error) {
+    throw doubleBooking(error) ?? archivedPatient(error) ?? error;
   }
   return appointment;
 }

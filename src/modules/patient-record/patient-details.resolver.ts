@@ -29,7 +29,7 @@ export class PatientDetailsResolver {
     return details.addInsurance(await tenantEm(ctx), input);
   }
 
-  @Mutation(() => Patient, { description: 'Soft archive: hidden from lists and search, every record kept. Until restored, the patient gets no new appointment, encounter, lab order, prescription or vitals (CONFLICT); diagnoses may still be added to existing encounters.' })
+  @Mutation(() => Patient, { description: 'Soft archive: hidden from lists and search, every record kept. Until restored, the patient gets no new appointment, encounter, lab order, prescription or vitals, and no appointment of theirs is rescheduled (CONFLICT); diagnoses may still be added to existing encounters.' })
   async archivePatient(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Patient> {
     return details.setArchived(await tenantEm(ctx), id, true);
   }

@@ -1,11 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { Appointment } from '../../../src/modules/appointments/appointment.entity';
-import { createAppointment } from '../../../src/modules/appointments/appointment.service';
+import { createAppointment, rescheduleAppointment } from '../../../src/modules/appointments/appointment.service';
 import { prescribeMedication, recordVitals } from '../../../src/modules/clinical/clinical.service';
-import { archivedPatient } from '../../../src/modules/common/lookup';
 import { setArchived } from '../../../src/modules/patient-record/patient-details.service';
-import { runInTenant } from '../../../src/tenancy';
 import * as ops from '../../e2e/generated/graphql';
 import type { Isolation } from '../../e2e/generated/graphql';
 import { errorCode, TestGateway } from '../../fixtures/gateway';
@@ -42,7 +39,6 @@ describe.each(MODES)('care for an archived patient in %s isolation', (mode) => {
   const takeVitals = (patientId: string, encounterId?: string) => gw.gql(ops.RecordVitalsDocument, { input: { patientId, encounterId, heartRate: 72 } }, nurse);
   const diagnose = (encounterId: string) => gw.gql(ops.AddDiagnosisDocument, { input: { encounterId, icd10Code: 'J20.9', description: 'Acute bronchitis' } }, doctor);
   const archive = async (id: string) => expect((await gw.gql(ops.ArchivePatientDocument, { id }, admin)).errors).toBeUndefined();
-  const tenant = async () => (await gw.tenancy.store.bySlug(admin.slug))!;
 
   /** How much care `hospital` (signed in as its admin) has recorded for `patient`, by kind. */
   async function careOf(patient: string, hospital = admin) {
@@ -113,16 +109,13 @@ describe.each(MODES)('care for an archived patient in %s isolation', (mode) => {
     expect(await careOf(patient)).toEqual({ appointments: 4, encounters: 1, labOrders: 2, prescriptions: 1, vitals: 1, diagnoses: 1 });
   });
 
-  it('refuses moving an existing appointment of an archived patient to a new time, and keeps its time', async () => {
+  it('refuses rescheduling an appointment of an archived patient with CONFLICT, and keeps its time', async () => {
     const { appointments: [id] } = await archivedWithCare();
     const original = (await gw.gql(ops.AppointmentDocument, { id: id! }, admin)).data!.appointment!;
-    const moved = runInTenant(gw.tenancy.pools, await tenant(), async (em) => {
-      const appointment = await em.findOneOrFail(Appointment, { id: id! });
-      Object.assign(appointment, { startsAt: new Date(at(900)), endsAt: new Date(at(901)) });
-      await em.flush().catch((error: unknown) => { throw archivedPatient(error) ?? error; });
-    });
-    await expect(moved).rejects.toMatchObject({ code: 'CONFLICT', message: 'The patient is archived' });
-    expect((await gw.gql(ops.AppointmentDocument, { id: id! }, admin)).data!.appointment).toMatchObject({ startsAt: original.startsAt, endsAt: original.endsAt });
+    const refused = await gw.gql(ops.RescheduleAppointmentDocument, { id: id!, ...next() }, admin);
+    expect(refused.data).toBeNull();
+    expect(refused.errors).toEqual([expect.objectContaining({ message: 'The patient is archived', extensions: { code: 'CONFLICT' } })]);
+    expect((await gw.gql(ops.AppointmentDocument, { id: id! }, admin)).data!.appointment).toEqual(original);
   });
 
   it('still cancels, marks as no-show, checks in and completes the appointments booked before', async () => {
@@ -160,11 +153,12 @@ describe.each(MODES)('care for an archived patient in %s isolation', (mode) => {
     expect((await gw.gql(ops.LabOrderDocument, { id: orders[0]! }, doctor)).data?.labOrder?.patient.id).toBe(patient);
   });
 
-  it('books, opens encounters, orders tests, prescribes and records vitals again once the patient is restored', async () => {
+  it('books, reschedules, opens encounters, orders tests, prescribes and records vitals again once the patient is restored', async () => {
     const care = await archivedWithCare();
     expect(errorCode(await book(care.patient))).toBe('CONFLICT');
     expect((await gw.gql(ops.RestorePatientDocument, { id: care.patient }, admin)).data?.restorePatient.archivedAt).toBeNull();
     for (const [what, create] of NEW_CARE) expect({ what, errors: (await create(care)).errors }).toEqual({ what, errors: undefined });
+    expect((await gw.gql(ops.RescheduleAppointmentDocument, { id: care.appointments[0]!, ...next() }, admin)).errors).toBeUndefined();
   });
 
   it('still answers NOT_FOUND, not CONFLICT, for a patient or an encounter that does not exist', async () => {
@@ -174,6 +168,8 @@ describe.each(MODES)('care for an archived patient in %s isolation', (mode) => {
   describe('when the patient is another hospital’s, archived there', () => {
     let other: { slug: string; token: string };
     let theirs: Care;
+    let theirAppointment: string;
+    let theirBooking: ops.CreateAppointmentInput;
     let theirsBefore: Awaited<ReturnType<typeof careOf>>;
     const nothing = { appointments: 0, encounters: 0, labOrders: 0, prescriptions: 0, vitals: 0, diagnoses: 0 };
 
@@ -183,6 +179,8 @@ describe.each(MODES)('care for an archived patient in %s isolation', (mode) => {
       const patient = await addPatient(gw, other, 'Archived elsewhere');
       const encounter = (await gw.gql(ops.CreateEncounterDocument, { input: { patientId: patient } }, theirDoctor)).data!.createEncounter.id;
       theirs = { patient, encounter };
+      theirBooking = { patientId: patient, clinicianId: theirDoctor.id, ...next() };
+      theirAppointment = (await gw.gql(ops.CreateAppointmentDocument, { input: theirBooking }, other)).data!.createAppointment.id;
       expect((await gw.gql(ops.ArchivePatientDocument, { id: patient }, other)).data?.archivePatient.archivedAt).toBeTruthy();
       theirsBefore = await careOf(patient, other);
     }, 60_000);
@@ -197,6 +195,16 @@ describe.each(MODES)('care for an archived patient in %s isolation', (mode) => {
       expect(refused).toEqual({ status: 200, data: null, errors: [expect.objectContaining({ message: `${label} <id> not found`, extensions: { code: 'NOT_FOUND' } })] });
       expect(await careOf(theirs.patient)).toEqual(nothing);
       expect(await careOf(theirs.patient, other)).toEqual(theirsBefore);
+    });
+
+    it('answers rescheduling their appointment NOT_FOUND exactly as for an appointment that does not exist, and moves nothing', async () => {
+      const times = next();
+      const answerFor = async (id: string) => JSON.parse(JSON.stringify(await gw.gql(ops.RescheduleAppointmentDocument, { id, ...times }, admin)).replaceAll(id, '<id>')) as unknown;
+      const refused = await answerFor(theirAppointment);
+      expect(refused).toEqual(await answerFor(randomUUID()));
+      expect(refused).toEqual({ status: 200, data: null, errors: [expect.objectContaining({ message: 'Appointment <id> not found', extensions: { code: 'NOT_FOUND' } })] });
+      expect(await careOf(theirs.patient, other)).toEqual(theirsBefore);
+      expect((await gw.gql(ops.AppointmentDocument, { id: theirAppointment }, other)).data?.appointment).toMatchObject({ startsAt: theirBooking.startsAt, endsAt: theirBooking.endsAt });
     });
   });
 
@@ -227,5 +235,23 @@ describe.each(MODES)('care for an archived patient in %s isolation', (mode) => {
     const [given, archived] = await whileHeld(gw, admin.slug, (em) => give(em, care), (em) => setArchived(em, care.patient, true));
     expect([given.status, archived.status]).toEqual(['fulfilled', 'fulfilled']);
     expect((await careOf(care.patient))[list]).toBe(1);
+  });
+
+  it('refuses a reschedule that waited for the archiving of its patient to commit, keeping its time', async () => {
+    const patient = await addPatient(gw, admin, 'Racing a move');
+    const booked = (await book(patient)).data!.createAppointment;
+    const [archived, moved] = await whileHeld(gw, admin.slug, (em) => setArchived(em, patient, true), (em) => rescheduleAppointment(em, booked.id, nextDates()));
+    expect(archived.status).toBe('fulfilled');
+    expect(moved).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: 'The patient is archived' } });
+    expect((await gw.gql(ops.AppointmentDocument, { id: booked.id }, admin)).data?.appointment).toMatchObject({ startsAt: booked.startsAt, endsAt: booked.endsAt });
+  });
+
+  it('archives a patient once a reschedule it waited for has committed, keeping the new time', async () => {
+    const patient = await addPatient(gw, admin, 'Moved first');
+    const booked = (await book(patient)).data!.createAppointment;
+    const times = nextDates();
+    const [moved, archived] = await whileHeld(gw, admin.slug, (em) => rescheduleAppointment(em, booked.id, times), (em) => setArchived(em, patient, true));
+    expect([moved.status, archived.status]).toEqual(['fulfilled', 'fulfilled']);
+    expect((await gw.gql(ops.AppointmentDocument, { id: booked.id }, admin)).data?.appointment).toMatchObject({ startsAt: times.startsAt.toISOString(), endsAt: times.endsAt.toISOString() });
   });
 });
