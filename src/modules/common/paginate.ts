@@ -54,25 +54,35 @@ export function cursorOptions<T>(args: PageArgs, orderBy: QueryOrderMap<T>) {
 }
 
 /** One value of a cursor, as `Cursor` decodes it (an ISO instant comes back as a Date). */
-export type CursorValue = string | number | Date;
+export type CursorValue = string | Date;
 
 /** Whether a decoded cursor value can stand for one ordered property. */
 export type CursorCheck = (value: unknown) => value is CursorValue;
 
 const isId: CursorCheck = (value): value is string => typeof value === 'string' && isUuid(value);
 const isInstant: CursorCheck = (value): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
-const isScalar: CursorCheck = (value): value is string | number => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+/** PostgreSQL text holds no NUL character. */
+const isText: CursorCheck = (value): value is string => typeof value === 'string' && !value.includes('\u0000');
 
-function checkFor(prop: EntityProperty | undefined): CursorCheck {
-  if (prop?.type === 'uuid' || prop?.columnTypes?.[0] === 'uuid') return isId;
-  if (prop?.runtimeType === 'Date') return isInstant;
-  return isScalar;
+/** The check of each column type a page may be ordered by; a cursor value must be of its column's type. */
+const CHECKS: Record<string, CursorCheck> = {
+  uuid: isId,
+  text: isText,
+  timestamptz: isInstant,
+};
+
+function checkFor(meta: EntityMetadata, key: string): CursorCheck {
+  const prop = (meta.properties as unknown as Record<string, EntityProperty | undefined>)[key];
+  const column = (prop?.columnTypes?.[0] ?? prop?.type ?? '').toLowerCase();
+  const check = CHECKS[column];
+  // A page ordered by a column of another type needs its check here first: never let an unchecked value reach SQL.
+  if (!check) throw new Error(`${meta.className}.${key}: no cursor check for column type "${column}"`);
+  return check;
 }
 
-/** What each value of a cursor over `orderBy` must be, in order: an id, an instant, or text or a number. */
+/** What each value of a cursor over `orderBy` must be, in order: a value of its column's type (a uuid, text without NUL, an instant). */
 export function cursorChecks<T>(meta: EntityMetadata<T>, orderBy: QueryOrderMap<T>): CursorCheck[] {
-  const properties = meta.properties as unknown as Record<string, EntityProperty | undefined>;
-  return Cursor.getDefinition(meta as never, orderBy as never).map(([key]) => checkFor(properties[key as string]));
+  return Cursor.getDefinition(meta as never, orderBy as never).map(([key]) => checkFor(meta as EntityMetadata, key as string));
 }
 
 /**
