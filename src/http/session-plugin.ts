@@ -21,8 +21,9 @@ function only(error: UnavailableError): GraphQLFormattedError[] {
  * After a query operation has executed, forgets what it read (see TenantSession.forgetReads): a read
  * writes nothing of what it loaded, and the audit entry and the commit flush only what they add.
  * Ends the request's tenant transaction before the response leaves. A mutation request that reports
- * any error is rolled back whole (its data is null, so nothing it did may stay); everything else is
- * committed, and if the commit fails the client gets an error instead of a false success. A request
+ * any error is rolled back whole and answered with its errors and null data (nothing it did stays,
+ * so no part of its answer may say otherwise); everything else is committed, and if the commit
+ * fails the client gets an error instead of a false success. A request
  * past its deadline is rolled back and answered REQUEST_TIMEOUT (504); a database that cannot be
  * reached makes the answer SERVICE_UNAVAILABLE (503). It marks the request as in the pipeline when
  * it starts: a session whose request never gets there is ended by the request context instead. A
@@ -52,10 +53,11 @@ export function tenantSessionPlugin(logger: Logger): ApolloServerPlugin<RequestC
           const onTime = contextValue.deadline.finish();
           // Errors that replace the whole answer (its data, if any, must not be taken as done).
           let failure = onTime ? undefined : only(UnavailableError.timedOut());
+          const rolledBack = rollsBack(operation?.operation, single?.singleResult.errors?.length ?? 0);
           const session = contextValue.session;
           if (session?.started) {
             try {
-              await session.end(onTime && !rollsBack(operation?.operation, single?.singleResult.errors?.length ?? 0));
+              await session.end(onTime && !rolledBack);
             } catch (error) {
               const fault = databaseFault(error);
               logger.error({ err: error, requestId: contextValue.requestId }, 'commit failed');
@@ -64,6 +66,10 @@ export function tenantSessionPlugin(logger: Logger): ApolloServerPlugin<RequestC
           }
           if (!single) return;
           if (failure) single.singleResult = { errors: failure };
+          // An error below a root field (a field the caller may not read) leaves the rest of the answer, a
+          // new row's id included: none of it was kept, so none of it is answered. Only a hospital's
+          // request is rolled back whole; a platform operation commits work of its own.
+          else if (rolledBack && session) single.singleResult = { ...single.singleResult, data: null };
           const errors = single.singleResult.errors ?? [];
           const status = errors.map((e) => REQUEST_FAILURES[String(e.extensions?.code)]).find(Boolean);
           if (status) {

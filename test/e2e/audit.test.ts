@@ -1,6 +1,7 @@
 import { runInTenant } from '../../src/tenancy';
 import { createUser } from '../../src/modules/users/user.service';
 import { ownerQuery } from '../fixtures/database';
+import { addStaff } from '../fixtures/staff';
 import { errorCode, STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
 import { AppointmentsDocument, AuditLogDocument, CreateAppointmentDocument, CreatePatientDocument, DepartmentsDocument, PatientDocument, PatientsDocument, UpdatePatientDocument } from './generated/graphql';
 
@@ -105,6 +106,27 @@ describe('audit trail', () => {
     const entries = await gw.gql(AuditLogDocument, { first: 10, filter: {} }, a);
     const ofRequest = entries.data!.auditLog.edges.map((e) => e.node).filter((e) => e.requestId === 'req-rollback');
     expect(ofRequest.map((e) => [e.outcome, e.errorCode]).sort()).toEqual([['FAILURE', 'CONFLICT'], ['ROLLED_BACK', null]]);
+  });
+
+  it('records a mutation refused a field of its answer as failed, and the undone part beside it as rolled back, answering data null', async () => {
+    const receptionist = await addStaff(gw, a.slug, 'RECEPTIONIST');
+    const response = await gw.raw(
+      `/t/${a.slug}/graphql`,
+      {
+        query: `mutation {
+          ok: createPatient(input: { firstName: "D", lastName: "Desk", birthDate: "1990-01-01", mrn: "DESK-1" }) { id }
+          notes: createPatient(input: { firstName: "E", lastName: "Desk", birthDate: "1990-01-01", mrn: "DESK-2" }) { id clinicalNotes }
+        }`,
+      },
+      { authorization: `Bearer ${receptionist.token}`, 'x-request-id': 'req-field-refused' },
+    );
+    const body = (await response.json()) as { data: unknown; errors: { extensions: { code: string } }[] };
+    expect(body.errors.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+    expect(body.data).toBeNull();
+    const ofRequest = (await trail(a, { actorId: receptionist.id })).filter((e) => e.requestId === 'req-field-refused');
+    expect(ofRequest.map((e) => [e.outcome, e.errorCode]).sort()).toEqual([['FAILURE', 'FORBIDDEN'], ['ROLLED_BACK', null]]);
+    expect(ofRequest.every((e) => e.recordIds.length === 1)).toBe(true);
+    expect((await gw.gql(PatientsDocument, { search: 'Desk' }, a)).data?.patients.totalCount).toBe(0);
   });
 
   it('records a refused attempt with its error code', async () => {

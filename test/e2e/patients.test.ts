@@ -1,5 +1,6 @@
 import { CreatePatientDocument, PatientDocument, PatientsDocument, UpdatePatientDocument } from './generated/graphql';
 import { errorCode, TestGateway } from '../fixtures/gateway';
+import { addStaff, at } from '../fixtures/staff';
 
 describe('patients over HTTP', () => {
   let gw: TestGateway;
@@ -71,6 +72,26 @@ describe('patients over HTTP', () => {
     expect(body.data).toBeNull();
     const search = await gw.gql(PatientsDocument, { search: 'GH-9' }, hospital);
     expect(search.data?.patients.totalCount).toBe(0);
+  });
+
+  it('answers data null, with the error kept, for a mutation rolled back over a field of its answer the caller may not read', async () => {
+    const post = async (token: string, query: string) => {
+      const response = await gw.raw(`/t/${hospital.slug}/graphql`, { query }, { authorization: `Bearer ${token}` });
+      return (await response.json()) as { data: unknown; errors?: { path: string[]; extensions: { code: string } }[] };
+    };
+    const receptionist = await addStaff(gw, hospital.slug, 'RECEPTIONIST', 'front-desk');
+    const ghost = await post(receptionist.token, 'mutation { createPatient(input: { firstName: "Ghost", lastName: "Curl", birthDate: "1990-01-01", mrn: "GHOST-1" }) { id mrn clinicalNotes } }');
+    expect(ghost.errors?.map((e) => [e.extensions.code, e.path.join('.')])).toEqual([['FORBIDDEN', 'createPatient.clinicalNotes']]);
+    expect(ghost.data).toBeNull();
+    expect((await gw.gql(PatientsDocument, { search: 'GHOST-1' }, hospital)).data?.patients.totalCount).toBe(0);
+
+    const [nurse, doctor] = [await addStaff(gw, hospital.slug, 'NURSE', 'ward'), await addStaff(gw, hospital.slug, 'DOCTOR', 'clinic')];
+    const patientId = (await gw.gql(CreatePatientDocument, { input: { ...valid, mrn: 'BOOKED-1' } }, hospital)).data!.createPatient.id;
+    const booking = await post(nurse.token, `mutation { createAppointment(input: { patientId: "${patientId}", clinicianId: "${doctor.id}", startsAt: "${at(1)}", endsAt: "${at(2)}" }) { id status clinician { roles } } }`);
+    expect(booking.errors?.map((e) => [e.extensions.code, e.path.join('.')])).toEqual([['FORBIDDEN', 'createAppointment.clinician.roles']]);
+    expect(booking.data).toBeNull();
+    const appointments = await post(hospital.token, '{ appointments(first: 5) { totalCount } }');
+    expect(appointments.data).toEqual({ appointments: { totalCount: 0 } });
   });
 
   it('lets a platform admin work inside a hospital', async () => {
