@@ -14,6 +14,13 @@ export interface TenantRecord {
   readonly createdAt: Date;
   /** End of the trial for TRIAL hospitals (read-only afterwards); null on paid plans. */
   readonly trialEndsAt?: Date | null;
+  /**
+   * The hospital's own limits, set by the platform team; each replaces its plan's (users; patients,
+   * the "assets" of create-tenant and bulk files) on any plan, 0 allowing none. null: the plan decides.
+   * Carried here so that a request checks them without reading the catalog again.
+   */
+  readonly maxUsers: number | null;
+  readonly maxAssets: number | null;
 }
 
 export function toTenantRecord(t: Tenant): TenantRecord {
@@ -28,6 +35,8 @@ export function toTenantRecord(t: Tenant): TenantRecord {
     domains: Object.freeze(t.domains.isInitialized() ? t.domains.getItems().map((d) => d.hostname) : []),
     createdAt: t.createdAt,
     trialEndsAt: t.trialEndsAt,
+    maxUsers: t.maxUsers,
+    maxAssets: t.maxAssets,
   });
 }
 
@@ -36,8 +45,6 @@ export interface TenantDetails extends TenantRecord {
   readonly contactEmail: string | null;
   readonly contactPhone: string | null;
   readonly address: string | null;
-  readonly maxUsers: number | null;
-  readonly maxAssets: number | null;
   readonly deletedAt: Date | null;
   readonly purgeAfter: Date | null;
   readonly legalHold: boolean;
@@ -50,8 +57,6 @@ export function toTenantDetails(t: Tenant): TenantDetails {
     contactEmail: t.contactEmail,
     contactPhone: t.contactPhone,
     address: t.address,
-    maxUsers: t.maxUsers,
-    maxAssets: t.maxAssets,
     deletedAt: t.deletedAt,
     purgeAfter: t.purgeAfter,
     legalHold: t.legalHold,

@@ -5,7 +5,7 @@ import { CatalogTenantStore, type TenantStore } from '../../src/tenancy/resoluti
 import { DomainError } from '../../src/errors';
 
 function tenant(slug: string, id: string, status = TenantStatus.ACTIVE, domains: string[] = []): TenantRecord {
-  return { id, slug, name: slug, isolation: Isolation.SHARED, plan: Plan.BASIC, status, placement: { server: 'main', database: 'db', schema: 's' }, domains, createdAt: new Date(0) };
+  return { id, slug, name: slug, isolation: Isolation.SHARED, plan: Plan.BASIC, status, placement: { server: 'main', database: 'db', schema: 's' }, domains, createdAt: new Date(0), maxUsers: null, maxAssets: null };
 }
 
 const ACME = tenant('acme', '11111111-1111-4111-8111-111111111111', TenantStatus.ACTIVE, ['care.acme.org']);

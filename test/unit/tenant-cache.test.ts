@@ -4,6 +4,7 @@ import { CachedTenantStore, type TenantStore } from '../../src/tenancy/resolutio
 const ACME: TenantRecord = {
   id: '11111111-1111-4111-8111-111111111111', slug: 'acme', name: 'Acme', isolation: Isolation.SHARED, plan: Plan.BASIC,
   status: TenantStatus.ACTIVE, placement: { server: 'main', database: 'db', schema: 's' }, domains: ['care.acme.org'], createdAt: new Date(0),
+  maxUsers: null, maxAssets: null,
 };
 
 describe('cached tenant store', () => {

@@ -39,17 +39,28 @@ export function isTrialExpired(tenant: TenantRecord, now = new Date()): boolean 
   return tenant.plan === Plan.TRIAL && tenant.trialEndsAt != null && tenant.trialEndsAt.getTime() <= now.getTime();
 }
 
+/** The hospital's own limit of `resource` (set by the platform team), which replaces its plan's. */
+const OWN_LIMIT: Record<LimitedResource, (tenant: TenantRecord) => number | null> = {
+  users: (tenant) => tenant.maxUsers,
+  patients: (tenant) => tenant.maxAssets,
+};
+
 /**
- * Refuses one more `resource` when the hospital's plan is full (PLAN_LIMIT_REACHED). Counts under a
- * per-hospital lock held to the end of the request's transaction, so concurrent creates cannot both
- * pass the count: call it right before creating the row, in the same transaction.
+ * Refuses one more `resource` when the hospital is full (PLAN_LIMIT_REACHED): at its own limit when the
+ * platform team set one (0 allows none), else at its plan's. Counts under a per-hospital lock held to
+ * the end of the request's transaction, so concurrent creates cannot both pass the count: call it
+ * right before creating the row, in the same transaction.
  */
 export async function enforcePlanLimit(em: EntityManager, tenant: TenantRecord, resource: LimitedResource): Promise<void> {
-  const limit = PLAN_LIMITS[tenant.plan][resource];
+  const own = OWN_LIMIT[resource](tenant);
+  const limit = own ?? PLAN_LIMITS[tenant.plan][resource];
   if (limit === null) return;
   await lockTenantScope(em, `plan-limit:${resource}`);
   const count = await em.count(COUNTED[resource], {});
   if (count >= limit) {
-    throw planLimitReached(`The ${tenant.plan} plan allows ${limit} ${resource}; upgrade the plan to add more`, { resource, limit, plan: tenant.plan });
+    const message = own === null
+      ? `The ${tenant.plan} plan allows ${limit} ${resource}; upgrade the plan to add more`
+      : `This hospital may have at most ${limit} ${resource}; the platform team sets this limit`;
+    throw planLimitReached(message, { resource, limit, plan: tenant.plan });
   }
 }
