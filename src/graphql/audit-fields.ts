@@ -1,4 +1,4 @@
-import { getNamedType, isObjectType, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
+import { getNamedType, isObjectType, type GraphQLNamedType, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
 import { isUuid } from '../modules/common/ids';
 
 /** What the audit plugin gathers about one root field while it resolves. */
@@ -42,6 +42,30 @@ export function notePatientsRead(field: RootField, type: string, result: unknown
   for (const record of recordsOf(result)) {
     const id = patientIdOf(type, record);
     if (typeof id === 'string' && isUuid(id)) field.recordIds.add(id);
+  }
+}
+
+/** A field that returns records of an audited type, on a type that is not one itself (a search hit's patient or lab order). */
+export interface HeldRecords {
+  field: string;
+  type: string;
+}
+
+/** The fields of `type` through which it holds audited records; none for an audited type itself or a type that holds none. */
+export function heldRecords(type: GraphQLNamedType): HeldRecords[] {
+  if (!isObjectType(type) || AUDITED_READ_TYPES.has(type.name)) return [];
+  return Object.values(type.getFields())
+    .map((f) => ({ field: f.name, type: readType(f.type) }))
+    .filter((f) => AUDITED_READ_TYPES.has(f.type));
+}
+
+/**
+ * Adds the patients whose records the returned holders hold, whether or not the request selects
+ * those records: a search hit's kind alone tells that a patient matched, or has an appointment.
+ */
+export function noteHeldPatients(field: RootField, held: HeldRecords[], result: unknown): void {
+  for (const holder of recordsOf(result)) {
+    for (const h of held) notePatientsRead(field, h.type, (holder as Record<string, unknown> | null)?.[h.field]);
   }
 }
 

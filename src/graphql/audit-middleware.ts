@@ -1,29 +1,32 @@
 import { getNamedType, isAbstractType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
 import type { IMiddlewareFunction, IMiddlewareTypeMap } from 'graphql-middleware';
 import type { RequestContext } from '../context';
-import { AUDITED_READ_TYPES, collectIds, noteNestedRead, notePatientsRead, readType, slugArg, tenantOf, type RootField } from './audit-fields';
+import { AUDITED_READ_TYPES, collectIds, heldRecords, noteHeldPatients, noteNestedRead, notePatientsRead, readType, slugArg, tenantOf, type RootField } from './audit-fields';
 
 /**
  * Gathers what the audit trail records (the audit plugin writes it when execution ends): each root
  * field with the record ids of its arguments and result, and every part of a patient's record
  * returned anywhere in a result (e.g. an appointment's patient, a patient's encounters), counted as a
- * read of that patient by the root field that led to it. Only root fields and fields returning an audited type are wrapped: the scalars of a result
- * resolve untouched.
+ * read of that patient by the root field that led to it. A root field whose results hold such parts
+ * (search hits) reads the patients of all it holds, selected or not. Only root fields and fields
+ * returning an audited type are wrapped: the scalars of a result resolve untouched.
  */
 const auditRootField: IMiddlewareFunction<unknown, RequestContext> = async (resolve, parent, args, ctx, info) => {
   const type = readType(info.returnType);
+  const held = heldRecords(getNamedType(info.returnType));
   const field: RootField = {
     key: String(info.path.key),
     name: info.fieldName,
     recordIds: new Set(),
-    auditedRead: AUDITED_READ_TYPES.has(type),
+    auditedRead: AUDITED_READ_TYPES.has(type) || held.length > 0,
     tenant: { slug: slugArg(args) },
   };
   collectIds(args, field.recordIds, 'args');
   ctx.audit.push(field);
   const result = await resolve(parent, args, ctx, info);
   collectIds(result, field.recordIds, 'result');
-  if (field.auditedRead) notePatientsRead(field, type, result);
+  if (AUDITED_READ_TYPES.has(type)) notePatientsRead(field, type, result);
+  noteHeldPatients(field, held, result);
   const tenant = tenantOf(result);
   if (tenant.slug) field.tenant = tenant;
   return result;

@@ -90,6 +90,25 @@ describe('audit trail', () => {
     expect(entries.every((e) => e.outcome === 'SUCCESS' && e.actorId === doctor.id)).toBe(true);
   });
 
+  it('records a search as a read of every patient its hits reveal, their records unselected, and a search that finds nothing too', async () => {
+    const as = { slug: a.slug, token: doctor.token };
+    const named = (await gw.gql(CreatePatientDocument, { input: { ...patient, lastName: 'Hopperton', mrn: 'HOP-1' } }, as)).data!.createPatient.id;
+    const tested = (await gw.gql(CreatePatientDocument, { input: { ...patient, lastName: 'Babbage', mrn: 'CB-1' } }, as)).data!.createPatient.id;
+    const order = await gw.raw(`/t/${a.slug}/graphql`, { query: `mutation { orderLabTest(input: { patientId: "${tested}", testCode: "HOPX", testName: "Hopperton assay" }) { id } }` }, { authorization: `Bearer ${doctor.token}` });
+    expect(((await order.json()) as { errors?: unknown }).errors).toBeUndefined();
+    const search = async (requestId: string, text: string) => {
+      const response = await gw.raw(`/t/${a.slug}/graphql`, { query: `{ search(query: "${text}") { kind score } }` }, { authorization: `Bearer ${doctor.token}`, 'x-request-id': requestId });
+      return ((await response.json()) as { data: { search: { kind: string }[] } }).data.search.map((h) => h.kind).sort();
+    };
+    expect(await search('req-search-hits', 'Hopperton')).toEqual(['LAB_ORDER', 'PATIENT']);
+    expect(await search('req-search-none', 'Nobody')).toEqual([]);
+    const entries = (await trail(a, { operation: 'search' })).filter((e) => e.requestId?.startsWith('req-search-'));
+    expect(entries.map((e) => [e.requestId, e.operationType, e.outcome, [...e.recordIds].sort()]).sort()).toEqual([
+      ['req-search-hits', 'query', 'SUCCESS', [named, tested].sort()],
+      ['req-search-none', 'query', 'SUCCESS', []],
+    ]);
+  });
+
   it('records a failed mutation, and the undone part of a rolled-back one, after the rollback', async () => {
     await gw.gql(CreatePatientDocument, { input: { ...patient, mrn: 'DUP-9' } }, { slug: a.slug, token: doctor.token });
     const response = await gw.raw(
