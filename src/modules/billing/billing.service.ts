@@ -14,10 +14,11 @@ function lockInvoice(em: EntityManager, id: string): Promise<Invoice> {
   return findForUpdate(em, Invoice, id, 'Invoice');
 }
 
-function addLine(em: EntityManager, invoice: Invoice, line: InvoiceLineInput): InvoiceLine {
+/** Adds a line to the invoice's total; past the cap, BAD_USER_INPUT names `price`, the input field of the line's unit price. */
+function addLine(em: EntityManager, invoice: Invoice, line: InvoiceLineInput, price = 'unitPriceCents'): InvoiceLine {
   const created = em.create(InvoiceLine, { invoiceId: invoice.id, description: line.description.trim(), quantity: line.quantity, unitPriceCents: line.unitPriceCents } as InvoiceLine);
   invoice.totalCents += created.amountCents;
-  if (invoice.totalCents > 2_000_000_000) throw BadInputError.forFields({ unitPriceCents: 'the invoice total is too large' });
+  if (invoice.totalCents > 2_000_000_000) throw BadInputError.forFields({ [price]: 'the invoice total is too large' });
   return created;
 }
 
@@ -33,7 +34,7 @@ export async function createInvoice(em: EntityManager, input: CreateInvoiceInput
     currency: settings?.currency ?? new HospitalSettings().currency,
   } as Invoice);
   await em.flush(); // lines reference the invoice by column only, so the invoice row must exist first
-  input.lines.forEach((line) => addLine(em, invoice, line));
+  input.lines.forEach((line, i) => addLine(em, invoice, line, `lines.${i}.unitPriceCents`));
   await em.flush();
   return invoice;
 }

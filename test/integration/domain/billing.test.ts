@@ -94,6 +94,16 @@ describe('billing', () => {
     expect(Object.keys(result.errors![0]!.extensions!.fields as object).sort()).toEqual(['lines.0.quantity', 'lines.0.unitPriceCents']);
   });
 
+  it('refuses a total past the cap naming the input that took it there: the line of createInvoice, the price of addInvoiceLine', async () => {
+    const line = (unitPriceCents: number) => ({ description: 'Ward night', quantity: 10_000, unitPriceCents });
+    const created = await gw.gql(CreateInvoiceDocument, { input: { patientId, lines: [line(100_000), line(150_000)] } }, clerk);
+    expect(created.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { 'lines.1.unitPriceCents': 'the invoice total is too large' } });
+    expect(Object.keys(created.errors![0]!.extensions!.fields as object)).toEqual(['lines.1.unitPriceCents']);
+    const invoice = await draft();
+    const added = await gw.gql(AddInvoiceLineDocument, { input: { invoiceId: invoice.id, ...line(200_000) } }, clerk);
+    expect(added.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { unitPriceCents: 'the invoice total is too large' } });
+  });
+
   it.each(['DOCTOR', 'NURSE', 'RECEPTIONIST', 'LAB_TECH'] as const)('keeps invoices and balances from %s', async (role) => {
     const staff = await addStaff(gw, admin.slug, role);
     expect(errorCode(await gw.gql(InvoicesDocument, {}, staff))).toBe('FORBIDDEN');
