@@ -12,12 +12,30 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ArgsType()
-export class ConnectionArgs {
-  @Field(() => Int, { defaultValue: 20, description: `Page size; larger values are capped at ${MAX_PAGE_SIZE}.` })
-  @Min(1)
-  first: number = 20;
+/** What every `first` argument in the schema says of itself. */
+export const PAGE_SIZE_RULE = `How many to return: at least 1; larger values are capped at ${MAX_PAGE_SIZE}.`;
 
+/**
+ * The `first` argument, the one rule for every list in the schema (root pages and a patient's nested
+ * lists alike): below 1 is BAD_USER_INPUT, larger values are capped (see `pageSize`).
+ */
+export function PageSizeArgs(defaultValue: number): ClassType<{ first: number }> {
+  @ArgsType()
+  class PageSize {
+    @Field(() => Int, { defaultValue, description: PAGE_SIZE_RULE })
+    @Min(1)
+    first: number = defaultValue;
+  }
+  return PageSize;
+}
+
+/** How many rows a list of `first` (at least 1, checked with the arguments) returns: at most MAX_PAGE_SIZE. */
+export function pageSize(first: number): number {
+  return Math.min(first, MAX_PAGE_SIZE);
+}
+
+@ArgsType()
+export class ConnectionArgs extends PageSizeArgs(20) {
   @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
   after?: string | null;
 }

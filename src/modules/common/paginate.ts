@@ -2,7 +2,7 @@ import { Cursor, CursorError, Utils, type EntityMetadata, type EntityName, type 
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError } from '../../errors';
 import { findDetached } from '../../tenancy';
-import { MAX_PAGE_SIZE, type Page } from './connection';
+import { pageSize, type Page } from './connection';
 import { isUuid } from './ids';
 
 export interface PageOptions {
@@ -50,7 +50,7 @@ function invalidCursor(): BadInputError {
 
 /** The options of a page for `Cursor`: the size capped, one row more read to tell whether another page follows. */
 export function cursorOptions<T>(args: PageArgs, orderBy: QueryOrderMap<T>) {
-  return { first: Math.min(args.first, MAX_PAGE_SIZE), after: args.after ?? undefined, orderBy, overfetch: true };
+  return { first: pageSize(args.first), after: args.after ?? undefined, orderBy, overfetch: true };
 }
 
 /** One value of a cursor, as `Cursor` decodes it (an ISO instant comes back as a Date). */

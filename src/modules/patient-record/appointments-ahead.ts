@@ -1,14 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { parseResolveInfo, type ResolveTree } from 'graphql-parse-resolve-info';
 import type { Appointment } from '../appointments/appointment.entity';
+import { pageSize } from '../common/connection';
 import type { Loaders } from '../loaders';
-
-export const MAX_APPOINTMENTS = 100;
-
-/** How many appointments `Patient.appointments(first:)` reads: at least one, at most MAX_APPOINTMENTS. */
-export function appointmentsPageSize(first: number): number {
-  return Math.max(1, Math.min(first, MAX_APPOINTMENTS));
-}
 
 /** Appointments a root read fetches with its patients, handed to the loaders the field will read. */
 export interface AppointmentsPrefetch {
@@ -35,7 +29,9 @@ export function appointmentsPrefetch(info: GraphQLResolveInfo, path: string[], l
   const root = parseResolveInfo(info) as ResolveTree | null;
   if (!root) return undefined;
   const patients = path.reduce((trees, name) => below(trees, name), [root]);
-  const sizes = [...new Set(below(patients, 'appointments').map((field) => appointmentsPageSize(Number(field.args.first))))];
+  // A size below 1 is refused by the field itself (its arguments are checked when it resolves): nothing to read for it.
+  const firsts = below(patients, 'appointments').map((field) => Number(field.args.first)).filter((first) => first >= 1);
+  const sizes = [...new Set(firsts.map(pageSize))];
   if (sizes.length === 0) return undefined;
   return {
     first: Math.max(...sizes),

@@ -1,13 +1,17 @@
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { joinedRelation } from '../../tenancy';
 import { Appointment } from '../appointments/appointment.entity';
 import { Department } from '../departments/department.entity';
 import { LabResult } from '../lab/lab.entity';
 import { Patient } from '../patients/patient.entity';
-import { appointmentsPageSize, MAX_APPOINTMENTS } from './appointments-ahead';
+import { MAX_PAGE_SIZE, pageSize, PageSizeArgs } from '../common/connection';
 import { PatientAllergy, PatientContact, PatientInsurance } from './patient-details.entity';
+
+const NextAppointmentsArgs = PageSizeArgs(3);
+const AppointmentsArgs = PageSizeArgs(20);
+const LatestLabResultsArgs = PageSizeArgs(5);
 
 /** A patient's links into the other modules, each through a per-request loader (one query per batch). */
 @Resolver(() => Patient)
@@ -23,28 +27,28 @@ export class PatientRecordResolver {
   @FieldResolver(() => [Appointment], { nullable: true, description: 'Scheduled or checked-in appointments that have not ended, soonest first.' })
   async nextAppointments(
     @Root() p: Patient,
-    @Arg('first', () => Int, { defaultValue: 3 }) first: number,
+    @Args(() => NextAppointmentsArgs) { first }: { first: number },
     @Ctx() ctx: RequestContext,
   ): Promise<Appointment[]> {
-    return (await ctx.loaders.upcomingAppointmentsByPatient.load(p.id)).slice(0, Math.max(0, Math.min(first, 20)));
+    return (await ctx.loaders.upcomingAppointmentsByPatient.load(p.id)).slice(0, pageSize(first));
   }
 
-  @FieldResolver(() => [Appointment], { nullable: true, description: `The patient's appointments in any status, latest start first (at most ${MAX_APPOINTMENTS}).` })
+  @FieldResolver(() => [Appointment], { nullable: true, description: `The patient's appointments in any status, latest start first (at most ${MAX_PAGE_SIZE}).` })
   appointments(
     @Root() p: Patient,
-    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Args(() => AppointmentsArgs) { first }: { first: number },
     @Ctx() ctx: RequestContext,
   ): Promise<Appointment[]> {
-    return ctx.loaders.latestAppointmentsByPatient(appointmentsPageSize(first)).load(p.id);
+    return ctx.loaders.latestAppointmentsByPatient(pageSize(first)).load(p.id);
   }
 
   @FieldResolver(() => [LabResult], { nullable: true, description: 'Most recent lab results first (clinical: hidden from non-clinical roles).' })
   async latestLabResults(
     @Root() p: Patient,
-    @Arg('first', () => Int, { defaultValue: 5 }) first: number,
+    @Args(() => LatestLabResultsArgs) { first }: { first: number },
     @Ctx() ctx: RequestContext,
   ): Promise<LabResult[]> {
-    return (await ctx.loaders.labResultsByPatient.load(p.id)).slice(0, Math.max(0, Math.min(first, 50)));
+    return (await ctx.loaders.labResultsByPatient.load(p.id)).slice(0, pageSize(first));
   }
 
   /** A sum over invoices, each of which fits an Int (at most 2e9), so the sum needs SafeInt (up to 2^53 - 1). */

@@ -1,7 +1,8 @@
-import { Length, Max, Min } from 'class-validator';
-import { Args, ArgsType, Ctx, Field, Int, Query, Resolver } from 'type-graphql';
+import { Length } from 'class-validator';
+import { Args, ArgsType, Ctx, Field, Query, Resolver } from 'type-graphql';
 import type { TenantRole } from '../../auth/principal';
 import type { RequestContext } from '../../context';
+import { pageSize, PageSizeArgs } from '../common/connection';
 import { NotBlank } from '../common/input-rules';
 import { FRONT_DESK, LAB_READERS } from '../common/roles';
 import { tenantEm } from '../common/tenant-em';
@@ -11,16 +12,11 @@ import { search } from './search.service';
 import { SearchHit } from './search.types';
 
 @ArgsType()
-class SearchArgs {
+class SearchArgs extends PageSizeArgs(20) {
   @Field()
   @Length(1, 100)
   @NotBlank()
   query!: string;
-
-  @Field(() => Int, { defaultValue: 20 })
-  @Min(1)
-  @Max(100)
-  first: number = 20;
 }
 
 /** Whether the caller may read what `roles` may: a platform admin, or a hospital user or API key with one of them. */
@@ -39,6 +35,6 @@ export class SearchResolver {
       appointments: holds(ctx, FRONT_DESK) && (await isModuleEnabled(ctx, HospitalModule.APPOINTMENTS)),
       labOrders: holds(ctx, LAB_READERS) && (await isModuleEnabled(ctx, HospitalModule.LAB)),
     };
-    return search(em, args.query.trim(), args.first, scope);
+    return search(em, args.query.trim(), pageSize(args.first), scope);
   }
 }
