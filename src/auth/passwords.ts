@@ -1,4 +1,5 @@
 import argon2 from 'argon2';
+import { charCount } from '../text-rules';
 
 /**
  * argon2id with the OWASP Password Storage Cheat Sheet's first configuration: m = 19 MiB, t = 2, p = 1.
@@ -35,11 +36,13 @@ export async function verifyPassword(hash: string | undefined, password: string)
 
 /**
  * Why a new password is refused, or null. Length is what matters (12–200 characters, any
- * characters); a password that is the account's email or one repeated character is refused too.
+ * characters, an emoji counting as one); a password that is the account's email or one repeated
+ * character is refused too.
  */
 export function passwordProblem(password: string, email?: string): string | null {
-  if (password.length < 12) return 'must be at least 12 characters';
-  if (password.length > 200) return 'must be at most 200 characters';
+  const length = charCount(password);
+  if (length < 12) return 'must be at least 12 characters';
+  if (length > 200) return 'must be at most 200 characters';
   if (email && password.trim().toLowerCase() === email.trim().toLowerCase()) return 'must not be the email address';
   if (new Set(password).size === 1) return 'must not be one character repeated';
   return null;

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../errors';
+import { emailProblem, optionalLineProblem, singleLineProblem } from '../text-rules';
 import { Isolation, Plan, Tenant, TenantDomain, TenantStatus } from './catalog';
 import type { IsolationStrategy } from './isolation/strategy';
 import { derivePlacement, MAIN_SERVER, quoteIdent, type Placement } from './placement';
@@ -77,10 +78,7 @@ function warnLeftBehind(left: LeftBehind): void {
 }
 
 const TRIAL_DAYS = 30;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9 ()./-]{5,30}$/;
-/** Line breaks, tabs, NUL and the other control characters. */
-const CONTROL = /\p{Cc}/u;
 
 /** The largest per-hospital limit: the catalog's limit columns are PostgreSQL `integer`. */
 const MAX_LIMIT = 2_147_483_647;
@@ -90,19 +88,21 @@ export function limitProblem(value: number): string | undefined {
   return Number.isInteger(value) && value >= 0 && value <= MAX_LIMIT ? undefined : `must be a whole number from 0 to ${MAX_LIMIT}`;
 }
 
-/** What is wrong with a hospital's name, if anything. */
+/** What is wrong with a hospital's name, if anything: 1–200 characters on one line. */
 export function hospitalNameProblem(name: string): string | undefined {
-  return !name.trim() || name.length > 200 || CONTROL.test(name) ? 'must be 1–200 characters without line breaks or other control characters' : undefined;
+  return singleLineProblem(name, 200);
 }
 
 /** Problems with a new hospital's contact details and limits, by field. */
 export function contactProblems(input: Pick<NewTenant, 'contactEmail' | 'contactPhone' | 'address' | 'maxUsers' | 'maxAssets'>): Record<string, string> {
   const problems: Record<string, string> = {};
   const email = input.contactEmail?.trim();
-  if (email && (!EMAIL.test(email) || email.length > 254)) problems.contactEmail = 'must be an email address';
+  const emailIssue = email ? emailProblem(email) : null;
+  if (emailIssue) problems.contactEmail = emailIssue;
   const phone = input.contactPhone?.trim();
   if (phone && !PHONE.test(phone)) problems.contactPhone = 'must be a phone number (digits, spaces, + ( ) . / -)';
-  if (input.address && input.address.length > 500) problems.address = 'must be at most 500 characters';
+  const addressIssue = input.address ? optionalLineProblem(input.address, 500) : undefined;
+  if (addressIssue) problems.address = addressIssue;
   for (const key of ['maxUsers', 'maxAssets'] as const) {
     const value = input[key];
     const issue = value === undefined || value === null ? undefined : limitProblem(value);
@@ -135,7 +135,7 @@ export class TenantProvisioner {
   ) {}
 
   async create(input: NewTenant, options: ProvisioningOptions): Promise<TenantDetails> {
-    const domains = this.validate(input);
+    const domains = this.check(input);
     const { tenant, lock } = await this.reserve(input, domains);
     try {
       return await this.provision(tenant, options);
@@ -168,17 +168,26 @@ export class TenantProvisioner {
     }
   }
 
-  async setStatus(slug: string, status: TenantStatus.ACTIVE | TenantStatus.SUSPENDED | TenantStatus.DELETED): Promise<TenantRecord> {
+  /**
+   * Suspends or resumes a live hospital; NOT_FOUND for any other. The write is conditional on the
+   * hospital being live still, so a deletion that came first is never undone.
+   */
+  async setStatus(slug: string, status: TenantStatus.ACTIVE | TenantStatus.SUSPENDED): Promise<TenantRecord> {
     const em = this.deps.central.em.fork();
-    const tenant = await em.findOne(Tenant, { slug, status: { $in: [TenantStatus.ACTIVE, TenantStatus.SUSPENDED] } }, { populate: ['domains'] });
+    const tenant = await em.findOne(Tenant, { slug, status: { $in: LIVE } }, { populate: ['domains'] });
     if (!tenant) throw NotFoundError.forEntity('Hospital', slug);
+    if ((await em.nativeUpdate(Tenant, { id: tenant.id, status: { $in: LIVE } }, { status })) !== 1) throw NotFoundError.forEntity('Hospital', slug);
     tenant.status = status;
-    await em.flush();
     this.deps.store.invalidate(tenant.id);
     return toTenantRecord(tenant);
   }
 
-  private validate(input: NewTenant): string[] {
+  /**
+   * Checks a new hospital's input before anything is created, with `more` problems the caller found in
+   * its own part of the input (e.g. the first ADMIN's, as `admin.email`): BAD_USER_INPUT naming every
+   * field at once by its input path. Returns the custom domains, normalised.
+   */
+  check(input: NewTenant, more: Record<string, string> = {}): string[] {
     const problems: Record<string, string> = {};
     const slugIssue = slugProblem(input.slug);
     if (slugIssue) problems.slug = slugIssue;
@@ -194,6 +203,7 @@ export class TenantProvisioner {
     if (input.server !== undefined && (input.isolation !== Isolation.DATABASE || !this.deps.servers.has(input.server))) {
       problems.server = input.isolation === Isolation.DATABASE ? 'is not a configured database server' : 'applies to DATABASE isolation only';
     }
+    Object.assign(problems, more);
     if (Object.keys(problems).length > 0) throw BadInputError.forFields(problems);
     return domains;
   }

@@ -205,6 +205,27 @@ describe('provisioning', () => {
     expect(rows).toHaveLength(0);
   });
 
+  it('names a bad ADMIN email admin.email and refuses it before anything is created, even a DATABASE hospital\'s database', async () => {
+    const build = jest.spyOn(gw.tenancy.strategies[Isolation.DATABASE], 'create');
+    try {
+      const input = { slug: 'bad-admin-email', name: 'B', isolation: 'DATABASE' as const, contactEmail: 'desk@bad.test', admin: { email: 'not-an-email', password: STAFF_PASSWORD } };
+      const result = await gw.gql(CreateTenantDocument, { input }, { token: platform });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { 'admin.email': 'must be an email address' } });
+      expect(Object.keys(result.errors?.[0]?.extensions?.fields as object)).toEqual(['admin.email']);
+      expect(build).not.toHaveBeenCalled();
+    } finally {
+      build.mockRestore();
+    }
+    expect(await ownerQuery('select 1 from catalog.tenants where slug = $1', ['bad-admin-email'], dbName())).toHaveLength(0);
+  });
+
+  it("reports every problem of the input at once, the first ADMIN's by their input path", async () => {
+    const input = { slug: 'many-problems', name: 'Many\u0007Problems', address: 'Line one\nLine two', admin: { email: 'a\u0007b@c.test', password: 'short' } };
+    const result = await gw.gql(CreateTenantDocument, { input }, { token: platform });
+    expect(errorCode(result)).toBe('BAD_USER_INPUT');
+    expect(Object.keys(result.errors?.[0]?.extensions?.fields as object).sort()).toEqual(['address', 'admin.email', 'admin.password', 'name']);
+  });
+
   it.each([
     ['a line break', 'North\nClinic'],
     ['a tab', 'North\tClinic'],

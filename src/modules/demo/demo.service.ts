@@ -3,23 +3,28 @@ import { BadInputError, ConflictError, NotFoundError } from '../../errors';
 import type { Tenancy, TenantRecord } from '../../tenancy';
 import { DemoRequest, DemoRequestStatus } from '../../tenancy/catalog';
 import { hospitalNameProblem } from '../../tenancy/provisioning';
+import { emailProblem, singleLineProblem } from '../../text-rules';
 import type { Page } from '../common/connection';
 import { isUuid } from '../common/ids';
 import { paginate } from '../common/paginate';
 import { generateInitialPassword } from '../platform/initial-password';
 import { createTenant } from '../platform/tenant.service';
-import { emailProblem, normaliseEmail } from '../users/email';
+import { normaliseEmail } from '../users/email';
 import type { ConvertDemoToTenantInput, RequestDemoInput } from './demo.types';
 
 /**
  * Stores a public demo request (at most DEMO_REQUESTS_PER_HOUR per client address: see RateLimits). The
  * hospital name and the email become the hospital's and its first ADMIN's on conversion, so they are
  * checked as provisioning and every account check them: a request that could never be converted is
- * refused when it is made.
+ * refused when it is made. The contact's name is one line of 1–200 characters, like the hospital's.
  */
 export async function requestDemo(central: MikroORM, input: RequestDemoInput, clientAddress: string | null): Promise<DemoRequest> {
   const email = normaliseEmail(input.email);
-  const problems = Object.entries({ hospitalName: hospitalNameProblem(input.hospitalName.trim()), email: emailProblem(email) }).filter(([, problem]) => problem);
+  const problems = Object.entries({
+    hospitalName: hospitalNameProblem(input.hospitalName),
+    contactName: singleLineProblem(input.contactName, 200),
+    email: emailProblem(email),
+  }).filter(([, problem]) => problem);
   if (problems.length > 0) throw BadInputError.forFields(Object.fromEntries(problems) as Record<string, string>);
   const em = central.em.fork();
   const request = em.create(DemoRequest, {

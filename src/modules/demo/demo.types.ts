@@ -3,24 +3,20 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Isolation, Plan } from '../../tenancy';
 import { DemoRequestStatus } from '../../tenancy/catalog';
-import { NotBlank } from '../common/input-rules';
 import { TenantNode } from '../platform/tenant.types';
 
 registerEnumType(DemoRequestStatus, { name: 'DemoRequestStatus' });
 
 @InputType()
 export class RequestDemoInput {
+  // The names and the email are checked in requestDemo: the hospital name as provisioning checks it,
+  // the email as every account's is (it becomes the first ADMIN's).
   @Field()
-  @Length(1, 200)
-  @NotBlank()
   hospitalName!: string;
 
   @Field()
-  @Length(1, 200)
-  @NotBlank()
   contactName!: string;
 
-  // Checked in requestDemo as every account's email is: it becomes the first ADMIN's.
   @Field()
   email!: string;
 

@@ -2,7 +2,8 @@ import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/co
 import { hashPassword, passwordProblem } from '../../auth/passwords';
 import { BadInputError, ConflictError } from '../../errors';
 import { PlatformUser } from '../../tenancy/catalog';
-import { emailProblem, normaliseEmail } from '../users/email';
+import { emailProblem } from '../../text-rules';
+import { normaliseEmail } from '../users/email';
 
 /**
  * A new platform user's email, normalised; BAD_USER_INPUT when it or the password breaks the rules

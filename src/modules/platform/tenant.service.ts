@@ -1,20 +1,28 @@
 import { hashPassword, passwordProblem } from '../../auth/passwords';
-import { BadInputError } from '../../errors';
 import { TenantStatus, type Tenancy, type TenantDetails } from '../../tenancy';
 import { Tenant } from '../../tenancy/catalog';
 import type { NewTenant } from '../../tenancy/provisioning';
 import { toTenantDetails } from '../../tenancy/tenant-record';
+import { emailProblem } from '../../text-rules';
 import type { Page } from '../common/connection';
 import { mapNodes, paginate } from '../common/paginate';
+import { normaliseEmail } from '../users/email';
 import { createUser } from '../users/user.service';
 
+/** Problems with a new hospital's first ADMIN, by input path (`admin.email`, `admin.password`). */
+function adminProblems(admin: { email: string; password: string }): Record<string, string> {
+  const email = normaliseEmail(admin.email);
+  const problems = { 'admin.email': emailProblem(email), 'admin.password': passwordProblem(admin.password, email) };
+  return Object.fromEntries(Object.entries(problems).filter(([, problem]) => problem)) as Record<string, string>;
+}
+
 /**
- * Provisions a hospital with its first ADMIN user, all or nothing. The admin's password is hashed
- * while the placement is being created (argon2 runs on the thread pool), not before or after it.
+ * Provisions a hospital with its first ADMIN user, all or nothing. The whole input, the ADMIN's email
+ * and password included, is checked before anything is created. The admin's password is hashed while
+ * the placement is being created (argon2 runs on the thread pool), not before or after it.
  */
 export async function createTenant(tenancy: Tenancy, input: NewTenant & { admin: { email: string; password: string } }) {
-  const issue = passwordProblem(input.admin.password, input.admin.email);
-  if (issue) throw BadInputError.forFields({ 'admin.password': issue });
+  tenancy.provisioner.check(input, adminProblems(input.admin));
   const passwordHash = hashPassword(input.admin.password);
   passwordHash.catch(() => undefined); // awaited by the seed; provisioning may fail before it gets there
   return tenancy.provisioner.create(input, {

@@ -1,6 +1,6 @@
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { IsOptional, Length } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { Isolation, Plan, TenantStatus } from '../../tenancy';
 import type { TenantDetails, TenantRecord } from '../../tenancy';
 
@@ -91,8 +91,8 @@ export class CreateTenantInput {
   @Field({ description: '3–40 lower-case letters, digits or hyphens; selects the hospital in URLs and host names.' })
   slug!: string;
 
+  // 1–200 characters on one line: checked with the rest of the hospital when it is provisioned.
   @Field()
-  @Length(1, 200)
   name!: string;
 
   @Field(() => Isolation, { defaultValue: Isolation.SHARED })

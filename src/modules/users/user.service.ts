@@ -3,12 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashPassword, passwordProblem } from '../../auth/passwords';
 import type { TenantRole } from '../../auth/principal';
 import { AuthError, BadInputError, ConflictError, NotFoundError } from '../../errors';
+import { emailProblem } from '../../text-rules';
 import type { Page } from '../common/connection';
 import { isUuid } from '../common/ids';
 import { paginate } from '../common/paginate';
 import { mfaOff } from '../session/accounts';
 import { AuthSession } from '../session/auth-session.entity';
-import { emailProblem, normaliseEmail } from './email';
+import { normaliseEmail } from './email';
 import { User } from './user.entity';
 
 export { normaliseEmail } from './email';
