@@ -9,6 +9,7 @@ const MISSING = '00000000-0000-4000-8000-000000000000';
 interface HospitalRows {
   admin: { slug: string; token: string };
   doctor: Staff;
+  tech: Staff;
   patient: string;
   department: string;
   assignment: string;
@@ -23,6 +24,7 @@ interface HospitalRows {
 async function populate(gw: TestGateway, slug: string, isolation: Isolation): Promise<HospitalRows> {
   const admin = await gw.createTenant({ slug, isolation });
   const doctor = await addStaff(gw, slug, 'DOCTOR');
+  const tech = await addStaff(gw, slug, 'LAB_TECH');
   const patient = await addPatient(gw, admin, `Of ${slug}`);
   const department = (await gw.gql(ops.CreateDepartmentDocument, { input: { name: 'Cardiology', code: 'CARD' } }, admin)).data!.createDepartment.id;
   const assignment = (await gw.gql(ops.AssignStaffDocument, { input: { userId: doctor.id, departmentId: department, jobTitle: 'Consultant' } }, admin)).data!.assignStaff.id;
@@ -31,7 +33,7 @@ async function populate(gw: TestGateway, slug: string, isolation: Isolation): Pr
   const labOrder = (await gw.gql(ops.OrderLabTestDocument, { input: { patientId: patient, testCode: '718-7', testName: 'Haemoglobin' } }, doctor)).data!.orderLabTest.id;
   const invoice = (await gw.gql(ops.CreateInvoiceDocument, { input: { patientId: patient, lines: [{ description: 'Visit', quantity: 1, unitPriceCents: 100 }] } }, admin)).data!.createInvoice.id;
   const contact = (await gw.gql(ops.AddPatientContactDocument, { input: { patientId: patient, kind: 'PHONE', value: `+1 555 ${slug}` } }, admin)).data!.addPatientContact.id;
-  return { admin, doctor, patient, department, assignment, appointment, encounter, labOrder, invoice, contact };
+  return { admin, doctor, tech, patient, department, assignment, appointment, encounter, labOrder, invoice, contact };
 }
 
 /** A's result for B's id must look exactly like its result for an id that does not exist. */
@@ -90,9 +92,9 @@ describe.each(MODES)('the hospital domain between hospitals A and B in %s isolat
     ['rescheduleAppointment', 'appointment', (id) => gw.gql(ops.RescheduleAppointmentDocument, { id, startsAt: at(60), endsAt: at(61) }, a.admin)],
     ['addDiagnosis', 'encounter', (encounterId) => gw.gql(ops.AddDiagnosisDocument, { input: { encounterId, icd10Code: 'R05', description: 'Cough' } }, a.doctor)],
     ['prescribeMedication', 'encounter', (encounterId) => gw.gql(ops.PrescribeMedicationDocument, { input: { encounterId, medication: 'X', dosage: '1', frequency: 'daily' } }, a.doctor)],
-    ['collectLabSample', 'labOrder', (id) => gw.gql(ops.CollectLabSampleDocument, { id }, a.admin)],
-    ['cancelLabOrder', 'labOrder', (id) => gw.gql(ops.CancelLabOrderDocument, { id }, a.admin)],
-    ['recordLabResult', 'labOrder', (labOrderId) => gw.gql(ops.RecordLabResultDocument, { input: { labOrderId, analyte: 'Hb', value: '1' } }, a.admin)],
+    ['collectLabSample', 'labOrder', (id) => gw.gql(ops.CollectLabSampleDocument, { id }, a.tech)],
+    ['cancelLabOrder', 'labOrder', (id) => gw.gql(ops.CancelLabOrderDocument, { id }, a.doctor)],
+    ['recordLabResult', 'labOrder', (labOrderId) => gw.gql(ops.RecordLabResultDocument, { input: { labOrderId, analyte: 'Hb', value: '1' } }, a.tech)],
     ['addInvoiceLine', 'invoice', (invoiceId) => gw.gql(ops.AddInvoiceLineDocument, { input: { invoiceId, description: 'x', quantity: 1, unitPriceCents: 1 } }, a.admin)],
     ['issueInvoice', 'invoice', (id) => gw.gql(ops.IssueInvoiceDocument, { id }, a.admin)],
     ['voidInvoice', 'invoice', (id) => gw.gql(ops.VoidInvoiceDocument, { id }, a.admin)],
@@ -124,7 +126,7 @@ describe.each(MODES)('the hospital domain between hospitals A and B in %s isolat
     ['orderLabTest for B’s patient', (x) => gw.gql(ops.OrderLabTestDocument, { input: { patientId: x.patient, testCode: 'X', testName: 'X' } }, a.doctor)],
     ['createInvoice for B’s patient', (x) => gw.gql(ops.CreateInvoiceDocument, { input: { patientId: x.patient } }, a.admin)],
     ['addPatientContact for B’s patient', (x) => gw.gql(ops.AddPatientContactDocument, { input: { patientId: x.patient, kind: 'PHONE', value: '1' } }, a.admin)],
-    ['recordAllergy for B’s patient', (x) => gw.gql(ops.RecordAllergyDocument, { input: { patientId: x.patient, substance: 'X', severity: 'MILD' } }, a.admin)],
+    ['recordAllergy for B’s patient', (x) => gw.gql(ops.RecordAllergyDocument, { input: { patientId: x.patient, substance: 'X', severity: 'MILD' } }, a.doctor)],
     ['addPatientInsurance for B’s patient', (x) => gw.gql(ops.AddPatientInsuranceDocument, { input: { patientId: x.patient, provider: 'X', policyNumber: '1' } }, a.admin)],
     ['setPatientDepartment to B’s department', (x) => gw.gql(ops.SetPatientDepartmentDocument, { id: a.patient, departmentId: x.department }, a.admin)],
   ];

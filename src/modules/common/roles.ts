@@ -6,8 +6,12 @@ export const EVERYONE: TenantRole[] = ['ADMIN', 'DOCTOR', 'NURSE', 'RECEPTIONIST
 export const FRONT_DESK: TenantRole[] = ['ADMIN', 'DOCTOR', 'NURSE', 'RECEPTIONIST'];
 /** Who may read clinical data (encounters, diagnoses, notes, vitals, prescriptions). */
 export const CLINICAL_READERS: TenantRole[] = ['ADMIN', 'DOCTOR', 'NURSE'];
-/** Who may write clinical data. */
-export const CLINICAL_WRITERS: TenantRole[] = ['ADMIN', 'DOCTOR'];
+/** Who may write clinical data and order labs (ADMIN reads clinical data but writes none). */
+export const CLINICAL_WRITERS: TenantRole[] = ['DOCTOR'];
+/** Who records what they observe at the bedside: vitals and allergies. */
+export const BEDSIDE_STAFF: TenantRole[] = ['DOCTOR', 'NURSE'];
+/** Who collects samples and records lab results. */
+export const LAB_STAFF: TenantRole[] = ['LAB_TECH'];
 /** Who may read lab orders and results. */
 export const LAB_READERS: TenantRole[] = ['ADMIN', 'DOCTOR', 'NURSE', 'LAB_TECH'];
 /** Who works invoices and payments. */

@@ -1,6 +1,6 @@
 import { chain } from 'graphql-shield';
 import { hasTenantRole } from '../../auth/rules';
-import { BILLING_STAFF, CLINICAL_READERS, FRONT_DESK, LAB_READERS } from '../common/roles';
+import { BEDSIDE_STAFF, BILLING_STAFF, CLINICAL_READERS, FRONT_DESK, LAB_READERS } from '../common/roles';
 import { moduleEnabled } from '../settings/module.rules';
 import { HospitalModule } from '../settings/settings.entity';
 
@@ -22,7 +22,7 @@ export const patientRecordPermissions = {
     addPatientContact: hasTenantRole(...FRONT_DESK),
     removePatientContact: hasTenantRole(...FRONT_DESK),
     addPatientInsurance: registration,
-    recordAllergy: hasTenantRole(...CLINICAL_READERS),
+    recordAllergy: hasTenantRole(...BEDSIDE_STAFF),
     archivePatient: hasTenantRole('ADMIN', 'RECEPTIONIST'),
     restorePatient: hasTenantRole('ADMIN', 'RECEPTIONIST'),
     setPatientDepartment: hasTenantRole(...FRONT_DESK),

@@ -23,6 +23,7 @@ describe.each(MODES)('care for an archived patient in %s isolation', (mode) => {
   let admin: { slug: string; token: string };
   let doctor: Staff;
   let nurse: Staff;
+  let tech: Staff;
   let slot = 0;
   /** A fresh, non-overlapping hour for each booking. */
   const next = () => ({ startsAt: at((slot += 2)), endsAt: at(slot + 1) });
@@ -88,6 +89,7 @@ describe.each(MODES)('care for an archived patient in %s isolation', (mode) => {
     admin = await gw.createTenant({ slug: `archived-${mode.toLowerCase()}`, isolation: mode });
     doctor = await addStaff(gw, admin.slug, 'DOCTOR');
     nurse = await addStaff(gw, admin.slug, 'NURSE');
+    tech = await addStaff(gw, admin.slug, 'LAB_TECH');
   }, 60_000);
   afterAll(() => gw.stop());
 
@@ -129,8 +131,8 @@ describe.each(MODES)('care for an archived patient in %s isolation', (mode) => {
 
   it('still collects, results and cancels the lab orders placed before', async () => {
     const { orders: [finish, cancel] } = await archivedWithCare();
-    expect((await gw.gql(ops.CollectLabSampleDocument, { id: finish! }, admin)).data?.collectLabSample.status).toBe('COLLECTED');
-    const result = await gw.gql(ops.RecordLabResultDocument, { input: { labOrderId: finish!, analyte: 'Hb', value: '13.9', unit: 'g/dL' } }, admin);
+    expect((await gw.gql(ops.CollectLabSampleDocument, { id: finish! }, tech)).data?.collectLabSample.status).toBe('COLLECTED');
+    const result = await gw.gql(ops.RecordLabResultDocument, { input: { labOrderId: finish!, analyte: 'Hb', value: '13.9', unit: 'g/dL' } }, tech);
     expect(result.errors).toBeUndefined();
     expect((await gw.gql(ops.LabOrderDocument, { id: finish! }, doctor)).data?.labOrder).toMatchObject({ status: 'RESULTED', results: [{ value: '13.9' }] });
     expect((await gw.gql(ops.CancelLabOrderDocument, { id: cancel! }, doctor)).data?.cancelLabOrder.status).toBe('CANCELLED');

@@ -2,9 +2,9 @@ import { Encounter } from '../../../src/modules/clinical/clinical.entity';
 import { runInTenant } from '../../../src/tenancy';
 import {
   AddDiagnosisDocument, CreateAppointmentDocument, CreateDepartmentDocument, CreateEncounterDocument, EncounterDocument, EncountersDocument,
-  PrescribeMedicationDocument, RecordVitalsDocument, SetAppointmentStatusDocument, VitalsDocument,
+  PrescribeMedicationDocument, RecordAllergyDocument, RecordVitalsDocument, SetAppointmentStatusDocument, SetUserRolesDocument, VitalsDocument,
 } from '../../e2e/generated/graphql';
-import { errorCode, TestGateway } from '../../fixtures/gateway';
+import { errorCode, STAFF_PASSWORD, TestGateway } from '../../fixtures/gateway';
 import { addPatient, addStaff, at, type Staff } from '../../fixtures/staff';
 
 describe('clinical records', () => {
@@ -62,6 +62,25 @@ describe('clinical records', () => {
     expect(result(bad)).toEqual(['icd10Code']);
     const vitals = await gw.gql(RecordVitalsDocument, { input: { patientId, heartRate: 900, temperatureC: 60 } }, nurse);
     expect(result(vitals)).toEqual(['heartRate', 'temperatureC']);
+  });
+
+  it('lets a hospital ADMIN read clinical records but write none, and a user who is ADMIN and DOCTOR write them', async () => {
+    const patient = await addPatient(gw, admin, 'Administered');
+    const encounter = (await gw.gql(CreateEncounterDocument, { input: { patientId: patient, notes: 'Seen' } }, doctor)).data!.createEncounter.id;
+    expect((await gw.gql(EncounterDocument, { id: encounter }, admin)).data?.encounter?.notes).toBe('Seen');
+    expect((await gw.gql(VitalsDocument, { patientId: patient }, admin)).errors).toBeUndefined();
+    const writes = (as: { slug: string; token: string }) => Promise.all([
+      gw.gql(CreateEncounterDocument, { input: { patientId: patient } }, as),
+      gw.gql(AddDiagnosisDocument, { input: { encounterId: encounter, icd10Code: 'R05', description: 'Cough' } }, as),
+      gw.gql(PrescribeMedicationDocument, { input: { encounterId: encounter, medication: 'X', dosage: '1', frequency: 'daily' } }, as),
+      gw.gql(RecordVitalsDocument, { input: { patientId: patient, heartRate: 70 } }, as),
+      gw.gql(RecordAllergyDocument, { input: { patientId: patient, substance: 'Latex', severity: 'MILD' } }, as),
+    ]);
+    expect((await writes(admin)).map((r) => errorCode(r))).toEqual(Array(5).fill('FORBIDDEN'));
+    const both = await addStaff(gw, admin.slug, 'DOCTOR', 'admin-doctor');
+    expect((await gw.gql(SetUserRolesDocument, { id: both.id, roles: ['ADMIN', 'DOCTOR'] }, admin)).errors).toBeUndefined();
+    const signedIn = { slug: admin.slug, token: await gw.login(`admin-doctor@${admin.slug}.test`, STAFF_PASSWORD, admin.slug) };
+    expect((await writes(signedIn)).map((r) => errorCode(r))).toEqual(Array(5).fill(undefined));
   });
 
   it('lets a platform admin read clinical records in the hospital but not sign them', async () => {

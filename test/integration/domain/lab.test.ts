@@ -73,6 +73,16 @@ describe('laboratory', () => {
     expect(errorCode(await gw.gql(OrderLabTestDocument, { input: { patientId, testCode: 'X', testName: 'X' } }, nurse))).toBe('FORBIDDEN');
   });
 
+  it('lets a hospital ADMIN read lab orders but neither order, cancel, collect nor record results', async () => {
+    const id = await order();
+    expect((await gw.gql(LabOrderDocument, { id }, admin)).data?.labOrder?.status).toBe('ORDERED');
+    expect(errorCode(await gw.gql(OrderLabTestDocument, { input: { patientId, testCode: 'X', testName: 'X' } }, admin))).toBe('FORBIDDEN');
+    expect(errorCode(await gw.gql(CancelLabOrderDocument, { id }, admin))).toBe('FORBIDDEN');
+    expect(errorCode(await gw.gql(CollectLabSampleDocument, { id }, admin))).toBe('FORBIDDEN');
+    expect(errorCode(await gw.gql(RecordLabResultDocument, { input: hb(id) }, admin))).toBe('FORBIDDEN');
+    expect((await gw.gql(LabOrderDocument, { id }, doctor)).data?.labOrder).toMatchObject({ status: 'ORDERED', results: [] });
+  });
+
   it.each(['RECEPTIONIST', 'BILLING'] as const)('hides lab orders and results from %s', async (role) => {
     const staff = await addStaff(gw, admin.slug, role);
     expect(errorCode(await gw.gql(LabOrdersDocument, {}, staff))).toBe('FORBIDDEN');
