@@ -1,6 +1,8 @@
 import { runCli } from '../fixtures/cli';
 import { ownerQuery } from '../fixtures/database';
+import { hospitalInEveryTable } from '../fixtures/every-table';
 import { errorCode, TestGateway } from '../fixtures/gateway';
+import { catalogEntry, rowsLeft } from '../fixtures/transfer';
 import { CreatePatientDocument, DeleteTenantLifecycleDocument, MeDocument } from '../e2e/generated/graphql';
 
 describe('hospital lifecycle: delete, retention, legal hold, purge', () => {
@@ -77,6 +79,20 @@ describe('hospital lifecycle: delete, retention, legal hold, purge', () => {
     }
     const theirs = await gw.gql(CreatePatientDocument, { input: { firstName: 'Q', lastName: 'Still', birthDate: '1990-01-01', mrn: 'M-2' } }, neighbour);
     expect(theirs.errors).toBeUndefined();
+  });
+
+  it.each(['SHARED', 'SCHEMA', 'DATABASE'] as const)('purges a deleted %s hospital with rows in every tenant table, an API key among them', async (isolation) => {
+    const slug = `full-${isolation.toLowerCase()}`;
+    const h = await hospitalInEveryTable(gw, slug, isolation);
+    const placement = (await catalogEntry(gw, slug))!;
+    // The system catalog in creation order, as in a database whose tables were never altered: a
+    // listing of the tables then names users (a parent) before api_keys (its child).
+    await ownerQuery('cluster pg_catalog.pg_class using pg_class_oid_index', [], placement.database_name);
+    await gw.tenancy.lifecycle.softDelete(slug);
+    const purged = await runCli(gw.databaseUrl, ['purge-tenant', slug, '--force']);
+    expect({ code: purged.code, stderr: purged.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await entry(slug)).toBeUndefined();
+    expect(await rowsLeft(placement.database_name, placement.schema_name, h.id)).toBe(0);
   });
 
   it('purges with --expired only the deleted hospitals past retention and not on hold', async () => {

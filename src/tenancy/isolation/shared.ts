@@ -1,7 +1,9 @@
 import { Isolation } from '../catalog';
-import { MIGRATIONS_TABLE } from '../migrations/runner';
-import { quoteIdent, type Placement } from '../placement';
+import type { Placement } from '../placement';
 import type { OwnerAccess } from '../owner-access';
+import { clearFenceIn } from '../transfer/fences';
+import { OwnerTx } from '../transfer/owner-tx';
+import { PlacementIo } from '../transfer/placement-io';
 import type { IsolationStrategy } from './strategy';
 
 /** SHARED: rows in the shared schema, walled by tenant_id, the ORM filter and row-level security. */
@@ -14,22 +16,19 @@ export class SharedIsolation implements IsolationStrategy {
     // The shared schema is migrated with the catalog; a new tenant needs no DDL.
   }
 
+  /**
+   * Deletes the hospital's rows from every table of the shared schema, its audit trail and any fence
+   * included, in one transaction. Tables go children first, in the foreign-key order read from the
+   * database's own catalog (as a move clears a placement), so a foreign key that is not deferrable,
+   * today's or a later migration's, never refuses the delete of a parent before its children.
+   */
   async destroy(placement: Placement, tenantId: string): Promise<void> {
-    await this.owner.run(placement.server, placement.database, async (orm) => {
-      await orm.em.fork().transactional(async (em) => {
-        const conn = em.getConnection();
-        const trx = em.getTransactionContext();
-        const tables = (await conn.execute(
-          `select table_name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE' and table_name <> ?`,
-          [placement.schema, MIGRATIONS_TABLE], 'all', trx,
-        )) as { table_name: string }[];
-        await conn.execute('set constraints all deferred', [], 'run', trx);
-        // The audit trail refuses deletes except of the hospital being purged, in this transaction only.
-        await conn.execute("select set_config('sovereign.purging_tenant', ?, true)", [tenantId], 'run', trx);
-        for (const { table_name } of tables) {
-          await conn.execute(`delete from ${quoteIdent(placement.schema)}.${quoteIdent(table_name)} where tenant_id = ?`, [tenantId], 'run', trx);
-        }
-      });
-    });
+    await this.owner.run(placement.server, placement.database, (orm) =>
+      OwnerTx.run(orm, async (tx) => {
+        const io = await PlacementIo.attach(tx, placement, tenantId, { writes: true });
+        await io.clear(await io.tables());
+        await clearFenceIn(tx, placement, tenantId);
+      }),
+    );
   }
 }
