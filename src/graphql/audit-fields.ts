@@ -1,4 +1,5 @@
-import { getNamedType, isObjectType, type GraphQLNamedType, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
+import { getNamedType, isObjectType, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLOutputType, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { collectFields } from 'graphql/execution/collectFields';
 import { isUuid } from '../modules/common/ids';
 
 /** What the audit plugin gathers about one root field while it resolves. */
@@ -127,4 +128,20 @@ export function readType(type: GraphQLOutputType): string {
   const edge = edges ? getNamedType(edges.type) : null;
   const node = edge && isObjectType(edge) ? edge.getFields().node : undefined;
   return node ? getNamedType(node.type).name : named.name;
+}
+
+/**
+ * The introspection fields an operation runs at its root (`__typename`, `__schema`, `__type`), as root
+ * fields for the trail: graphql-js answers them itself, so the schema's audit middleware never sees
+ * them. Collected by graphql-js's own rule for what executes (aliases, fragments, @skip and @include:
+ * its collectFields, internal to graphql 16, which the audit tests exercise).
+ */
+export function introspectionRootFields(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> = {}): RootField[] {
+  const root = schema.getRootType(operation.operation);
+  if (!root) return [];
+  const fragments = Object.fromEntries(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  return [...collectFields(schema, fragments, variables, root, operation.selectionSet)]
+    .map(([key, nodes]) => ({ key, name: nodes[0]!.name.value }))
+    .filter((field) => field.name.startsWith('__'))
+    .map((field) => ({ ...field, recordIds: new Set<string>(), auditedRead: false, tenant: {} }));
 }

@@ -5,12 +5,13 @@ import { databaseFault, fromDatabase } from '../db/faults';
 import type { Logger } from '../logger';
 import { AuditActorKind, AuditOutcome } from '../modules/audit/audit-entry.entity';
 import { recordPlatformAudit, recordTenantAudit, type TenantAuditRecord } from '../modules/audit/audit.service';
-import type { RootField } from '../graphql/audit-fields';
+import { introspectionRootFields, type RootField } from '../graphql/audit-fields';
 import { rollsBack } from './session-plugin';
 
 /**
  * The audit trail, recorded per operation (one entry per root field, as gathered by the schema's audit
- * middleware while the operation executed). Inside a hospital: every
+ * middleware while the operation executed, and one per introspection field at the root, which
+ * graphql-js answers past the middleware). Inside a hospital: every
  * mutation, every read of a patient's record, and every request a platform admin makes. On the
  * platform host: every mutation, in the central trail. Entries go into the request's own transaction;
  * when a mutation request is rolled back, its entries (FAILURE, or ROLLED_BACK for the parts that
@@ -47,7 +48,7 @@ export function auditPlugin(logger: Logger): ApolloServerPlugin<RequestContext> 
 
 async function writeEntries(requestContext: GraphQLRequestContext<RequestContext>): Promise<void> {
   const ctx = requestContext.contextValue;
-  const fields = ctx.audit;
+  const fields = [...ctx.audit, ...introspectionRootFields(requestContext.schema, requestContext.document!, requestContext.operation!, requestContext.request.variables)];
   const type = requestContext.operation?.operation === 'mutation' ? 'mutation' : 'query';
   const { byKey: errors, total } = errorsByKey(requestContext);
   // From here the request finishes: on time it may commit, past its deadline it is rolled back.

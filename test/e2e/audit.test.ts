@@ -165,6 +165,27 @@ describe('audit trail', () => {
     expect(entries[0]).toMatchObject({ actorKind: 'platform', actorRole: 'SUPERADMIN', operationType: 'query' });
   });
 
+  it.each([
+    ['{ __typename }', ['__typename']],
+    ['{ __schema { types { name } } }', ['__schema']],
+    ['query { kind: __typename type: __type(name: "Patient") { name } me { id } }', ['__type', '__typename', 'me']],
+    ['query Q { ...Root } fragment Root on Query { __typename }', ['__typename']],
+  ])('records a platform admin\'s introspection inside a hospital as well: %s', async (query, operations) => {
+    const platform = await gw.platformToken();
+    const requestId = `introspect-${operations.join('-')}-${query.length}`;
+    const raw = await gw.raw(`/t/${b.slug}/graphql`, { query }, { authorization: `Bearer ${platform}`, 'x-request-id': requestId });
+    expect(raw.status).toBe(200);
+    const entries = (await trail(b)).filter((e) => e.requestId === requestId);
+    expect(entries.map((e) => e.operation).sort()).toEqual(operations);
+    expect(entries.every((e) => e.actorKind === 'platform' && e.operationType === 'query' && e.outcome === 'SUCCESS')).toBe(true);
+  });
+
+  it("leaves a hospital user's introspection out of the trail, as their other non-record reads", async () => {
+    const raw = await gw.raw(`/t/${b.slug}/graphql`, { query: '{ __typename }' }, { authorization: `Bearer ${b.token}`, 'x-request-id': 'staff-typename' });
+    expect(raw.status).toBe(200);
+    expect((await trail(b)).filter((e) => e.requestId === 'staff-typename')).toEqual([]);
+  });
+
   it("shows each hospital only its own trail, and only to its ADMINs", async () => {
     const ofB = await trail(b);
     expect(ofB.every((e) => e.actorKind === 'platform' || e.operation === 'login')).toBe(true);
