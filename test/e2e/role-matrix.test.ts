@@ -1,10 +1,10 @@
 import { isObjectType, print } from 'graphql';
 import { buildPublicSchema } from '../../src/graphql/schema';
 import * as ops from './generated/graphql';
-import { CreatePatientDocument, type TenantRole } from './generated/graphql';
+import { CreatePatientDocument } from './generated/graphql';
 import { STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
-import { createStaff, signIn, type Hospital } from '../fixtures/identity';
-import { FIELD_MATRIX, OPERATION_MATRIX, PRINCIPALS, type MatrixPrincipal } from '../fixtures/role-matrix';
+import { apiKeyHeaders, createKey, createStaff, signIn, type Hospital } from '../fixtures/identity';
+import { FIELD_MATRIX, KEY_ROLES, keyPrincipal, OPERATION_MATRIX, PRINCIPALS, type MatrixPrincipal } from '../fixtures/role-matrix';
 
 /** What the test knows when it calls an operation. */
 interface State {
@@ -165,7 +165,9 @@ interface Body {
 describe('role matrix', () => {
   let gw: TestGateway;
   let state: State;
-  const tokens = new Map<MatrixPrincipal, string>();
+  /** How each principal but anonymous signs its requests: a user's access token, or an API key. */
+  const credentials = new Map<MatrixPrincipal, Record<string, string>>();
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   let schemaFields: string[];
 
   beforeAll(async () => {
@@ -176,10 +178,11 @@ describe('role matrix', () => {
     });
     gw = await TestGateway.start();
     const hospital = await gw.createTenant({ slug: 'matrix-general' });
-    tokens.set('ADMIN', hospital.token);
-    tokens.set('SUPERADMIN', await gw.platformToken());
-    for (const role of ['DOCTOR', 'NURSE', 'RECEPTIONIST', 'LAB_TECH', 'BILLING'] as TenantRole[]) {
-      tokens.set(role, (await createStaff(gw, hospital, role)).token);
+    credentials.set('ADMIN', bearer(hospital.token));
+    credentials.set('SUPERADMIN', bearer(await gw.platformToken()));
+    for (const role of KEY_ROLES) {
+      credentials.set(role, bearer((await createStaff(gw, hospital, role)).token));
+      credentials.set(keyPrincipal(role), apiKeyHeaders((await createKey(gw, hospital, role)).key));
     }
     const victim = await createStaff(gw, hospital, 'NURSE', 'victim@matrix-general.test');
     const loginTarget = await createStaff(gw, hospital, 'RECEPTIONIST', 'login-target@matrix-general.test');
@@ -197,21 +200,20 @@ describe('role matrix', () => {
   });
   afterAll(() => gw.stop());
 
-  async function tokenFor(principal: MatrixPrincipal, fresh: boolean): Promise<string | undefined> {
-    if (principal === 'anonymous') return undefined;
-    if (!fresh) return tokens.get(principal);
-    if (principal === 'SUPERADMIN') return gw.platformToken();
-    if (principal === 'ADMIN') return (await signIn(gw, `admin@${state.hospital.slug}.test`, STAFF_PASSWORD, state.hospital.slug)).token;
+  /** The principal's credentials; `fresh`, a new session for a user (an API key has no session). */
+  async function headersFor(principal: MatrixPrincipal, fresh: boolean): Promise<Record<string, string>> {
+    if (principal === 'anonymous') return {};
+    if (!fresh || principal.endsWith(' key')) return credentials.get(principal)!;
+    if (principal === 'SUPERADMIN') return bearer(await gw.platformToken());
     const email = `${principal.toLowerCase().replace('_', '-')}@${state.hospital.slug}.test`;
-    return (await signIn(gw, email, STAFF_PASSWORD, state.hospital.slug)).token;
+    return bearer((await signIn(gw, email, STAFF_PASSWORD, state.hospital.slug)).token);
   }
 
   async function call(key: string, principal: MatrixPrincipal, query: string, variables: Record<string, unknown>, fresh = false): Promise<Body> {
     const row = OPERATION_MATRIX[key]!;
-    const token = await tokenFor(principal, fresh);
-    // Hospital users always call from their own hospital; the others from where the operation lives.
+    const headers = await headersFor(principal, fresh);
+    // Hospital users and API keys always call from their own hospital; the others from where the operation lives.
     const inHospital = row.where === 'hospital' || (principal !== 'anonymous' && principal !== 'SUPERADMIN');
-    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     const response = await gw.raw(inHospital ? `/t/${state.hospital.slug}/graphql` : '/graphql', { query, variables }, headers);
     return (await response.json()) as Body;
   }
@@ -264,7 +266,7 @@ describe('role matrix', () => {
   });
 
   it('runs platform operations only on the platform host, even for SUPERADMIN', async () => {
-    const response = await gw.raw(`/t/${state.hospital.slug}/graphql`, { query: '{ tenants { totalCount } }' }, { authorization: `Bearer ${tokens.get('SUPERADMIN')}` });
+    const response = await gw.raw(`/t/${state.hospital.slug}/graphql`, { query: '{ tenants { totalCount } }' }, credentials.get('SUPERADMIN'));
     const body = (await response.json()) as Body;
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
