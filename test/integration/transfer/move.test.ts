@@ -129,7 +129,7 @@ describe('moving a hospital between modes and servers', () => {
     expect((await catalogEntry(gw, slug))!.isolation).toBe(to);
     expect([data!.appointments, data!.prescriptions, data!.vitals].map((rows) => rows!.length)).toEqual([2, 2, 2]);
     expect(await dumpHospital(gw, slug)).toEqual(data);
-    expect(await newCareForArchived(gw, hospital)).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT']);
+    expect(await newCareForArchived(gw, slug)).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT']);
   });
 
   it('carries a unique value freed and taken again while it copies (an API key revoked and recreated under its name)', async () => {
