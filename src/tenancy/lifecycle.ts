@@ -5,6 +5,7 @@ import type { IsolationStrategy } from './isolation/strategy';
 import type { PoolRegistry } from './pools';
 import type { CachedTenantStore } from './resolution/tenant-store';
 import { toTenantDetails, type TenantDetails } from './tenant-record';
+import { SERVING } from './transfer/deps';
 
 const DAY_MS = 86_400_000;
 /** A legal hold's reason: a case number or request, as long as the catalog's other free text (an address). */
@@ -27,14 +28,18 @@ export class TenantLifecycle {
     },
   ) {}
 
-  /** Marks the hospital DELETED with `purgeAfter` = now + the retention period. */
+  /**
+   * Marks the hospital DELETED with `purgeAfter` = now + the retention period. The write is conditional
+   * on the hospital still serving: of concurrent deletions one marks it, the others are NOT_FOUND.
+   */
   async softDelete(slug: string): Promise<TenantDetails> {
     const em = this.deps.central.em.fork();
-    const tenant = await em.findOne(Tenant, { slug, status: { $in: [TenantStatus.ACTIVE, TenantStatus.SUSPENDED] } }, { populate: ['domains'] });
+    const tenant = await em.findOne(Tenant, { slug, status: { $in: SERVING } }, { populate: ['domains'] });
     if (!tenant) throw NotFoundError.forEntity('Hospital', slug);
     const now = new Date();
-    Object.assign(tenant, { status: TenantStatus.DELETED, deletedAt: now, purgeAfter: new Date(now.getTime() + this.deps.retentionDays * DAY_MS) });
-    await em.flush();
+    const deleted = { status: TenantStatus.DELETED, deletedAt: now, purgeAfter: new Date(now.getTime() + this.deps.retentionDays * DAY_MS) };
+    if ((await em.nativeUpdate(Tenant, { id: tenant.id, status: { $in: SERVING } }, deleted)) !== 1) throw NotFoundError.forEntity('Hospital', slug);
+    Object.assign(tenant, deleted);
     this.deps.store.invalidate(tenant.id);
     return toTenantDetails(tenant);
   }

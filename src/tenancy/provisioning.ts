@@ -13,6 +13,7 @@ import type { ServerRegistry } from './servers';
 import { domainProblem, slugProblem } from './slug';
 import { toTenantDetails, toTenantRecord, type TenantDetails, type TenantRecord } from './tenant-record';
 import { runInTenant } from './tenant-session';
+import { SERVING } from './transfer/deps';
 
 export interface NewTenant {
   slug: string;
@@ -169,14 +170,14 @@ export class TenantProvisioner {
   }
 
   /**
-   * Suspends or resumes a live hospital; NOT_FOUND for any other. The write is conditional on the
-   * hospital being live still, so a deletion that came first is never undone.
+   * Suspends or resumes a hospital that serves requests; NOT_FOUND for any other. The write is
+   * conditional on the hospital still serving, so a deletion that came first is never undone.
    */
   async setStatus(slug: string, status: TenantStatus.ACTIVE | TenantStatus.SUSPENDED): Promise<TenantRecord> {
     const em = this.deps.central.em.fork();
-    const tenant = await em.findOne(Tenant, { slug, status: { $in: LIVE } }, { populate: ['domains'] });
+    const tenant = await em.findOne(Tenant, { slug, status: { $in: SERVING } }, { populate: ['domains'] });
     if (!tenant) throw NotFoundError.forEntity('Hospital', slug);
-    if ((await em.nativeUpdate(Tenant, { id: tenant.id, status: { $in: LIVE } }, { status })) !== 1) throw NotFoundError.forEntity('Hospital', slug);
+    if ((await em.nativeUpdate(Tenant, { id: tenant.id, status: { $in: SERVING } }, { status })) !== 1) throw NotFoundError.forEntity('Hospital', slug);
     tenant.status = status;
     this.deps.store.invalidate(tenant.id);
     return toTenantRecord(tenant);

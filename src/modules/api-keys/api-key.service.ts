@@ -2,9 +2,9 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal, TenantRole } from '../../auth/principal';
 import { formatApiKey, hashSecret, newSecret, secretMatches } from '../../auth/secrets';
-import { BadInputError, ConflictError, NotFoundError } from '../../errors';
+import { BadInputError, ConflictError } from '../../errors';
 import type { Page } from '../common/connection';
-import { isUuid } from '../common/ids';
+import { findForUpdate } from '../common/lookup';
 import { paginate } from '../common/paginate';
 import { ApiKey } from './api-key.entity';
 
@@ -29,10 +29,12 @@ export function listApiKeys(em: EntityManager, args: { first: number; after?: st
   return paginate(em, ApiKey, {}, args, { createdAt: 'desc', id: 'asc' });
 }
 
-/** Revokes a key: the next request made with it is refused. */
+/**
+ * Revokes a key: the next request made with it is refused. The row is locked, so concurrent
+ * revocations run one after another and the later ones answer the key as the first revoked it.
+ */
 export async function revokeApiKey(em: EntityManager, id: string): Promise<ApiKey> {
-  const apiKey = isUuid(id) ? await em.findOne(ApiKey, { id }) : null;
-  if (!apiKey) throw NotFoundError.forEntity('ApiKey', id);
+  const apiKey = await findForUpdate(em, ApiKey, id, 'ApiKey');
   apiKey.revokedAt ??= new Date();
   await em.flush();
   return apiKey;

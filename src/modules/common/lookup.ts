@@ -23,6 +23,18 @@ export async function findForUpdate<T extends object>(em: EntityManager, entity:
   return row;
 }
 
+/**
+ * Deletes a row of the bound hospital by id and returns it as it was read, or fails with NOT_FOUND as
+ * findOrFail does. The delete itself decides: of concurrent deletes of one row, the one whose
+ * statement removed it succeeds and the others (which waited for its lock) are NOT_FOUND, as a later call is.
+ */
+export async function deleteOrFail<T extends object>(em: EntityManager, entity: EntityName<T>, id: string, label: string): Promise<T> {
+  const row = await findOrFail(em, entity, id, label);
+  if ((await em.nativeDelete(entity, { id } as FilterQuery<T>)) !== 1) throw NotFoundError.forEntity(label, id);
+  em.getUnitOfWork().unsetIdentity(row);
+  return row;
+}
+
 /** Same as findOrFail, for an optional reference: only null or undefined is none (an empty id names no row, as any other that is not a UUID). */
 export async function findOptional<T extends object>(em: EntityManager, entity: EntityName<T>, id: string | null | undefined, label: string): Promise<T | null> {
   return id === null || id === undefined ? null : findOrFail(em, entity, id, label);

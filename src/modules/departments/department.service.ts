@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConflictError } from '../../errors';
 import type { Page, ConnectionArgs } from '../common/connection';
-import { findOrFail } from '../common/lookup';
+import { deleteOrFail, findOrFail } from '../common/lookup';
 import { paginate } from '../common/paginate';
 import { findActiveUser } from '../users/active-user';
 import { Department, StaffAssignment } from './department.entity';
@@ -48,9 +48,6 @@ export async function assignStaff(em: EntityManager, input: AssignStaffInput): P
   return assignment;
 }
 
-export async function unassignStaff(em: EntityManager, id: string): Promise<StaffAssignment> {
-  const assignment = await findOrFail(em, StaffAssignment, id, 'StaffAssignment');
-  em.remove(assignment);
-  await em.flush();
-  return assignment;
+export function unassignStaff(em: EntityManager, id: string): Promise<StaffAssignment> {
+  return deleteOrFail(em, StaffAssignment, id, 'StaffAssignment');
 }

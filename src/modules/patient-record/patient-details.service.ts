@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConflictError } from '../../errors';
-import { findForUpdate, findOptional, findOrFail } from '../common/lookup';
+import { deleteOrFail, findForUpdate, findOptional, findOrFail } from '../common/lookup';
 import { Department } from '../departments/department.entity';
 import { Patient } from '../patients/patient.entity';
 import { PatientAllergy, PatientContact, PatientInsurance } from './patient-details.entity';
@@ -13,11 +13,8 @@ export async function addContact(em: EntityManager, input: AddPatientContactInpu
   return contact;
 }
 
-export async function removeContact(em: EntityManager, id: string): Promise<PatientContact> {
-  const contact = await findOrFail(em, PatientContact, id, 'PatientContact');
-  em.remove(contact);
-  await em.flush();
-  return contact;
+export function removeContact(em: EntityManager, id: string): Promise<PatientContact> {
+  return deleteOrFail(em, PatientContact, id, 'PatientContact');
 }
 
 export async function recordAllergy(em: EntityManager, input: RecordAllergyInput): Promise<PatientAllergy> {
