@@ -141,6 +141,23 @@ describe('operator CLI', () => {
     expect(audit[0]!.actor_email).toMatch(/^cli/);
   });
 
+  it('records in the platform audit which hospital an action concerned, and none for an action on no hospital', async () => {
+    const created = await cli('create-superadmin', '--email', 'audited-ops@platform.test');
+    expect(created.code).toBe(0);
+    const [userId] = /\(([0-9a-f-]{36})\)/.exec(created.stdout)!.slice(1);
+    expect((await cli('purge-tenant', 'cli-general', '--force')).code).toBe(1); // not deleted: refused
+    expect((await cli('purge-tenant', 'no-such-hospital')).code).toBe(1);
+    const audit = await ownerQuery<{ operation: string; outcome: string; tenant_id: string | null; tenant_slug: string | null; record_ids: string[] }>(
+      `select operation, outcome, tenant_id, tenant_slug, record_ids from catalog.platform_audit
+        where operation in ('createSuperadmin', 'purgeTenant') and at > now() - interval '1 minute' order by at`, [], db(),
+    );
+    expect(audit.filter((a) => a.operation === 'createSuperadmin').pop()).toEqual({ operation: 'createSuperadmin', outcome: 'SUCCESS', tenant_id: null, tenant_slug: null, record_ids: [userId] });
+    expect(audit.filter((a) => a.operation === 'purgeTenant')).toEqual([
+      { operation: 'purgeTenant', outcome: 'FAILURE', tenant_id: (await catalog('cli-general'))!.id, tenant_slug: 'cli-general', record_ids: [] },
+      { operation: 'purgeTenant', outcome: 'FAILURE', tenant_id: null, tenant_slug: 'no-such-hospital', record_ids: [] },
+    ]);
+  });
+
   it('migrates with --concurrency and --tenant, skipping hospitals already at the latest', async () => {
     const all = await cli('migrate', '--concurrency', '2');
     expect(all.code).toBe(0);

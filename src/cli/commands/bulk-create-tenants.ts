@@ -3,7 +3,7 @@ import { DomainError } from '../../errors';
 import type { Isolation, Tenancy } from '../../tenancy';
 import { generateInitialPassword } from '../../modules/platform/initial-password';
 import { createTenant } from '../../modules/platform/tenant.service';
-import { audited } from '../audit';
+import { audited, newHospital } from '../audit';
 import { BULK_COLUMNS, BulkFileError, readBulkCsv, type BulkLine } from '../bulk-csv';
 import { CredentialsFile } from '../credentials-file';
 import { describeFailure } from '../failure';
@@ -89,7 +89,7 @@ async function createRow(tenancy: Tenancy, entry: BulkLine, isolation: Isolation
   const { row } = entry;
   try {
     const password = generateInitialPassword();
-    const tenant = await audited(tenancy, 'createTenant', { slug: row.subdomain }, () =>
+    const tenant = await audited(tenancy, 'createTenant', newHospital(row.subdomain), () =>
       createTenant(tenancy, {
         slug: row.subdomain,
         name: row.name,

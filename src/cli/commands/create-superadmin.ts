@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createPlatformAdmin } from '../../modules/platform/platform-admins';
 import { generateInitialPassword } from '../../modules/platform/initial-password';
-import { audited } from '../audit';
+import { audited, NO_HOSPITAL } from '../audit';
 import { readSecret } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
@@ -15,7 +15,7 @@ export function registerCreateSuperadmin(program: Command): void {
     .action(async (options: { email: string; passwordStdin?: boolean }) => {
       const password = options.passwordStdin ? await readSecret() : generateInitialPassword();
       process.exitCode = await withTenancy(async ({ tenancy }) => {
-        const user = await audited(tenancy, 'createSuperadmin', {}, async () => {
+        const user = await audited(tenancy, 'createSuperadmin', NO_HOSPITAL, async () => {
           const created = await createPlatformAdmin(tenancy.central, { email: options.email, password });
           return { id: created.id };
         });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { generateInitialPassword } from '../../modules/platform/initial-password';
 import { createTenant } from '../../modules/platform/tenant.service';
-import { audited } from '../audit';
+import { audited, newHospital } from '../audit';
 import { parseIsolation, parseLimit, parsePlan, readSecret } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
@@ -55,7 +55,7 @@ export function registerCreateTenant(program: Command): void {
       };
       const password = o.adminPasswordStdin ? await readSecret() : generateInitialPassword();
       process.exitCode = await withTenancy(async ({ tenancy }) => {
-        const tenant = await audited(tenancy, 'createTenant', { slug: o.slug }, () => createTenant(tenancy, { ...input, admin: { email: o.adminEmail, password } }));
+        const tenant = await audited(tenancy, 'createTenant', newHospital(o.slug), () => createTenant(tenancy, { ...input, admin: { email: o.adminEmail, password } }));
         console.log(`created ${tenant.slug} (${tenant.isolation}, ${tenant.plan}) id ${tenant.id}`);
         console.log(`ADMIN: ${o.adminEmail.trim().toLowerCase()}`);
         if (!o.adminPasswordStdin) console.log(`initial password (shown once): ${password}`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { audited } from '../audit';
+import { audited, hospital } from '../audit';
 import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
@@ -11,7 +11,7 @@ export function registerDeleteTenant(program: Command): void {
     .argument('<slug>', 'the hospital', hospitalSlug())
     .action(async (slug: string) => {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
-        const t = await audited(tenancy, 'deleteTenant', { slug }, () => tenancy.lifecycle.softDelete(slug));
+        const t = await audited(tenancy, 'deleteTenant', hospital(slug), () => tenancy.lifecycle.softDelete(slug));
         console.log(`${t.slug}: DELETED; data kept until ${t.purgeAfter!.toISOString()}${t.legalHold ? ' and while under legal hold' : ''}`);
         return EXIT.OK;
       });

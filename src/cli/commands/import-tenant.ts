@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { Isolation } from '../../tenancy';
-import { audited } from '../audit';
+import { audited, newHospital } from '../audit';
 import { transferProgress } from '../transfer-progress';
 import { EXIT, withTenancy } from '../runtime';
 
@@ -21,7 +21,7 @@ export function registerImportTenant(program: Command): void {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
         const bar = transferProgress();
         try {
-          const tenant = await audited(tenancy, 'importTenant', { slug: options.slug }, () => tenancy.transfer.import(file, { ...options, onProgress: bar.onProgress }));
+          const tenant = await audited(tenancy, 'importTenant', newHospital(options.slug), () => tenancy.transfer.import(file, { ...options, onProgress: bar.onProgress }));
           bar.stop();
           console.log(`imported ${file} as ${tenant.slug} (${tenant.isolation} on ${tenant.placement.server}), id ${tenant.id}, status ${tenant.status}`);
           return EXIT.OK;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { audited } from '../audit';
+import { audited, hospital } from '../audit';
 import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
@@ -14,7 +14,7 @@ export function registerLegalHold(program: Command): void {
     .action(async (slug: string, o: { reason?: string; release?: boolean }) => {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
         const hold = !o.release;
-        const t = await audited(tenancy, hold ? 'setLegalHold' : 'releaseLegalHold', { slug }, () => tenancy.lifecycle.setLegalHold(slug, hold, o.reason));
+        const t = await audited(tenancy, hold ? 'setLegalHold' : 'releaseLegalHold', hospital(slug), () => tenancy.lifecycle.setLegalHold(slug, hold, o.reason));
         console.log(`${t.slug}: ${t.legalHold ? `under legal hold${t.legalHoldReason ? ` (${t.legalHoldReason})` : ''}` : 'no legal hold'}`);
         return EXIT.OK;
       });

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { Isolation } from '../../tenancy';
-import { audited } from '../audit';
+import { audited, hospital } from '../audit';
 import { printTables, transferProgress } from '../transfer-progress';
 import { positiveInt } from './migrate';
 import { hospitalSlug } from '../input';
@@ -22,7 +22,7 @@ export function registerMoveTenant(program: Command): void {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
         const bar = transferProgress();
         try {
-          const { result } = await audited(tenancy, 'moveTenant', { slug }, async () => {
+          const { result } = await audited(tenancy, 'moveTenant', hospital(slug), async () => {
             const moved = await tenancy.transfer.move(slug, options.to, { server: options.server, holdTimeoutMs: options.holdTimeout, onProgress: bar.onProgress });
             return { id: moved.tenant.id, slug, result: moved };
           });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DomainError } from '../../errors';
 import type { Tenancy, TenantDetails } from '../../tenancy';
-import { audited } from '../audit';
+import { audited, hospital } from '../audit';
 import { describeFailure } from '../failure';
 import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
@@ -42,7 +42,7 @@ export function registerPurgeTenant(program: Command): void {
 }
 
 function purge(tenancy: Tenancy, slug: string, force?: boolean): Promise<TenantDetails> {
-  return audited(tenancy, 'purgeTenant', { slug }, () => tenancy.lifecycle.purge(slug, { force }));
+  return audited(tenancy, 'purgeTenant', hospital(slug), () => tenancy.lifecycle.purge(slug, { force }));
 }
 
 function report(t: TenantDetails): void {

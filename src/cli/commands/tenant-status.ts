@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { TenantStatus } from '../../tenancy';
-import { audited } from '../audit';
+import { audited, hospital } from '../audit';
 import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
@@ -12,7 +12,7 @@ export function registerSuspendTenant(program: Command): void {
     .argument('<slug>', 'the hospital', hospitalSlug())
     .action(async (slug: string) => {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
-        const t = await audited(tenancy, 'suspendTenant', { slug }, () => tenancy.provisioner.setStatus(slug, TenantStatus.SUSPENDED));
+        const t = await audited(tenancy, 'suspendTenant', hospital(slug), () => tenancy.provisioner.setStatus(slug, TenantStatus.SUSPENDED));
         console.log(`${t.slug}: ${t.status}`);
         return EXIT.OK;
       });
@@ -27,7 +27,7 @@ export function registerResumeTenant(program: Command): void {
     .argument('<slug>', 'the hospital', hospitalSlug())
     .action(async (slug: string) => {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
-        const t = await audited(tenancy, 'resumeTenant', { slug }, () => tenancy.provisioner.setStatus(slug, TenantStatus.ACTIVE));
+        const t = await audited(tenancy, 'resumeTenant', hospital(slug), () => tenancy.provisioner.setStatus(slug, TenantStatus.ACTIVE));
         console.log(`${t.slug}: ${t.status}`);
         return EXIT.OK;
       });
