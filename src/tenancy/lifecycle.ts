@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { BadInputError, ConflictError, NotFoundError } from '../errors';
+import { charCount } from '../text-rules';
 import { Isolation, Tenant, TenantStatus } from './catalog';
 import type { IsolationStrategy } from './isolation/strategy';
 import type { PoolRegistry } from './pools';
@@ -46,7 +47,7 @@ export class TenantLifecycle {
 
   /** Sets or releases a legal hold (any status but PROVISIONING); the reason holds at most 500 characters. */
   async setLegalHold(slug: string, hold: boolean, reason?: string): Promise<TenantDetails> {
-    if (reason !== undefined && reason.trim().length > MAX_REASON) throw BadInputError.forFields({ reason: `must be at most ${MAX_REASON} characters` });
+    if (reason !== undefined && charCount(reason.trim()) > MAX_REASON) throw BadInputError.forFields({ reason: `must be at most ${MAX_REASON} characters` });
     const em = this.deps.central.em.fork();
     const tenant = await em.findOne(Tenant, { slug, status: { $ne: TenantStatus.PROVISIONING } }, { populate: ['domains'] });
     if (!tenant) throw NotFoundError.forEntity('Hospital', slug);

@@ -156,6 +156,11 @@ describe('operator CLI: bad input', () => {
       expect(held.code).toBe(0);
     });
 
+    it('counts a legal hold reason in characters: 500 emoji fit', async () => {
+      const held = await cli('legal-hold', 'input-held', '--reason', '\u{1F4C1}'.repeat(500));
+      expect(held.code).toBe(0);
+    });
+
     it.each([
       [['suspend-tenant', '']],
       [['resume-tenant', ' ']],
