@@ -6,6 +6,7 @@ import { HospitalModule } from '../settings/settings.entity';
 
 const registration = hasTenantRole(...FRONT_DESK, 'BILLING');
 const appointmentReaders = chain(hasTenantRole(...FRONT_DESK), moduleEnabled(HospitalModule.APPOINTMENTS));
+const clinical = moduleEnabled(HospitalModule.CLINICAL);
 
 /** Field rules on Patient for the links into other modules; the patient's other fields are unaffected. */
 export const patientRecordPermissions = {
@@ -16,13 +17,13 @@ export const patientRecordPermissions = {
     openInvoiceBalanceCents: chain(hasTenantRole(...BILLING_STAFF), moduleEnabled(HospitalModule.BILLING)),
     contacts: registration,
     insurances: registration,
-    allergies: hasTenantRole(...CLINICAL_READERS),
+    allergies: chain(hasTenantRole(...CLINICAL_READERS), clinical),
   },
   Mutation: {
     addPatientContact: hasTenantRole(...FRONT_DESK),
     removePatientContact: hasTenantRole(...FRONT_DESK),
     addPatientInsurance: registration,
-    recordAllergy: hasTenantRole(...BEDSIDE_STAFF),
+    recordAllergy: chain(hasTenantRole(...BEDSIDE_STAFF), clinical),
     archivePatient: hasTenantRole('ADMIN', 'RECEPTIONIST'),
     restorePatient: hasTenantRole('ADMIN', 'RECEPTIONIST'),
     setPatientDepartment: hasTenantRole(...FRONT_DESK),

@@ -1,6 +1,6 @@
 import {
   AppointmentsDocument, EncountersDocument, HospitalSettingsDocument, InvoicesDocument, LabOrdersDocument, PatientOverviewDocument,
-  UpdateHospitalSettingsDocument,
+  RecordAllergyDocument, RecordClinicalNotesDocument, UpdateHospitalSettingsDocument,
 } from '../../e2e/generated/graphql';
 import { updateSettings } from '../../../src/modules/settings/settings.service';
 import { errorCode, TestGateway } from '../../fixtures/gateway';
@@ -66,5 +66,34 @@ describe('hospital settings and modules', () => {
     await gw.gql(UpdateHospitalSettingsDocument, { input: { enabledModules: ['BILLING'] } }, admin);
     expect((await gw.gql(InvoicesDocument, {}, admin)).errors).toBeUndefined();
     expect(errorCode(await gw.gql(LabOrdersDocument, {}, admin))).toBe('FORBIDDEN');
+  });
+
+  it('refuses allergies and clinical notes, written or read on a patient, while the CLINICAL module is disabled', async () => {
+    const fresh = await gw.createTenant({ slug: 'settings-clinical' });
+    const doctor = await addStaff(gw, fresh.slug, 'DOCTOR');
+    const patientId = await addPatient(gw, fresh, 'Clinical');
+    const chart = `{ patient(id: "${patientId}") { lastName clinicalNotes allergies { substance } } }`;
+    const read = async () => (await gw.raw(`/t/${fresh.slug}/graphql`, { query: chart }, { authorization: `Bearer ${doctor.token}` }).then((r) => r.json())) as {
+      data: { patient: { lastName: string; clinicalNotes: string | null; allergies: unknown[] | null } };
+      errors?: { path: string[]; extensions: Record<string, unknown> }[];
+    };
+    const writes = () => Promise.all([
+      gw.gql(RecordAllergyDocument, { input: { patientId, substance: 'Penicillin', severity: 'SEVERE' } }, doctor),
+      gw.gql(RecordClinicalNotesDocument, { patientId, notes: 'Rash after penicillin' }, doctor),
+    ]);
+    await gw.gql(UpdateHospitalSettingsDocument, { input: { enabledModules: ['APPOINTMENTS', 'LAB', 'BILLING'] } }, fresh);
+    for (const result of await writes()) {
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'MODULE_DISABLED', module: 'CLINICAL' });
+    }
+    const hidden = await read();
+    expect(hidden.data.patient).toEqual({ lastName: 'Clinical', clinicalNotes: null, allergies: null });
+    expect(hidden.errors?.map((e) => [e.path.join('.'), e.extensions.reason]).sort()).toEqual([
+      ['patient.allergies', 'MODULE_DISABLED'], ['patient.clinicalNotes', 'MODULE_DISABLED'],
+    ]);
+    await gw.gql(UpdateHospitalSettingsDocument, { input: { enabledModules: ['APPOINTMENTS', 'CLINICAL', 'LAB', 'BILLING'] } }, fresh);
+    for (const result of await writes()) expect(result.errors).toBeUndefined();
+    const shown = await read();
+    expect(shown.errors).toBeUndefined();
+    expect(shown.data.patient).toEqual({ lastName: 'Clinical', clinicalNotes: 'Rash after penicillin', allergies: [{ substance: 'Penicillin' }] });
   });
 });
