@@ -17,14 +17,27 @@ const LOST_CONNECTION = /(Connection terminated|Client has encountered a connect
 const POOL_TIMEOUT = /Knex: Timeout acquiring a connection/;
 
 /**
- * Maps a failure to reach the database, or a statement cancelled by its timeout, to the coded error a
- * client sees (SERVICE_UNAVAILABLE, REQUEST_TIMEOUT); anything else is not a fault of this kind and
- * gives undefined. Follows `cause` chains, since some layers wrap the driver's error.
+ * A placement names a database server this process has no setting for: during a rollout, a gateway
+ * whose TENANT_DATABASE_SERVERS lacks a server that another one placed a hospital on. The hospital
+ * cannot be reached from here, as if its server were down.
+ */
+export class UnconfiguredServerError extends Error {
+  constructor(readonly server: string) {
+    super(`Unknown database server "${server}": it is not in this process's TENANT_DATABASE_SERVERS`);
+    this.name = 'UnconfiguredServerError';
+  }
+}
+
+/**
+ * Maps a failure to reach the database (its server down, or not configured here), or a statement
+ * cancelled by its timeout, to the coded error a client sees (SERVICE_UNAVAILABLE, REQUEST_TIMEOUT);
+ * anything else is not a fault of this kind and gives undefined. Follows `cause` chains, since some layers wrap the driver's error.
  */
 export function databaseFault(error: unknown): UnavailableError | undefined {
   for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, sqlState, message, name } = e as { code?: unknown; sqlState?: unknown; message?: unknown; name?: unknown };
     const state = typeof sqlState === 'string' ? sqlState : typeof code === 'string' ? code : '';
+    if (e instanceof UnconfiguredServerError) return UnavailableError.database();
     if (state === CANCELED_STATE) return UnavailableError.timedOut();
     if (UNAVAILABLE_STATES.test(state) || NETWORK_CODES.has(state) || name === 'KnexTimeoutError') return UnavailableError.database();
     if (typeof message === 'string' && LOST_CONNECTION.test(message)) return UnavailableError.database();

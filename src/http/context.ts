@@ -2,8 +2,10 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { authenticate } from '../auth/authenticate';
 import type { AppServices, RequestContext } from '../context';
+import { databaseFault } from '../db/faults';
 import type { Deadline } from '../deadline';
 import { ClientClosedError } from '../errors';
+import type { Logger } from '../logger';
 import { loadApiKeyPrincipal } from '../modules/api-keys/api-key.service';
 import { loadPlatformPrincipal, loadTenantPrincipal } from '../modules/session/principals';
 import { createLoaders } from '../modules/loaders';
@@ -13,8 +15,11 @@ import { TenantSessionEndedError, type TenantSession } from '../tenancy';
 import { digestOf } from './digest';
 import { asRequestError } from './request-error';
 
-/** Builds the request context: tenant resolution, then the bound session, then the principal. */
-export function contextBuilder(services: AppServices) {
+/**
+ * Builds the request context: tenant resolution, then the bound session, then the principal. A
+ * database fault meanwhile is logged here, as the error formatter logs those met during execution.
+ */
+export function contextBuilder(services: AppServices, logger: Logger) {
   return async ({ req, res }: { req: Request; res: Response }): Promise<RequestContext> => {
     let session: TenantSession | null = null;
     const pipeline = { started: false };
@@ -54,6 +59,8 @@ export function contextBuilder(services: AppServices) {
       return { requestId, clientAddress: req.ip ?? null, tenant, principal, session, loaders, services, deadline, audit: [], pipeline };
     } catch (error) {
       await session?.abandon();
+      const fault = databaseFault(error);
+      if (fault) logger.warn({ err: error, code: fault.code }, 'database fault');
       // A sign-in that met the session its client's leaving had ended failed for that; any other
       // failure (the database lost, a pool or deadline timeout) is reported as itself, gone client or not.
       throw asRequestError(clientGone && error instanceof TenantSessionEndedError ? ClientClosedError.beforeRunning() : error);

@@ -114,7 +114,7 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
 
   app.use(refuseTargetWithoutHost);
   // GraphQL first: Express tries routes in the order they were added, and nearly every request is one.
-  const graphql = expressMiddleware(apollo, { context: contextBuilder(services) });
+  const graphql = expressMiddleware(apollo, { context: contextBuilder(services, logger) });
   app.post(GRAPHQL_PATHS, noStore, express.json({ limit: config.http.maxBodyBytes }), refuseDeepVariables, withDeadline(config.http.deadlineMs, graphql));
   app.use(healthRoutes(services.tenancy));
   app.get('/metrics', telemetry.handler(config.metricsToken));

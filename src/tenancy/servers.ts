@@ -1,4 +1,5 @@
 import type { ServerConfig } from '../config';
+import { UnconfiguredServerError } from '../db/faults';
 import { MAIN_SERVER } from './placement';
 
 /**
@@ -51,7 +52,7 @@ export class ServerRegistry {
 
   private url(name: string): URL {
     const url = this.servers.get(name);
-    if (!url) throw new Error(`Unknown database server "${name}"`);
+    if (!url) throw new UnconfiguredServerError(name);
     return url;
   }
 }

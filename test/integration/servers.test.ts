@@ -1,4 +1,6 @@
-import { CreatePatientDocument, CreateTenantDocument, PatientsDocument } from '../e2e/generated/graphql';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/logger';
+import { CreatePatientDocument, CreateTenantDocument, LoginDocument, PatientsDocument } from '../e2e/generated/graphql';
 import { ownerQuery, testServerUrl } from '../fixtures/database';
 import { errorCode, STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
 
@@ -37,5 +39,27 @@ describe('DATABASE hospitals on a named server', () => {
     const result = await gw.gql(CreateTenantDocument, { input: { slug: 'nowhere', name: 'N', admin, ...extra } }, { token: platform });
     expect(errorCode(result)).toBe('BAD_USER_INPUT');
     expect(result.errors?.[0]?.extensions?.fields).toHaveProperty('server');
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE on a gateway without the hospital’s server configured, and logs the setting to add', async () => {
+    await gw.gql(CreateTenantDocument, { input: { slug: 'east-annex', name: 'Annex', isolation: 'DATABASE', server: 'east', admin: { ...admin, email: 'admin@east-annex.test' } } }, { token: platform });
+    const token = await gw.login('admin@east-annex.test', admin.password, 'east-annex');
+    const lines: { msg: string; err?: { message: string } }[] = [];
+    const logger = createLogger('warn', new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString())), done()) }));
+    // Another replica, started during a rollout that has not yet given it the "east" server.
+    const replica = await TestGateway.start({}, gw.databaseUrl, logger);
+    try {
+      const read = await replica.gql(PatientsDocument, {}, { slug: 'east-annex', token });
+      const signIn = await replica.gql(LoginDocument, { email: 'admin@east-annex.test', password: admin.password }, { slug: 'east-annex' });
+      for (const answer of [read, signIn]) {
+        expect({ status: answer.status, code: errorCode(answer), message: answer.errors?.[0]?.message }).toEqual({
+          status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable; try again shortly',
+        });
+      }
+      const faults = lines.filter((l) => l.msg === 'database fault');
+      expect(faults.map((l) => l.err?.message)).toEqual(Array(2).fill('Unknown database server "east": it is not in this process\'s TENANT_DATABASE_SERVERS'));
+    } finally {
+      await replica.stop();
+    }
   });
 });
