@@ -1,4 +1,5 @@
 import {
+  AssignStaffDocument, ConvertDemoToTenantDocument, CreateTenantDocument, MoveTenantDocument, PatientWithNotesDocument, RecordClinicalNotesDocument,
   AddDiagnosisDocument, AddPatientContactDocument, AddPatientInsuranceDocument, AppointmentsDocument, AuditLogDocument,
   BookAppointmentDocument, CreateApiKeyDocument, CreateAppointmentDocument, CreateDepartmentDocument, CreateEncounterDocument,
   CreateInvoiceDocument, CreatePatientDocument, CreateUserDocument, DepartmentsDocument,
@@ -148,6 +149,45 @@ describe('input checks over HTTP', () => {
         expect(badFields(await gw.gql(CreateUserDocument, { input: user }, admin))).toEqual(['displayName']);
       }
       expect((await gw.gql(MeDocument, {}, admin)).data?.me?.displayName).toBe('Named Admin');
+    });
+
+    it('refuses blank optional text on appointments, encounters, lab results and staff assignments', async () => {
+      const booking = { patientId, clinicianId: doctor.id, startsAt: at(300), endsAt: at(301) };
+      expect(badFields(await gw.gql(CreateAppointmentDocument, { input: { ...booking, reason: blank } }, admin))).toEqual(['reason']);
+      expect(badFields(await gw.gql(CreateEncounterDocument, { input: { patientId, notes: blank } }, doctor))).toEqual(['notes']);
+      const order = (await gw.gql(OrderLabTestDocument, { input: { patientId, testCode: '2345-7', testName: 'Glucose' } }, doctor)).data!.orderLabTest;
+      const tech = await addStaff(gw, admin.slug, 'LAB_TECH', 'blank-tech');
+      const result = { labOrderId: order.id, analyte: 'Glucose', value: '5.1', unit: '  ', referenceRange: '\t' };
+      expect(badFields(await gw.gql(RecordLabResultDocument, { input: result }, tech)).sort()).toEqual(['referenceRange', 'unit']);
+      const ward = (await gw.gql(CreateDepartmentDocument, { input: { name: 'Blank Ward', code: 'BLANKW' } }, admin)).data!.createDepartment;
+      const assignment = { userId: doctor.id, departmentId: ward.id, jobTitle: 'Registrar', specialty: blank };
+      expect(badFields(await gw.gql(AssignStaffDocument, { input: assignment }, admin))).toEqual(['specialty']);
+      expect((await gw.gql(AppointmentsDocument, { filter: { patientId, from: at(300), to: at(301) } }, admin)).data?.appointments.totalCount).toBe(0);
+    });
+
+    it('refuses blank clinical notes, and clears them with null', async () => {
+      for (const notes of [blank, '']) expect(badFields(await gw.gql(RecordClinicalNotesDocument, { patientId, notes }, doctor))).toEqual(['notes']);
+      expect((await gw.gql(RecordClinicalNotesDocument, { patientId, notes: 'Kept' }, doctor)).data?.recordClinicalNotes.clinicalNotes).toBe('Kept');
+      expect(badFields(await gw.gql(RecordClinicalNotesDocument, { patientId, notes: blank }, doctor))).toEqual(['notes']);
+      expect((await gw.gql(PatientWithNotesDocument, { id: patientId }, doctor)).data?.patient?.clinicalNotes).toBe('Kept');
+      const cleared = await gw.gql(RecordClinicalNotesDocument, { patientId, notes: null }, doctor);
+      expect(cleared.errors).toBeUndefined();
+      expect(cleared.data?.recordClinicalNotes.clinicalNotes).toBeNull();
+    });
+
+    it('refuses blank optional text in settings, demo requests and the platform’s hospital details', async () => {
+      expect(badFields(await gw.gql(UpdateHospitalSettingsDocument, { input: { timezone: blank, locale: '' } }, admin)).sort()).toEqual(['locale', 'timezone']);
+      const demo = { hospitalName: 'Blank Phone', contactName: 'Casey', email: 'phone@blank.test', phone: ' '.repeat(8), message: blank };
+      expect(badFields(await gw.gql(RequestDemoDocument, { input: demo })).sort()).toEqual(['message', 'phone']);
+      const platform = { token: await gw.platformToken() };
+      const hospital = { slug: 'blank-contact', name: 'Blank Contact', admin: { email: 'admin@blank-contact.test', password: STAFF_PASSWORD } };
+      const contact = { contactEmail: blank, contactPhone: blank, address: blank };
+      expect(badFields(await gw.gql(CreateTenantDocument, { input: { ...hospital, ...contact } }, platform)).sort()).toEqual(['address', 'contactEmail', 'contactPhone']);
+      expect(badFields(await gw.gql(CreateTenantDocument, { input: { ...hospital, server: '' } }, platform))).toEqual(['server']);
+      const conversion = { demoRequestId: '00000000-0000-4000-8000-000000000000', slug: 'blank-demo', server: '' };
+      expect(badFields(await gw.gql(ConvertDemoToTenantDocument, { input: conversion }, platform))).toEqual(['server']);
+      expect(badFields(await gw.gql(MoveTenantDocument, { slug: admin.slug, to: 'SHARED', server: '' }, platform))).toEqual(['server']);
+      expect(await gw.tenancy.store.bySlug('blank-contact')).toBeNull();
     });
 
     it('refuses a blank audit operation filter instead of listing the whole trail', async () => {

@@ -2,7 +2,7 @@ import { IsOptional, IsUUID, Length, ValidateNested } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection';
-import { IsSupportedDate } from '../common/input-rules';
+import { IsSupportedDate, NotBlank } from '../common/input-rules';
 import { AppointmentStatus } from './appointment.entity';
 
 @InputType()
@@ -31,6 +31,7 @@ export class CreateAppointmentInput {
   @Field({ nullable: true })
   @IsOptional()
   @Length(0, 500)
+  @NotBlank()
   reason?: string;
 }
 

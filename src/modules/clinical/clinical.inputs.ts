@@ -24,6 +24,7 @@ export class CreateEncounterInput {
   @Field({ nullable: true })
   @IsOptional()
   @Length(0, 20_000)
+  @NotBlank()
   notes?: string;
 }
 

@@ -56,7 +56,12 @@ export function IsBirthDate(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** Text with at least one character that is not white space: required text (a name, a code, a description, a search) is never blank. */
+/**
+ * Text with at least one character that is not white space: required text (a name, a code, a
+ * description, a search) is never blank, and neither is text given to an optional field (absent or
+ * null gives none, and null clears where a field can be cleared). Every optional String input of
+ * the schema carries it or a stricter rule (test/unit/optional-text.test.ts).
+ */
 export function NotBlank(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {

@@ -3,6 +3,7 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Isolation, Plan } from '../../tenancy';
 import { DemoRequestStatus } from '../../tenancy/catalog';
+import { NotBlank } from '../common/input-rules';
 import { TenantNode } from '../platform/tenant.types';
 
 registerEnumType(DemoRequestStatus, { name: 'DemoRequestStatus' });
@@ -23,11 +24,13 @@ export class RequestDemoInput {
   @Field({ nullable: true })
   @IsOptional()
   @Matches(/^\+?[0-9 ()./-]{5,30}$/, { message: 'phone must be a phone number' })
+  @NotBlank()
   phone?: string;
 
   @Field({ nullable: true })
   @IsOptional()
   @Length(0, 2000)
+  @NotBlank()
   message?: string;
 }
 
@@ -83,6 +86,7 @@ export class ConvertDemoToTenantInput {
 
   @Field({ nullable: true, description: 'DATABASE isolation only: the named database server.' })
   @IsOptional()
+  @NotBlank()
   server?: string;
 }
 

@@ -43,5 +43,6 @@ export class AssignStaffInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Length(1, 100)
+  @NotBlank()
   specialty?: string | null;
 }

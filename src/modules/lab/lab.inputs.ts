@@ -40,11 +40,13 @@ export class RecordLabResultInput {
   @Field({ nullable: true })
   @IsOptional()
   @Length(0, 40)
+  @NotBlank()
   unit?: string;
 
   @Field({ nullable: true, description: 'e.g. 13.5–17.5' })
   @IsOptional()
   @Length(0, 100)
+  @NotBlank()
   referenceRange?: string;
 
   @Field({ defaultValue: false })

@@ -1,6 +1,6 @@
 import { IsOptional, Length, Matches } from 'class-validator';
 import { GraphQLLocalDate } from 'graphql-scalars';
-import { ArgsType, Field, InputType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection';
 import { IsBirthDate, NotBlank } from '../common/input-rules';
 
@@ -52,6 +52,17 @@ export class UpdatePatientInput {
   @IsOptional()
   @Matches(MRN, { message: MRN_MESSAGE })
   mrn?: string;
+}
+
+@ArgsType()
+export class RecordClinicalNotesArgs {
+  @Field(() => ID)
+  patientId!: string;
+
+  @Field(() => String, { nullable: true, description: 'The new notes; null clears them.' })
+  @IsOptional()
+  @NotBlank()
+  notes?: string | null;
 }
 
 @ArgsType()

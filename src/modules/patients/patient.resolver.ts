@@ -6,7 +6,7 @@ import { tenantEm } from '../common/tenant-em';
 import { appointmentsPrefetch } from '../patient-record/appointments-ahead';
 import { enforcePlanLimit } from '../plans/plan-limits';
 import { Patient } from './patient.entity';
-import { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.inputs';
+import { CreatePatientInput, PatientsArgs, RecordClinicalNotesArgs, UpdatePatientInput } from './patient.inputs';
 import { listPatients, readPatient } from './patient-reads';
 import * as patients from './patient.service';
 
@@ -33,12 +33,8 @@ export class PatientResolver {
   }
 
   @Mutation(() => Patient, { description: 'Replaces the patient’s clinical notes.' })
-  async recordClinicalNotes(
-    @Arg('patientId', () => ID) patientId: string,
-    @Arg('notes', () => String) notes: string,
-    @Ctx() ctx: RequestContext,
-  ): Promise<Patient> {
-    return patients.recordClinicalNotes(await tenantEm(ctx), patientId, notes);
+  async recordClinicalNotes(@Args() { patientId, notes }: RecordClinicalNotesArgs, @Ctx() ctx: RequestContext): Promise<Patient> {
+    return patients.recordClinicalNotes(await tenantEm(ctx), patientId, notes ?? null);
   }
 
   @Mutation(() => Patient)

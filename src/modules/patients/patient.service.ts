@@ -45,7 +45,7 @@ export async function updatePatient(em: EntityManager, id: string, input: Update
 }
 
 /** Replaces the patient's clinical notes (DOCTOR). */
-export async function recordClinicalNotes(em: EntityManager, id: string, notes: string): Promise<Patient> {
+export async function recordClinicalNotes(em: EntityManager, id: string, notes: string | null): Promise<Patient> {
   const patient = await findPatient(em, id);
   if (!patient) throw NotFoundError.forEntity('Patient', id);
   patient.clinicalNotes = notes;

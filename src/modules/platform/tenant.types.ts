@@ -3,6 +3,7 @@ import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql
 import { IsOptional } from 'class-validator';
 import { Isolation, Plan, TenantStatus } from '../../tenancy';
 import type { TenantDetails, TenantRecord } from '../../tenancy';
+import { NotBlank } from '../common/input-rules';
 
 registerEnumType(Isolation, { name: 'Isolation', description: 'Where a hospital’s rows live.' });
 registerEnumType(Plan, { name: 'Plan' });
@@ -103,6 +104,7 @@ export class CreateTenantInput {
 
   @Field({ nullable: true, description: 'DATABASE isolation only: the named database server (default: main).' })
   @IsOptional()
+  @NotBlank()
   server?: string;
 
   @Field(() => TenantAdminInput, { description: 'The hospital’s first ADMIN user.' })
@@ -113,13 +115,16 @@ export class CreateTenantInput {
 
   @Field({ nullable: true, description: 'Contact email of the hospital (not a login).' })
   @IsOptional()
+  @NotBlank()
   contactEmail?: string;
 
   @Field({ nullable: true })
   @IsOptional()
+  @NotBlank()
   contactPhone?: string;
 
   @Field({ nullable: true, description: 'Postal address.' })
   @IsOptional()
+  @NotBlank()
   address?: string;
 }

@@ -1,7 +1,23 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { IsOptional } from 'class-validator';
+import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
 import { Isolation } from '../../tenancy';
 import type { MoveResult } from '../../tenancy/transfer';
+import { NotBlank } from '../common/input-rules';
 import { TenantNode } from './tenant.types';
+
+@ArgsType()
+export class MoveTenantArgs {
+  @Field()
+  slug!: string;
+
+  @Field(() => Isolation)
+  to!: Isolation;
+
+  @Field(() => String, { nullable: true, description: 'DATABASE only: the named database server (default: main).' })
+  @IsOptional()
+  @NotBlank()
+  server?: string | null;
+}
 
 @ObjectType({ simpleResolvers: true, description: 'One table of a hospital as verified on both placements of a move.' })
 export class TransferredTable {

@@ -7,6 +7,7 @@ import { HospitalModule } from './settings.entity';
 export class UpdateHospitalSettingsInput {
   @Field({ nullable: true })
   @IsOptional()
+  @NotBlank()
   timezone?: string;
 
   @Field({ nullable: true })
@@ -16,6 +17,7 @@ export class UpdateHospitalSettingsInput {
 
   @Field({ nullable: true })
   @IsOptional()
+  @NotBlank()
   locale?: string;
 
   @Field(() => String, { nullable: true })

@@ -1,0 +1,94 @@
+import { validateSync } from 'class-validator';
+import { GraphQLString, isInputObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { getMetadataStorage, type ClassType } from 'type-graphql';
+import { buildPublicSchema } from '../../src/graphql/schema';
+
+/**
+ * The README's rule for optional text: text given to an optional field must hold more than white
+ * space (null or leaving the field out means none, and null clears where a field can be cleared).
+ * This walks the schema, so a new optional String input without the rule fails here.
+ */
+
+/** Optional String arguments that are not text to keep, each with what checks it instead. */
+const NOT_TEXT: Record<string, string> = {
+  after: 'a cursor, checked against the list’s order (test/e2e/cursors.test.ts)',
+  'login(mfaCode)': 'a one-time code, compared with the account’s and never stored',
+};
+
+const BLANKS = ['', ' ', '\t\n', ' '.repeat(12)];
+
+/** Whether validating an instance of `target` with only `property` set to `value` refuses that property (as the gateway validates: absent fields skipped). */
+function refuses(target: ClassType, property: string, value: string): boolean {
+  const errors = validateSync(Object.assign(new target(), { [property]: value }), { skipMissingProperties: true, forbidUnknownValues: false });
+  return errors.some((e) => e.property === property);
+}
+
+/** The blank values `property` of `target` takes (none, when the rule is applied). */
+function blanksTaken(target: ClassType, property: string): string[] {
+  return BLANKS.filter((blank) => !refuses(target, property, blank));
+}
+
+/** The optional String arguments of the Query and Mutation fields, with the argument classes (@Args) or scalar (@Arg) they come from. */
+function optionalTextArgs(schema: GraphQLSchema): { coordinate: string; argName: string; classes: ClassType[]; scalar: boolean }[] {
+  const storage = getMetadataStorage();
+  const roots = [
+    [schema.getQueryType()!, storage.queries],
+    [schema.getMutationType()!, storage.mutations],
+  ] as const;
+  return roots.flatMap(([type, resolvers]) =>
+    Object.values(type.getFields()).flatMap((field: GraphQLField<unknown, unknown>) => {
+      const resolver = resolvers.find((r) => r.schemaName === field.name)!;
+      const params = storage.params.filter((p) => p.target === resolver.target && p.methodName === resolver.methodName);
+      return field.args
+        .filter((arg) => arg.type === GraphQLString)
+        .map((arg) => ({
+          coordinate: `${field.name}(${arg.name})`,
+          argName: arg.name,
+          classes: params.filter((p) => p.kind === 'args').map((p) => (p as unknown as { getType(): ClassType }).getType()),
+          scalar: params.some((p) => p.kind === 'arg' && (p as unknown as { name: string }).name === arg.name),
+        }));
+    }),
+  );
+}
+
+describe('optional text in the schema', () => {
+  let schema: GraphQLSchema;
+
+  beforeAll(async () => {
+    schema = await buildPublicSchema();
+  });
+
+  it('refuses empty and white-space-only text in every optional String field of every input type', () => {
+    const storage = getMetadataStorage();
+    const taken: Record<string, string> = {};
+    for (const type of Object.values(schema.getTypeMap()).filter(isInputObjectType)) {
+      const target = storage.inputTypes.find((t) => t.name === type.name)!.target as ClassType;
+      for (const field of Object.values(type.getFields()).filter((f) => f.type === GraphQLString)) {
+        const blanks = blanksTaken(target, field.name);
+        if (blanks.length > 0) taken[`${type.name}.${field.name}`] = blanks.map((b) => JSON.stringify(b)).join(', ');
+      }
+    }
+    expect(taken).toEqual({});
+  });
+
+  it('refuses empty and white-space-only text in every optional String argument, through the arguments’ own rules', () => {
+    const taken: Record<string, string> = {};
+    for (const { coordinate, argName, classes, scalar } of optionalTextArgs(schema)) {
+      if (NOT_TEXT[argName] ?? NOT_TEXT[coordinate]) continue;
+      // A scalar @Arg is never validated: an optional text argument belongs in an @ArgsType class with the rule.
+      if (scalar) taken[coordinate] = 'a scalar @Arg: no rule applies';
+      else {
+        const blanks = BLANKS.filter((blank) => !classes.some((target) => refuses(target, argName, blank)));
+        if (blanks.length > 0) taken[coordinate] = blanks.map((b) => JSON.stringify(b)).join(', ');
+      }
+    }
+    expect(taken).toEqual({});
+  });
+
+  it('finds optional String arguments only on Query and Mutation fields (the ones walked above)', () => {
+    const elsewhere = Object.values(schema.getTypeMap())
+      .filter((type) => !type.name.startsWith('__') && type !== schema.getQueryType() && type !== schema.getMutationType() && 'getFields' in type && !isInputObjectType(type))
+      .flatMap((type) => Object.values((type as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()).flatMap((field) => field.args.filter((a) => a.type === GraphQLString).map((a) => `${type.name}.${field.name}(${a.name})`)));
+    expect(elsewhere).toEqual([]);
+  });
+});
