@@ -3,7 +3,7 @@ import { ownerQuery } from '../fixtures/database';
 import { hospitalInEveryTable } from '../fixtures/every-table';
 import { errorCode, TestGateway } from '../fixtures/gateway';
 import { catalogEntry, rowsLeft } from '../fixtures/transfer';
-import { CreatePatientDocument, DeleteTenantLifecycleDocument, MeDocument } from '../e2e/generated/graphql';
+import { CreatePatientDocument, CreateTenantDocument, DeleteTenantLifecycleDocument, MeDocument, TenantLifecycleDocument, TenantsLifecycleDocument } from '../e2e/generated/graphql';
 
 describe('hospital lifecycle: delete, retention, legal hold, purge', () => {
   let gw: TestGateway;
@@ -28,6 +28,24 @@ describe('hospital lifecycle: delete, retention, legal hold, purge', () => {
 
     await expect(gw.tenancy.lifecycle.purge(h.slug)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/retention period/) });
     expect(await entry(h.slug)).toBeDefined();
+  });
+
+  it('shows a deleted hospital by its slug, with its deletion, retention and legal hold, and lists it only when asked to', async () => {
+    const h = await gw.createTenant({ slug: 'life-visible' });
+    const token = await gw.platformToken();
+    await gw.tenancy.lifecycle.setLegalHold(h.slug, true, 'case 2025-9');
+    const deleted = (await gw.gql(DeleteTenantLifecycleDocument, { slug: h.slug }, { token })).data!.deleteTenant;
+    expect(deleted).toMatchObject({ status: 'DELETED', legalHold: true, deletedAt: expect.any(String), purgeAfter: expect.any(String) });
+    expect((await gw.gql(TenantLifecycleDocument, { slug: h.slug }, { token })).data?.tenant).toEqual(deleted);
+
+    const listed = async (includeDeleted?: boolean) =>
+      (await gw.gql(TenantsLifecycleDocument, { first: 100, includeDeleted }, { token })).data!.tenants.edges.map((e) => e.node).filter((n) => n.slug === h.slug);
+    expect(await listed()).toEqual([]);
+    expect(await listed(false)).toEqual([]);
+    expect(await listed(true)).toEqual([deleted]);
+    // The slug stays taken until the hospital is purged, as what tenant(slug) shows explains.
+    const again = await gw.gql(CreateTenantDocument, { input: { slug: h.slug, name: 'Again', admin: { email: 'a@again.test', password: 'hospital-admin-password' } } }, { token });
+    expect(errorCode(again)).toBe('CONFLICT');
   });
 
   it('refuses to purge a hospital that is not deleted', async () => {

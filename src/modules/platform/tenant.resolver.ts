@@ -1,8 +1,9 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { TenantStatus } from '../../tenancy';
-import { Connection, ConnectionArgs } from '../common/connection';
+import { Connection } from '../common/connection';
 import { mapNodes } from '../common/paginate';
+import { TenantsArgs } from './tenant.inputs';
 import { CreateTenantInput, TenantNode } from './tenant.types';
 import * as tenants from './tenant.service';
 
@@ -17,12 +18,12 @@ export class TenantResolver {
   }
 
   @Query(() => TenantConnection)
-  async tenants(@Args() args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+  async tenants(@Args() args: TenantsArgs, @Ctx() ctx: RequestContext) {
     const page = await tenants.listTenants(ctx.services.tenancy, args);
     return mapNodes(page, (node) => TenantNode.from(node));
   }
 
-  @Query(() => TenantNode, { nullable: true })
+  @Query(() => TenantNode, { nullable: true, description: 'The hospital with this slug, a deleted one included (status DELETED, until it is purged).' })
   async tenant(@Arg('slug') slug: string, @Ctx() ctx: RequestContext): Promise<TenantNode | null> {
     const record = await tenants.findTenant(ctx.services.tenancy, slug);
     return record ? TenantNode.from(record) : null;

@@ -32,15 +32,18 @@ export async function createTenant(tenancy: Tenancy, input: NewTenant & { admin:
   });
 }
 
-const LISTED = [TenantStatus.ACTIVE, TenantStatus.SUSPENDED];
+const SERVING = [TenantStatus.ACTIVE, TenantStatus.SUSPENDED];
 
-export async function listTenants(tenancy: Tenancy, args: { first: number; after?: string | null }): Promise<Page<TenantDetails>> {
-  const page = await paginate(tenancy.central.em.fork(), Tenant, { status: { $in: LISTED } }, args, { slug: 'asc' }, { managed: true });
+/** Hospitals by slug: those serving, and with `includeDeleted` the deleted ones too (never one still being provisioned). */
+export async function listTenants(tenancy: Tenancy, args: { first: number; after?: string | null; includeDeleted?: boolean }): Promise<Page<TenantDetails>> {
+  const statuses = args.includeDeleted ? [...SERVING, TenantStatus.DELETED] : SERVING;
+  const page = await paginate(tenancy.central.em.fork(), Tenant, { status: { $in: statuses } }, args, { slug: 'asc' }, { managed: true });
   await tenancy.central.em.fork().populate(page.edges.map((e) => e.node), ['domains']);
   return mapNodes(page, toTenantDetails);
 }
 
+/** The hospital with `slug`, deleted ones included (they keep their slug until purged); null while it is being provisioned. */
 export async function findTenant(tenancy: Tenancy, slug: string): Promise<TenantDetails | null> {
-  const tenant = await tenancy.central.em.fork().findOne(Tenant, { slug, status: { $in: LISTED } }, { populate: ['domains'] });
+  const tenant = await tenancy.central.em.fork().findOne(Tenant, { slug, status: { $ne: TenantStatus.PROVISIONING } }, { populate: ['domains'] });
   return tenant ? toTenantDetails(tenant) : null;
 }
