@@ -22,6 +22,9 @@ export const APPOINTMENT_TRANSITIONS: Record<AppointmentStatus, AppointmentStatu
   [AppointmentStatus.NO_SHOW]: [],
 };
 
+/** Called off: such an appointment takes no encounter, and one with an encounter (care was given) cannot be called off. */
+export const CALLED_OFF: readonly AppointmentStatus[] = [AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW];
+
 @ObjectType('Appointment', { simpleResolvers: true })
 @Entity({ schema: '*', tableName: 'appointments' })
 export class Appointment extends TenantScoped {

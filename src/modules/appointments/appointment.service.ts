@@ -4,9 +4,10 @@ import { BadInputError, ConflictError } from '../../errors';
 import type { Page } from '../common/connection';
 import { archivedPatient, findForUpdate, missingReference } from '../common/lookup';
 import { paginate } from '../common/paginate';
+import { Encounter } from '../clinical/clinical.entity';
 import { findActiveUser } from '../users/active-user';
 import type { User } from '../users/user.entity';
-import { Appointment, APPOINTMENT_TRANSITIONS, AppointmentStatus } from './appointment.entity';
+import { Appointment, APPOINTMENT_TRANSITIONS, AppointmentStatus, CALLED_OFF } from './appointment.entity';
 import { AppointmentSort, type AppointmentsArgs, type CreateAppointmentInput } from './appointment.inputs';
 
 const CLINICAL_ROLES = ['DOCTOR', 'NURSE'];
@@ -65,13 +66,19 @@ export async function createAppointment(em: EntityManager, input: CreateAppointm
 }
 
 /**
- * Moves an appointment along its workflow; any other move is a CONFLICT that changes nothing. The row
- * is locked first, so of two moves sent at once the later sees the earlier's status.
+ * Moves an appointment along its workflow; any other move is a CONFLICT that changes nothing, as is
+ * calling off an appointment that has an encounter. The row is locked first, so of two moves sent at
+ * once the later sees the earlier's status, and an encounter being opened for it (which locks it too)
+ * is either seen here or sees the new status.
  */
 export async function setAppointmentStatus(em: EntityManager, id: string, status: AppointmentStatus): Promise<Appointment> {
   const appointment = await findForUpdate(em, Appointment, id, 'Appointment');
   if (!APPOINTMENT_TRANSITIONS[appointment.status].includes(status)) {
     throw ConflictError.because(`An appointment cannot go from ${appointment.status} to ${status}`);
+  }
+  // Looked up through the patient, whose encounters are indexed.
+  if (CALLED_OFF.includes(status) && (await em.count(Encounter, { patientId: appointment.patientId, appointmentId: appointment.id })) > 0) {
+    throw ConflictError.because(`The appointment has an encounter (care was given), so it cannot be ${status}`);
   }
   appointment.status = status;
   try {

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuthError, BadInputError, ConflictError } from '../../errors';
-import { Appointment, AppointmentStatus } from '../appointments/appointment.entity';
+import { Appointment, CALLED_OFF } from '../appointments/appointment.entity';
 import type { Page } from '../common/connection';
-import { archivedPatient, findOptional, findOrFail } from '../common/lookup';
+import { archivedPatient, findForUpdate, findOptional, findOrFail } from '../common/lookup';
 import { paginate } from '../common/paginate';
 import { Department } from '../departments/department.entity';
 import { Patient } from '../patients/patient.entity';
@@ -21,7 +21,7 @@ function checkAppointment(appointment: Appointment, patientId: string, departmen
   if (departmentId && appointment.departmentId && appointment.departmentId !== departmentId) {
     throw BadInputError.forFields({ departmentId: 'differs from the appointment’s department' });
   }
-  if (appointment.status === AppointmentStatus.CANCELLED || appointment.status === AppointmentStatus.NO_SHOW) {
+  if (CALLED_OFF.includes(appointment.status)) {
     throw ConflictError.because(`An encounter cannot belong to a ${appointment.status} appointment`);
   }
 }
@@ -30,7 +30,9 @@ export async function createEncounter(em: EntityManager, input: CreateEncounterI
   const clinicianId = requireActor(actorId);
   const patient = await findOrFail(em, Patient, input.patientId, 'Patient');
   await findOptional(em, Department, input.departmentId, 'Department');
-  const appointment = await findOptional(em, Appointment, input.appointmentId, 'Appointment');
+  // Locked as a status change locks it, so calling the appointment off and opening its encounter run
+  // one after the other: whichever waited sees the other's work (CONFLICT either way).
+  const appointment = input.appointmentId == null ? null : await findForUpdate(em, Appointment, input.appointmentId, 'Appointment');
   if (appointment) checkAppointment(appointment, patient.id, input.departmentId);
   const encounter = em.create(Encounter, {
     patientId: patient.id,
