@@ -1,26 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import type { RequestContext } from '../context';
 import { asRequestError } from './request-error';
+import { rootFields } from './root-fields';
 
-/**
- * The root field names an operation runs, once per occurrence (aliases and fragments included;
- * `@skip`/`@include` are ignored, so a field is never missed).
- */
+/** The root field names an operation runs, once per occurrence (see rootFields). */
 export function rootFieldNames(operation: OperationDefinitionNode, document: DocumentNode): string[] {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  const names: string[] = [];
-  // Runs after validation, which refuses unknown fragments and fragment cycles.
-  const walk = (selectionSet: SelectionSetNode) => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) names.push(selection.name.value);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
-      else walk(fragments.get(selection.name.value)!.selectionSet);
-    }
-  };
-  walk(operation.selectionSet);
-  return names;
+  return rootFields(operation, document).map((field) => field.name.value);
 }
 
 /**

@@ -17,6 +17,7 @@ import { refuseTargetWithoutHost } from './digest';
 import { errorBody } from './request-error';
 import { healthRoutes } from './health';
 import { landingPage } from './landing-page';
+import { platformMutationPlugin } from './platform-mutation-plugin';
 import { rateLimitPlugin } from './rate-limit-plugin';
 import { tenantSessionPlugin } from './session-plugin';
 import { Telemetry, telemetryPlugin } from './telemetry';
@@ -104,6 +105,8 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
       refuseUnstorableText(),
       costLimit(schema, config.limits.maxCost),
       rateLimitPlugin(),
+      // After the rate limits, which count every field a request tries.
+      platformMutationPlugin(),
       telemetryPlugin(telemetry, logger, config.slowOperationMs),
       // Before the audit plugin: a query's reads are forgotten before its audit entry is flushed.
       tenantSessionPlugin(logger),

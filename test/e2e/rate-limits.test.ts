@@ -135,8 +135,10 @@ describe('request rate limits per client address for public mutations', () => {
   });
 
   it('counts every public mutation in a request, aliases included', async () => {
+    // Inside a hospital: on the platform host a mutation runs one field.
+    const hospital = await createTenant(gw.tenancy, { slug: 'rl-aliases', name: 'A', isolation: Isolation.SHARED, plan: Plan.ENTERPRISE, admin: { email: 'admin@rl-aliases.test', password: STAFF_PASSWORD } });
     const aliased = `mutation { ${Array.from({ length: PER_MINUTE + 1 }, (_, i) => `a${i}: login(email: "x${i}@example.org", password: "a wrong password") { token }`).join(' ')} }`;
-    const response = await gw.raw('/graphql', { query: aliased }, from('198.51.100.9'));
+    const response = await gw.raw(`/t/${hospital.slug}/graphql`, { query: aliased }, from('198.51.100.9'));
     expect(response.status).toBe(429);
     expect(((await response.json()) as GqlResult<unknown>).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
   });
