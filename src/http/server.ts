@@ -105,7 +105,6 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
       refuseUnstorableText(),
       costLimit(schema, config.limits.maxCost),
       rateLimitPlugin(),
-      // After the rate limits, which count every field a request tries.
       platformMutationPlugin(),
       telemetryPlugin(telemetry, logger, config.slowOperationMs),
       // Before the audit plugin: a query's reads are forgotten before its audit entry is flushed.
