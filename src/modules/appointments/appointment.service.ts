@@ -2,11 +2,10 @@ import { DriverException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError } from '../../errors';
 import type { Page } from '../common/connection';
-import { archivedPatient, findForUpdate, missingReference } from '../common/lookup';
+import { archivedPatient, findForUpdate, findOrFail, missingReference } from '../common/lookup';
 import { paginate } from '../common/paginate';
 import { Encounter } from '../clinical/clinical.entity';
-import { findActiveUser } from '../users/active-user';
-import type { User } from '../users/user.entity';
+import { User } from '../users/user.entity';
 import { Appointment, APPOINTMENT_TRANSITIONS, AppointmentStatus, CALLED_OFF } from './appointment.entity';
 import { AppointmentSort, type AppointmentsArgs, type CreateAppointmentInput } from './appointment.inputs';
 
@@ -19,11 +18,25 @@ function doubleBooking(error: unknown): ConflictError | undefined {
   return ConflictError.because('The clinician already has an appointment at that time');
 }
 
+/** Why `user` cannot hold appointments (deactivated, or neither DOCTOR nor NURSE), or undefined if they can. */
+function unfitClinician(user: User): string | undefined {
+  if (!user.active) return 'is deactivated';
+  if (!user.roles.some((r) => CLINICAL_ROLES.includes(r))) return 'must be a DOCTOR or NURSE';
+  return undefined;
+}
+
 /** An active user of this hospital who can see patients (DOCTOR or NURSE); anything else is NOT_FOUND or BAD_USER_INPUT. */
 export async function findClinician(em: EntityManager, id: string): Promise<User> {
-  const user = await findActiveUser(em, id, 'Clinician', 'clinicianId');
-  if (!user.roles.some((r) => CLINICAL_ROLES.includes(r))) throw BadInputError.forFields({ clinicianId: 'must be a DOCTOR or NURSE' });
+  const user = await findOrFail(em, User, id, 'Clinician');
+  const problem = unfitClinician(user);
+  if (problem) throw BadInputError.forFields({ clinicianId: problem });
   return user;
+}
+
+/** CONFLICT when an appointment's clinician could no longer be booked (deactivated or no longer clinical since). */
+async function checkStillClinician(em: EntityManager, appointment: Appointment): Promise<void> {
+  const problem = unfitClinician(await findOrFail(em, User, appointment.clinicianId, 'Clinician'));
+  if (problem) throw ConflictError.because(`The appointment’s clinician ${problem}: cancel it and book another clinician`);
 }
 
 /** When an appointment takes place: a booking's and a reschedule's times, checked alike (BAD_USER_INPUT on `endsAt`). */
@@ -99,6 +112,7 @@ export async function rescheduleAppointment(em: EntityManager, id: string, times
   const { startsAt, endsAt } = checkedTimes(times);
   const appointment = await findForUpdate(em, Appointment, id, 'Appointment');
   if (appointment.status !== AppointmentStatus.SCHEDULED) throw ConflictError.because(`A ${appointment.status} appointment cannot be rescheduled`);
+  await checkStillClinician(em, appointment);
   Object.assign(appointment, { startsAt, endsAt });
   try {
     await em.flush();

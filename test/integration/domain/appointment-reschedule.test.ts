@@ -153,6 +153,25 @@ describe('rescheduling an appointment', () => {
     expect(await read(id)).toMatchObject({ ...booked, status: 'CANCELLED' });
   });
 
+  it.each([
+    ['been deactivated', 'is deactivated', (id: string) => gw.gql(ops.DeactivateUserDocument, { id }, admin)],
+    ['lost the clinician roles', 'must be a DOCTOR or NURSE', (id: string) => gw.gql(ops.SetUserRolesDocument, { id, roles: ['RECEPTIONIST'] }, admin)],
+  ] as const)('refuses to reschedule an appointment whose clinician has since %s with CONFLICT, as a booking refuses them, and keeps its time', async (_what, problem, change) => {
+    const { booked, free } = window();
+    const clinician = await addStaff(gw, admin.slug, 'NURSE', `changed-${slot}`);
+    const created = await gw.gql(ops.CreateAppointmentDocument, { input: { patientId, clinicianId: clinician.id, ...booked } }, receptionist);
+    const id = created.data!.createAppointment.id;
+    expect((await change(clinician.id)).errors).toBeUndefined();
+    const refused = await reschedule(id, free);
+    expect(refused.data).toBeNull();
+    expect(refused.errors).toEqual([expect.objectContaining({
+      message: `The appointment’s clinician ${problem}: cancel it and book another clinician`, extensions: { code: 'CONFLICT' },
+    })]);
+    const booking = await gw.gql(ops.CreateAppointmentDocument, { input: { patientId, clinicianId: clinician.id, ...free } }, receptionist);
+    expect(booking.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', fields: { clinicianId: problem } });
+    expect(await read(id)).toMatchObject({ ...booked, status: 'SCHEDULED' });
+  });
+
   it('answers NOT_FOUND for an appointment that does not exist', async () => {
     const { free } = window();
     const refused = await reschedule(MISSING, free);
