@@ -5,6 +5,7 @@ import { runInTenant } from '../../src/tenancy';
 import { errorCode, STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
 import { createStaff, type Hospital } from '../fixtures/identity';
 import { ChangePasswordDocument, LoginDocument } from './generated/graphql';
+import { TEST_REDIS_URL } from '../fixtures/redis';
 
 describe('login hardening', () => {
   let gw: TestGateway;
@@ -90,8 +91,8 @@ describe('login hardening', () => {
 
 describe('login hardening with REDIS_URL', () => {
   it('keeps the lockout counters in Redis, namespaced by deployment and keyed by hospital', async () => {
-    const gw = await TestGateway.start({ LOGIN_MAX_FAILURES: '2', REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379' });
-    const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+    const gw = await TestGateway.start({ LOGIN_MAX_FAILURES: '2', REDIS_URL: TEST_REDIS_URL });
+    const redis = new Redis(TEST_REDIS_URL);
     try {
       const hospital = await gw.createTenant({ slug: 'hardening-redis' });
       for (let i = 0; i < 2; i += 1) await gw.gql(LoginDocument, { email: 'someone@example.org', password: 'wrong password!' }, { slug: hospital.slug });

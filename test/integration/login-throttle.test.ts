@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { createLoginThrottle, throttled, throttleKey, type LoginThrottle } from '../../src/auth/login-throttle';
 import { DomainError } from '../../src/errors';
 import { counterNamespace } from '../../src/rate-limits';
+import { TEST_REDIS_URL } from '../fixtures/redis';
 
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
 const codeOf = (e: unknown) => (e instanceof DomainError ? e.code : 'unexpected');
 

@@ -4,8 +4,9 @@ import type { Principal } from '../../src/auth/principal';
 import { DomainError } from '../../src/errors';
 import { RateLimits, type LimitedRequest, type RequestLimits } from '../../src/rate-limits';
 import { Plan } from '../../src/tenancy';
+import { TEST_REDIS_URL } from '../fixtures/redis';
 
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
 const LIMITS: RequestLimits = {
   plans: {

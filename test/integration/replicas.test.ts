@@ -5,8 +5,9 @@ import { catalogSubscriberName } from '../../src/tenancy/resolution/invalidation
 import { Plan } from '../../src/tenancy';
 import { MeDocument, RequestDemoDocument, SuspendTenantDocument } from '../e2e/generated/graphql';
 import { errorCode, TestGateway } from '../fixtures/gateway';
+import { TEST_REDIS_URL } from '../fixtures/redis';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 /** Request limits scaled down to a few requests (platform admins and sign-ins keep room for the set-up). */
 const MULTIPLIER = 0.01;
 

@@ -3,8 +3,9 @@ import { CreatePatientDocument, MeDocument, PatientDocument, RequestDemoDocument
 import { ownerQuery } from '../fixtures/database';
 import { EmbeddedServer } from '../fixtures/embedded-server';
 import { errorCode, TestGateway } from '../fixtures/gateway';
+import { TEST_REDIS_URL } from '../fixtures/redis';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
 /**
  * Scale-out on one machine: two gateway replicas sharing one Redis, DATABASE hospitals placed on two
