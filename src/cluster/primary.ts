@@ -85,7 +85,10 @@ class Workers {
       alive.map(
         (worker) =>
           new Promise<void>((resolve) => {
-            worker.once('exit', () => resolve());
+            worker.once('exit', (code: number | null, signal: string | null) => {
+              this.logger.info({ worker: worker.id, workerPid: worker.process.pid, code, signal }, 'gateway worker exited');
+              resolve();
+            });
             worker.process.kill('SIGTERM');
           }),
       ),

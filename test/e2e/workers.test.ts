@@ -170,6 +170,7 @@ describe('a gateway with two worker processes and no Redis', () => {
 
   it('drains the request in flight on SIGTERM in the primary and both workers, then exits 0 within 10 s', async () => {
     const draining = 'draining and shutting down';
+    const live = workerPids();
     const drained = await drainUpdate(gw, {
       databaseUrl: gw.databaseUrl,
       slug: 'drain-two-workers',
@@ -182,6 +183,9 @@ describe('a gateway with two worker processes and no Redis', () => {
     });
     expectDrained(drained);
     expect(drained.exitedAfterMs).toBeLessThan(10_000);
+    // The primary logs each worker it stopped, as it logs each one started and serving.
+    const exited = gw.lines.filter((l) => l.role === 'primary' && l.msg === 'gateway worker exited').map((l) => l.workerPid as number);
+    expect(exited.sort()).toEqual([...live].sort());
   });
 });
 
