@@ -13,6 +13,7 @@ import type { SessionOptions } from './tenant-session';
 import { migrateAll, migrationStatus, type MigrateOptions, type MigrationReport, type TenantMigrationResult } from './migrate';
 import type { MigrationClass } from './migrations/runner';
 import { centralOrmOptions } from './orm-options';
+import { MAIN_SERVER } from './placement';
 import { OwnerAccess } from './owner-access';
 import { PoolRegistry } from './pools';
 import { TenantProvisioner } from './provisioning';
@@ -87,6 +88,7 @@ export class Tenancy {
       store: this.store,
       strategies: this.strategies,
       retentionDays: config.tenantRetentionDays,
+      catalogUrl: servers.ownerUrl(MAIN_SERVER),
     });
     this.transfer = new TenantTransfer({
       central,
@@ -234,6 +236,7 @@ export type { PlacementReport, Problem } from './doctor';
 export { TenantSession, TenantSessionEndedError, runInTenant, type OnEnter, type SessionOptions } from './tenant-session';
 export type { RequestEntry, SignedIn } from './placement-hold';
 export { Isolation, Plan, TenantStatus } from './catalog';
+export { SERVING } from './transfer/deps';
 export { lockTenantScope } from './tenant-lock';
 export { latestPerKey, latestRowsSql, newestFirst, type LatestPerKeyQuery } from './latest-per-key';
 export { PlacementSql, type SqlFragment } from './placement-sql';

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { BadInputError, ConflictError, NotFoundError } from '../errors';
 import { charCount } from '../text-rules';
 import { Isolation, Tenant, TenantStatus } from './catalog';
+import { EntryRemoval } from './entry-removal';
 import type { IsolationStrategy } from './isolation/strategy';
 import type { PoolRegistry } from './pools';
 import type { CachedTenantStore } from './resolution/tenant-store';
@@ -26,6 +27,8 @@ export class TenantLifecycle {
       store: CachedTenantStore;
       strategies: Record<Isolation, IsolationStrategy>;
       retentionDays: number;
+      /** The catalog's database, where a purge removes the entry on a connection of its own. */
+      catalogUrl: string;
     },
   ) {}
 
@@ -45,36 +48,53 @@ export class TenantLifecycle {
     return toTenantDetails(tenant);
   }
 
-  /** Sets or releases a legal hold (any status but PROVISIONING); the reason holds at most 500 characters. */
+  /**
+   * Sets or releases a legal hold (any status but PROVISIONING); the reason holds at most 500
+   * characters. The write is conditional on the hospital still existing: a hold waits for a purge
+   * under way, and is NOT_FOUND once the hospital is purged.
+   */
   async setLegalHold(slug: string, hold: boolean, reason?: string): Promise<TenantDetails> {
     if (reason !== undefined && charCount(reason.trim()) > MAX_REASON) throw BadInputError.forFields({ reason: `must be at most ${MAX_REASON} characters` });
     const em = this.deps.central.em.fork();
-    const tenant = await em.findOne(Tenant, { slug, status: { $ne: TenantStatus.PROVISIONING } }, { populate: ['domains'] });
-    if (!tenant) throw NotFoundError.forEntity('Hospital', slug);
-    Object.assign(tenant, { legalHold: hold, legalHoldReason: hold ? (reason?.trim() || null) : null });
-    await em.flush();
+    const tenant = await this.entry(slug);
+    const held = { legalHold: hold, legalHoldReason: hold ? (reason?.trim() || null) : null, updatedAt: new Date() };
+    if ((await em.nativeUpdate(Tenant, { id: tenant.id, status: { $ne: TenantStatus.PROVISIONING } }, held)) !== 1) throw NotFoundError.forEntity('Hospital', slug);
+    Object.assign(tenant, held);
     return toTenantDetails(tenant);
   }
 
   /**
    * Destroys a deleted hospital's placement, then its catalog entry. Refused (CONFLICT) under legal
-   * hold, for a hospital that is not deleted, and inside the retention period unless `force`.
+   * hold, for a hospital that is not deleted, and inside the retention period unless `force`. The
+   * entry's removal is conditional on what was checked and is held while the placement is destroyed
+   * (EntryRemoval), so a legal hold or a purge racing this one ends as if it came before or after it.
    */
   async purge(slug: string, options: { force?: boolean } = {}): Promise<TenantDetails> {
-    const em = this.deps.central.em.fork();
-    const tenant = await em.findOne(Tenant, { slug, status: { $ne: TenantStatus.PROVISIONING } }, { populate: ['domains'] });
-    if (!tenant) throw NotFoundError.forEntity('Hospital', slug);
-    if (tenant.status !== TenantStatus.DELETED) throw ConflictError.because(`Hospital "${slug}" is not deleted; delete it first`);
-    if (tenant.legalHold) throw ConflictError.because(`Hospital "${slug}" is under legal hold${tenant.legalHoldReason ? ` (${tenant.legalHoldReason})` : ''}; release the hold before purging`);
-    if (!options.force && tenant.purgeAfter && tenant.purgeAfter.getTime() > Date.now()) {
-      throw ConflictError.because(`Hospital "${slug}" is kept until ${tenant.purgeAfter.toISOString()} (retention period)`);
+    const tenant = await this.entry(slug);
+    refusePurge(tenant, options.force);
+    const removal = await EntryRemoval.begin(this.deps.central, this.deps.catalogUrl, tenant.id, options.force ?? false);
+    if (!removal) {
+      // Changed since it was read: answer as a purge after that change would.
+      refusePurge(await this.entry(slug), options.force);
+      throw ConflictError.because(`Hospital "${slug}" changed while it was being purged; try again`);
     }
-    const details = toTenantDetails(tenant);
     const placement = { server: tenant.serverName, database: tenant.databaseName, schema: tenant.schemaName };
-    await this.deps.strategies[tenant.isolation].destroy(placement, tenant.id);
-    await em.nativeDelete(Tenant, { id: tenant.id });
+    try {
+      await this.deps.strategies[tenant.isolation].destroy(placement, tenant.id);
+    } catch (error) {
+      await removal.rollback();
+      throw error;
+    }
+    await removal.commit();
     this.deps.store.invalidate(tenant.id);
-    return details;
+    return toTenantDetails(tenant);
+  }
+
+  /** The catalog entry of `slug` (not one still being provisioned), or NOT_FOUND. */
+  private async entry(slug: string): Promise<Tenant> {
+    const tenant = await this.deps.central.em.fork().findOne(Tenant, { slug, status: { $ne: TenantStatus.PROVISIONING } }, { populate: ['domains'] });
+    if (!tenant) throw NotFoundError.forEntity('Hospital', slug);
+    return tenant;
   }
 
   /** Deleted hospitals past their retention period and not under legal hold. */
@@ -85,5 +105,15 @@ export class TenantLifecycle {
       { orderBy: { slug: 'asc' }, fields: ['slug'] },
     );
     return rows.map((t) => t.slug);
+  }
+}
+
+/** Why `tenant` may not be purged now (CONFLICT), if anything. */
+function refusePurge(tenant: Tenant, force = false): void {
+  const { slug } = tenant;
+  if (tenant.status !== TenantStatus.DELETED) throw ConflictError.because(`Hospital "${slug}" is not deleted; delete it first`);
+  if (tenant.legalHold) throw ConflictError.because(`Hospital "${slug}" is under legal hold${tenant.legalHoldReason ? ` (${tenant.legalHoldReason})` : ''}; release the hold before purging`);
+  if (!force && tenant.purgeAfter && tenant.purgeAfter.getTime() > Date.now()) {
+    throw ConflictError.because(`Hospital "${slug}" is kept until ${tenant.purgeAfter.toISOString()} (retention period)`);
   }
 }

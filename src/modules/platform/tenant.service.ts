@@ -1,5 +1,5 @@
 import { hashPassword, passwordProblem } from '../../auth/passwords';
-import { TenantStatus, type Tenancy, type TenantDetails } from '../../tenancy';
+import { SERVING, TenantStatus, type Tenancy, type TenantDetails } from '../../tenancy';
 import { Tenant } from '../../tenancy/catalog';
 import type { NewTenant } from '../../tenancy/provisioning';
 import { toTenantDetails } from '../../tenancy/tenant-record';
@@ -31,8 +31,6 @@ export async function createTenant(tenancy: Tenancy, input: NewTenant & { admin:
     },
   });
 }
-
-const SERVING = [TenantStatus.ACTIVE, TenantStatus.SUSPENDED];
 
 /** Hospitals by slug: those serving, and with `includeDeleted` the deleted ones too (never one still being provisioned). */
 export async function listTenants(tenancy: Tenancy, args: { first: number; after?: string | null; includeDeleted?: boolean }): Promise<Page<TenantDetails>> {

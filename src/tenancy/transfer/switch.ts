@@ -1,9 +1,9 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { ConflictError } from '../../errors';
+import { ConflictError, DomainError, NotFoundError } from '../../errors';
 import { Tenant } from '../catalog';
 import { HOLD_KEY_SQL } from '../placement-hold';
 import type { ModePlacement } from './claims';
-import { placementOf, samePlacement, type TransferDeps, type TransferProgress } from './deps';
+import { placementOf, samePlacement, SERVING, type TransferDeps, type TransferProgress } from './deps';
 import { summarise, type TableSummary } from './digest';
 import { clearFence, clearFenceIn, setFence } from './fences';
 import { OwnerTx } from './owner-tx';
@@ -92,19 +92,26 @@ export async function holdAndSwitch(ctx: SwitchContext): Promise<{ heldMs: numbe
   }
 }
 
-/** Points the catalog entry at the target, only if it still names the source. */
+/**
+ * Points the catalog entry at the target, only if it still names the source and the hospital still
+ * serves: one deleted while it was copied stays deleted where it was (NOT_FOUND, as a move after the
+ * deletion is).
+ */
 async function switchCatalog(ctx: SwitchContext): Promise<void> {
   const { source, target, tenantId, deps } = ctx;
   const em = deps.central.em.fork();
   try {
     const changed = await em.nativeUpdate(
       Tenant,
-      { id: tenantId, serverName: source.server, databaseName: source.database, schemaName: source.schema },
+      { id: tenantId, status: { $in: SERVING }, serverName: source.server, databaseName: source.database, schemaName: source.schema },
       { isolation: target.isolation, serverName: target.server, databaseName: target.database, schemaName: target.schema, migrationVersion: deps.migrator.latest, updatedAt: new Date() },
     );
-    if (changed !== 1) throw ConflictError.because('The hospital changed while it was being moved; nothing was switched');
+    if (changed === 1) return;
+    const now = await em.fork().findOne(Tenant, { id: tenantId });
+    if (!now || !SERVING.includes(now.status)) throw NotFoundError.forEntity('Hospital', now?.slug ?? tenantId);
+    throw ConflictError.because('The hospital changed while it was being moved; nothing was switched');
   } catch (error) {
-    if (error instanceof ConflictError) throw error;
+    if (error instanceof DomainError) throw error;
     // The update may have committed even though we saw an error: ask the catalog before undoing anything.
     const now = await deps.central.em.fork().findOne(Tenant, { id: tenantId }).catch(() => undefined);
     if (now && samePlacement(placementOf(now), target)) return;
