@@ -69,7 +69,7 @@ export function cleanupOf(isolation: Isolation, placement: Placement, tenantId: 
   if (isolation === Isolation.SCHEMA) return `drop schema if exists ${quoteIdent(placement.schema)} cascade; -- in database "${placement.database}" ${where}`;
   return (
     `begin; set constraints all deferred; select set_config('sovereign.purging_tenant', '${tenantId}', true); ` +
-    `delete from ${quoteIdent(placement.schema)}.<each table> where tenant_id = '${tenantId}'; commit; -- in database "${placement.database}" ${where}`
+    `delete from ${quoteIdent(placement.schema)}.<each table, children before parents> where tenant_id = '${tenantId}'; commit; -- in database "${placement.database}" ${where}`
   );
 }
 
