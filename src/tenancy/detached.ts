@@ -35,7 +35,7 @@ export function joinedRelation<T extends object>(value: Reference<T> | T | null 
   return value;
 }
 
-export interface DetachedFindOptions<T> extends Pick<FindOptions<T>, 'orderBy' | 'limit' | 'first' | 'after' | 'overfetch'> {
+export interface DetachedFindOptions<T> extends Pick<FindOptions<T>, 'orderBy' | 'limit'> {
   /** To-one relations read in the same statement (joined), detached with their owner. */
   populate?: readonly string[];
 }

@@ -1,9 +1,8 @@
-import { Cursor, CursorError, Utils, type EntityMetadata, type EntityName, type EntityProperty, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
+import { Utils, type EntityName, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadInputError } from '../../errors';
 import { findDetached } from '../../tenancy';
 import { pageSize, type Page } from './connection';
-import { isUuid } from './ids';
+import { afterCondition, cursorFor, decodeCursor, sortKeys, type SortKey } from './cursor';
 
 export interface PageOptions {
   /** To-one relations read in the same statement (joined). */
@@ -13,9 +12,9 @@ export interface PageOptions {
 }
 
 /**
- * Keyset pagination with MikroORM's cursors (stable under inserts; the tenant's condition and RLS
- * apply). A page only answers the request, so its rows are detached (no unit of work) unless asked
- * for managed. The total is counted only when asked for.
+ * Keyset pagination (stable under inserts; the tenant's condition and RLS apply), with the cursors of
+ * `./cursor`. A page only answers the request, so its rows are detached (no unit of work) unless
+ * asked for managed. The total is counted only when asked for.
  */
 export async function paginate<T extends object>(
   em: EntityManager,
@@ -25,18 +24,16 @@ export async function paginate<T extends object>(
   orderBy: QueryOrderMap<T>,
   { populate = [], managed = false }: PageOptions = {},
 ): Promise<Page<T>> {
-  const meta = em.getMetadata().get<T>(Utils.className(entity));
-  if (args.after) cursorValues(args.after, cursorChecks(meta, orderBy));
-  try {
-    const options = cursorOptions(args, orderBy);
-    const cursor = managed
-      ? await em.findByCursor(entity, where, { ...options, orderBy: orderBy as never, includeCount: false, populate: populate as never, strategy: 'joined' })
-      : new Cursor<T>((await findDetached(em, entity, where, { ...options, populate })) as never, 0, options as never, meta);
-    return pageOf(cursor, () => em.count(entity, where));
-  } catch (error) {
-    if (error instanceof CursorError || error instanceof SyntaxError) throw invalidCursor();
-    throw error;
-  }
+  const keys = sortKeys(em.getMetadata().get<T>(Utils.className(entity)), orderBy);
+  const first = pageSize(args.first);
+  const after = args.after ? afterCondition<T>(keys, decodeCursor(args.after, keys)) : undefined;
+  // One row more than the page, to tell whether another page follows.
+  const options = { orderBy: orderBy as never, limit: first + 1 };
+  const paged = (after ? { $and: [where, after] } : where) as FilterQuery<T>;
+  const rows = managed
+    ? await em.find(entity, paged, { ...options, populate: populate as never, strategy: 'joined' })
+    : await findDetached(em, entity, paged, { ...options, populate });
+  return pageOf(rows as T[], first, keys, () => em.count(entity, where));
 }
 
 export interface PageArgs {
@@ -44,68 +41,15 @@ export interface PageArgs {
   after?: string | null;
 }
 
-function invalidCursor(): BadInputError {
-  return BadInputError.forFields({ after: 'is not a valid cursor' });
-}
-
-/** The options of a page for `Cursor`: the size capped, one row more read to tell whether another page follows. */
-export function cursorOptions<T>(args: PageArgs, orderBy: QueryOrderMap<T>) {
-  return { first: pageSize(args.first), after: args.after ?? undefined, orderBy, overfetch: true };
-}
-
-/** One value of a cursor, as `Cursor` decodes it (an ISO instant comes back as a Date). */
-export type CursorValue = string | Date;
-
-/** Whether a decoded cursor value can stand for one ordered property. */
-export type CursorCheck = (value: unknown) => value is CursorValue;
-
-const isId: CursorCheck = (value): value is string => typeof value === 'string' && isUuid(value);
-const isInstant: CursorCheck = (value): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
-/** PostgreSQL text holds no NUL character. */
-const isText: CursorCheck = (value): value is string => typeof value === 'string' && !value.includes('\u0000');
-
-/** The check of each column type a page may be ordered by; a cursor value must be of its column's type. */
-const CHECKS: Record<string, CursorCheck> = {
-  uuid: isId,
-  text: isText,
-  timestamptz: isInstant,
-};
-
-function checkFor(meta: EntityMetadata, key: string): CursorCheck {
-  const prop = (meta.properties as unknown as Record<string, EntityProperty | undefined>)[key];
-  const column = (prop?.columnTypes?.[0] ?? prop?.type ?? '').toLowerCase();
-  const check = CHECKS[column];
-  // A page ordered by a column of another type needs its check here first: never let an unchecked value reach SQL.
-  if (!check) throw new Error(`${meta.className}.${key}: no cursor check for column type "${column}"`);
-  return check;
-}
-
-/** What each value of a cursor over `orderBy` must be, in order: a value of its column's type (a uuid, text without NUL, an instant). */
-export function cursorChecks<T>(meta: EntityMetadata<T>, orderBy: QueryOrderMap<T>): CursorCheck[] {
-  return Cursor.getDefinition(meta as never, orderBy as never).map(([key]) => checkFor(meta as EntityMetadata, key as string));
-}
-
 /**
- * What an `after` cursor holds (one value per ordered property, as `Cursor` encodes them), checked
- * value by value against `checks` (see `cursorChecks`) before anything reaches SQL; anything else
- * (malformed, of another length, or a value of the wrong type) is a BAD_USER_INPUT.
+ * The page of `rows` (read ordered by `keys`, up to one more than `first`) with each row's cursor,
+ * and a lazy total (`count` runs only if the client asks for it, at most once).
  */
-export function cursorValues(after: string, checks: readonly CursorCheck[]): CursorValue[] {
-  let values: unknown;
-  try {
-    values = Cursor.decode(after);
-  } catch {
-    throw invalidCursor();
-  }
-  if (!Array.isArray(values) || values.length !== checks.length || !checks.every((check, i) => check(values[i]))) throw invalidCursor();
-  return values as CursorValue[];
-}
-
-/** The page of a cursor's rows, with a lazy total (`count` runs only if the client asks for it, at most once). */
-export function pageOf<T extends object>(cursor: Pick<Cursor<T>, 'items' | 'from' | 'hasNextPage' | 'endCursor'>, count: () => Promise<number>): Page<T> {
+export function pageOf<T extends object>(rows: readonly T[], first: number, keys: readonly SortKey[], count: () => Promise<number>): Page<T> {
   let total: Promise<number> | undefined;
-  const edges = cursor.items.map((node) => ({ cursor: cursor.from(node), node }));
-  return lazyCount(edges, { hasNextPage: cursor.hasNextPage, endCursor: cursor.endCursor }, () => (total ??= count()));
+  const edges = rows.slice(0, first).map((node) => ({ cursor: cursorFor(node, keys), node }));
+  const pageInfo = { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null };
+  return lazyCount(edges, pageInfo, () => (total ??= count()));
 }
 
 /**

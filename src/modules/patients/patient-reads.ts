@@ -1,10 +1,10 @@
-import { Cursor } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { latestRowsSql, newestFirst, PlacementSql, type SqlFragment } from '../../tenancy';
 import { Appointment } from '../appointments/appointment.entity';
-import type { Page } from '../common/connection';
+import { pageSize, type Page } from '../common/connection';
+import { decodeCursor, sortKeys } from '../common/cursor';
 import { isUuid } from '../common/ids';
-import { cursorChecks, cursorOptions, cursorValues, pageOf } from '../common/paginate';
+import { pageOf } from '../common/paginate';
 import { Department } from '../departments/department.entity';
 import type { AppointmentsPrefetch } from '../patient-record/appointments-ahead';
 import { patientsMatching } from './patient-search';
@@ -22,7 +22,7 @@ import type { PatientsArgs } from './patient.inputs';
  * through `findPatient` instead.
  */
 
-/** A page's order (all ascending); a cursor holds these properties' values, as `Cursor` encodes them. */
+/** A page's order (all ascending); a cursor holds these properties' values (see `../common/cursor`). */
 const ORDER = { lastName: 'asc', firstName: 'asc', id: 'asc' } as const;
 const ORDERED = Object.keys(ORDER) as (keyof typeof ORDER)[];
 
@@ -76,19 +76,20 @@ export async function readPatient(em: EntityManager, id: string, prefetch?: Appo
 /** A page of patients by last name, first name and id (keyset cursors, as `paginate` gives). */
 export async function listPatients(em: EntityManager, args: PatientsArgs, prefetch?: AppointmentsPrefetch): Promise<Page<Patient>> {
   const sql = new PlacementSql(em);
-  const options = cursorOptions(args, ORDER);
+  const keys = sortKeys(sql.meta(Patient), ORDER);
+  const first = pageSize(args.first);
   const where = listConditions(sql, args);
   const order = ORDERED.map((p) => `p.${sql.column(Patient, p)}`).join(', ');
-  const after = options.after ? cursorValues(options.after, cursorChecks(sql.meta(Patient), ORDER)) : undefined;
+  const after = args.after ? decodeCursor(args.after, keys) : undefined;
   const select = selectPatients(sql, prefetch);
   const rows = await sql.rows(
     `${select.text} where ${where.text}${after ? ` and (${order}) > (${ORDERED.map(() => '?').join(', ')})` : ''} order by ${order} limit ?`,
-    [...select.params, ...where.params, ...(after ?? []), options.first + 1],
+    [...select.params, ...where.params, ...(after ?? []), first + 1],
   );
   const patients = rows.map((row) => toPatient(sql, row, prefetch));
   const count = async () => {
     const [counted] = await sql.rows(`select count(*)::int as "count" from ${sql.table(Patient)} p where ${where.text}`, where.params);
     return counted!.count as number;
   };
-  return pageOf(new Cursor<Patient>(patients as never, 0, options as never, sql.meta(Patient)), count);
+  return pageOf(patients, first, keys, count);
 }
