@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
+import { newestRows, type PlacementSql, type SqlFragment } from '../tenancy';
 import { Appointment, AppointmentStatus } from './appointments/appointment.entity';
 import { Invoice, InvoiceLine, InvoiceStatus, Payment } from './billing/billing.entity';
 import { Diagnosis, Encounter, Prescription, Vitals } from './clinical/clinical.entity';
-import { byId, groupedBy, latestBy } from './common/loader-kit';
+import { byId, firstBy, groupedBy } from './common/loader-kit';
 import { Department, StaffAssignment } from './departments/department.entity';
 import { LabOrder, LabResult } from './lab/lab.entity';
 import { PatientAllergy, PatientContact, PatientInsurance } from './patient-record/patient-details.entity';
@@ -21,10 +22,12 @@ export interface Loaders {
   user: DataLoader<string, User | null>;
   department: DataLoader<string, Department | null>;
   staffByDepartment: DataLoader<string, StaffAssignment[]>;
-  upcomingAppointmentsByPatient: DataLoader<string, Appointment[]>;
+  /** A patient's first `first` upcoming appointments (see UPCOMING, soonest first), one loader per `first`. */
+  upcomingAppointmentsByPatient(first: number): DataLoader<string, Appointment[]>;
   /** A patient's newest `first` appointments (latest start first), one loader per `first`. */
   latestAppointmentsByPatient(first: number): DataLoader<string, Appointment[]>;
-  labResultsByPatient: DataLoader<string, LabResult[]>;
+  /** A patient's `first` most recent lab results, one loader per `first`. */
+  labResultsByPatient(first: number): DataLoader<string, LabResult[]>;
   labResultsByOrder: DataLoader<string, LabResult[]>;
   openInvoicesByPatient: DataLoader<string, Invoice[]>;
   invoiceLinesByInvoice: DataLoader<string, InvoiceLine[]>;
@@ -43,6 +46,14 @@ export interface Loaders {
 
 const UPCOMING = [AppointmentStatus.SCHEDULED, AppointmentStatus.CHECKED_IN];
 
+/** Appointments still to come (aliased `t`): scheduled or checked in, not ended as of the statement. */
+function upcoming(sql: PlacementSql, t: string): SqlFragment {
+  return {
+    text: `${t}.${sql.column(Appointment, 'status')} in (?) and ${t}.${sql.column(Appointment, 'endsAt')} >= ?`,
+    params: [UPCOMING, new Date()],
+  };
+}
+
 export function createLoaders(em: () => Promise<EntityManager>): Loaders {
   return {
     patient: byId(em, Patient),
@@ -51,12 +62,9 @@ export function createLoaders(em: () => Promise<EntityManager>): Loaders {
     labOrder: byId(em, LabOrder),
     encounter: byId(em, Encounter),
     staffByDepartment: groupedBy(em, StaffAssignment, 'departmentId', { orderBy: { jobTitle: 'asc', id: 'asc' } }),
-    upcomingAppointmentsByPatient: groupedBy(em, Appointment, 'patientId', {
-      where: () => ({ status: { $in: UPCOMING }, endsAt: { $gte: new Date() } }),
-      orderBy: { startsAt: 'asc', id: 'asc' },
-    }),
-    latestAppointmentsByPatient: latestBy(em, Appointment, { key: 'patientId', newestBy: 'startsAt' }),
-    labResultsByPatient: groupedBy(em, LabResult, 'patientId', { orderBy: { recordedAt: 'desc', id: 'asc' } }),
+    upcomingAppointmentsByPatient: firstBy(em, Appointment, { key: 'patientId', where: upcoming, orderBy: { startsAt: 'asc', id: 'asc' } }),
+    latestAppointmentsByPatient: firstBy(em, Appointment, newestRows({ key: 'patientId', newestBy: 'startsAt' })),
+    labResultsByPatient: firstBy(em, LabResult, { key: 'patientId', orderBy: { recordedAt: 'desc', id: 'asc' } }),
     labResultsByOrder: groupedBy(em, LabResult, 'labOrderId', { orderBy: { recordedAt: 'asc', id: 'asc' } }),
     openInvoicesByPatient: groupedBy(em, Invoice, 'patientId', { where: () => ({ status: InvoiceStatus.ISSUED }), orderBy: { createdAt: 'asc', id: 'asc' } }),
     invoiceLinesByInvoice: groupedBy(em, InvoiceLine, 'invoiceId', { orderBy: { id: 'asc' } }),

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { Utils, type EntityName, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { latestPerKey, type LatestPerKeyQuery } from '../../tenancy';
+import { firstPerKey, type FirstPerKeyQuery } from '../../tenancy';
 import { isUuid } from './ids';
 
 type EmSource = () => Promise<EntityManager>;
@@ -43,17 +43,17 @@ export function groupedBy<T extends object, K extends keyof T & string>(
 }
 
 /**
- * One loader per page size: for each key, the newest `first` rows (one statement per batch, however
- * many rows each key has in all).
+ * One loader per page size: for each key, its first `first` rows in the query's order (one statement
+ * per batch, reading no more than that however many rows each key has in all).
  */
-export function latestBy<T extends object>(em: EmSource, entity: EntityName<T>, query: Omit<LatestPerKeyQuery<T>, 'first'>): (first: number) => DataLoader<string, T[]> {
+export function firstBy<T extends object>(em: EmSource, entity: EntityName<T>, query: Omit<FirstPerKeyQuery<T>, 'first'>): (first: number) => DataLoader<string, T[]> {
   const loaders = new Map<number, DataLoader<string, T[]>>();
   return (first) => {
     let loader = loaders.get(first);
     if (!loader) {
       loader = new DataLoader(async (keys) => {
         const valid = keys.filter(isUuid);
-        const rows = valid.length ? await latestPerKey(await em(), entity, valid, { ...query, first }) : [];
+        const rows = valid.length ? await firstPerKey(await em(), entity, valid, { ...query, first }) : [];
         const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
         for (const row of rows) groups.get(row[query.key] as unknown as string)?.push(row);
         return keys.map((k) => groups.get(k)!);

@@ -25,12 +25,12 @@ export class PatientRecordResolver {
   }
 
   @FieldResolver(() => [Appointment], { nullable: true, description: 'Scheduled or checked-in appointments that have not ended, soonest first.' })
-  async nextAppointments(
+  nextAppointments(
     @Root() p: Patient,
     @Args(() => NextAppointmentsArgs) { first }: { first: number },
     @Ctx() ctx: RequestContext,
   ): Promise<Appointment[]> {
-    return (await ctx.loaders.upcomingAppointmentsByPatient.load(p.id)).slice(0, pageSize(first));
+    return ctx.loaders.upcomingAppointmentsByPatient(pageSize(first)).load(p.id);
   }
 
   @FieldResolver(() => [Appointment], { nullable: true, description: `The patient's appointments in any status, latest start first (at most ${MAX_PAGE_SIZE}).` })
@@ -43,12 +43,12 @@ export class PatientRecordResolver {
   }
 
   @FieldResolver(() => [LabResult], { nullable: true, description: 'Most recent lab results first (clinical: hidden from non-clinical roles).' })
-  async latestLabResults(
+  latestLabResults(
     @Root() p: Patient,
     @Args(() => LatestLabResultsArgs) { first }: { first: number },
     @Ctx() ctx: RequestContext,
   ): Promise<LabResult[]> {
-    return (await ctx.loaders.labResultsByPatient.load(p.id)).slice(0, pageSize(first));
+    return ctx.loaders.labResultsByPatient(pageSize(first)).load(p.id);
   }
 
   /** A sum over invoices, each of which fits an Int (at most 2e9), so the sum needs SafeInt (up to 2^53 - 1). */
