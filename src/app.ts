@@ -5,8 +5,9 @@ import { TENANT_MIGRATIONS } from '../migrations/tenant';
 import { SecretBox } from './auth/secret-box';
 import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
 import { TokenService } from './auth/tokens';
-import { trustProxyWarning, type Config } from './config';
+import { ConfigError, startUpWarnings, type Config } from './config';
 import type { AppServices } from './context';
+import { refusedConnection } from './db/refused-connection';
 import { buildGatewaySchema } from './graphql/schema';
 import { createHttpServer, type HttpServer } from './http/server';
 import { createLogger, type Logger } from './logger';
@@ -53,26 +54,36 @@ export function openTenancy(config: Config, databaseUrl: string): Promise<Tenanc
   });
 }
 
-/** Opens the tenancy core, waiting (with backoff, up to `startupWaitMs`) for a database, or Redis, that is not up yet. */
+/**
+ * Opens the tenancy core, waiting (with backoff, up to `startupWaitMs`) for a database, or Redis, that
+ * is not up yet. A configuration error stops start-up at once, and so does a database that turns the
+ * connection away for good (no such database, wrong credentials): a configuration error too, naming DATABASE_URL.
+ */
 async function openWhenReachable(config: Config, databaseUrl: string, logger: Logger): Promise<Tenancy> {
   const deadline = Date.now() + config.startupWaitMs;
-  return backOff(() => openTenancy(config, databaseUrl), {
-    numOfAttempts: Number.MAX_SAFE_INTEGER,
-    startingDelay: 250,
-    maxDelay: 5_000,
-    retry: (error: unknown, attempt: number) => {
-      if (Date.now() > deadline) return false;
-      const what = error instanceof RedisUnreachableError ? 'Redis' : 'database';
-      logger.warn({ attempt, err: error instanceof Error ? error.message : String(error) }, `${what} not reachable yet; retrying`);
-      return true;
-    },
-  });
+  try {
+    return await backOff(() => openTenancy(config, databaseUrl), {
+      numOfAttempts: Number.MAX_SAFE_INTEGER,
+      startingDelay: 250,
+      maxDelay: 5_000,
+      retry: (error: unknown, attempt: number) => {
+        if (Date.now() > deadline || error instanceof ConfigError || refusedConnection(error)) return false;
+        const what = error instanceof RedisUnreachableError ? 'Redis' : 'database';
+        logger.warn({ attempt, err: error instanceof Error ? error.message : String(error) }, `${what} not reachable yet; retrying`);
+        return true;
+      },
+    });
+  } catch (error) {
+    const refused = refusedConnection(error);
+    if (!refused) throw error;
+    const setting = config.databaseUrl ? 'DATABASE_URL' : `the embedded database under ${config.dataDir}`;
+    throw new ConfigError(`${setting}: ${refused.reason} (SQL state ${refused.state}); waiting would not mend this`);
+  }
 }
 
-/** What a deployment does once when it starts: a warning about `TRUST_PROXY=true`, migrations (with the runtime role) on start if configured, the first platform admin. */
+/** What a deployment does once when it starts: warnings about its settings, migrations (with the runtime role) on start if configured, the first platform admin. */
 async function startUpWork(tenancy: Tenancy, config: Config, logger: Logger): Promise<void> {
-  const proxyWarning = trustProxyWarning(config.trustProxy);
-  if (proxyWarning) logger.warn({ TRUST_PROXY: config.trustProxy }, proxyWarning);
+  for (const warning of startUpWarnings(config)) logger.warn(warning.settings, warning.message);
   if (config.migrateOnStart) {
     const report = await tenancy.migrate();
     logger.info({ catalog: report.catalog, shared: report.shared, tenants: report.tenants.length, failed: report.failed }, 'migrations applied');

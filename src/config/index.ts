@@ -2,6 +2,10 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { bool, ConfigError, decimal, int, INT32_MAX, LOG_LEVELS, oneOf, port, positive, postgresUrl, redisUrl, roleName, trustProxy, urlUser, type Env } from './values';
+
+export { ConfigError } from './values';
+export { startUpWarnings } from './warnings';
 
 /** A PostgreSQL server that can hold tenant placements, by name. */
 export interface ServerConfig {
@@ -46,7 +50,7 @@ export interface Config {
   metricsToken: string | undefined;
   /** Express `trust proxy`: how client addresses are read behind a load balancer (false, true, a hop count or addresses). */
   trustProxy: boolean | number | string;
-  /** Public demo requests allowed per client address per hour. */
+  /** Public demo requests allowed per client address per hour; 0 takes none (requestDemo is refused). */
   demoRequestsPerHour: number;
   /**
    * Request rate limits: `multiplier` scales every per-minute limit (the plan table, platform admins,
@@ -61,40 +65,6 @@ export interface Config {
   logLevel: string;
 }
 
-export class ConfigError extends Error {}
-
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, key: string, fallback: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${key} must be a non-negative integer, got "${raw}"`);
-  return value;
-}
-
-function positive(env: Env, key: string, fallback: number): number {
-  const value = int(env, key, fallback);
-  if (value === 0) throw new ConfigError(`${key} must be greater than 0`);
-  return value;
-}
-
-function decimal(env: Env, key: string, fallback: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new ConfigError(`${key} must be a non-negative number, got "${raw}"`);
-  return value;
-}
-
-function bool(env: Env, key: string, fallback: boolean): boolean {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
-  throw new ConfigError(`${key} must be true or false, got "${raw}"`);
-}
-
 /** `name=postgres://…,other=postgres://…` */
 function parseServers(raw: string | undefined): ServerConfig[] {
   if (!raw) return [];
@@ -102,30 +72,12 @@ function parseServers(raw: string | undefined): ServerConfig[] {
     const at = entry.indexOf('=');
     const name = entry.slice(0, at).trim();
     const url = entry.slice(at + 1).trim();
-    if (at < 1 || !/^[a-z][a-z0-9_-]{0,30}$/.test(name) || !url.startsWith('postgres')) {
-      throw new ConfigError(`TENANT_DATABASE_SERVERS entry "${entry}" must look like name=postgres://user@host:port/db`);
+    if (at < 1 || !/^[a-z][a-z0-9_-]{0,30}$/.test(name)) {
+      throw new ConfigError('TENANT_DATABASE_SERVERS entries must look like name=postgres://user@host:port/db, the name lower-case (a-z, 0-9, _ and -, at most 31 characters)');
     }
     if (name === 'main') throw new ConfigError('TENANT_DATABASE_SERVERS: "main" is the DATABASE_URL server and cannot be redefined');
-    return { name, url };
+    return { name, url: postgresUrl(url, `TENANT_DATABASE_SERVERS: server "${name}"`) };
   });
-}
-
-/** `false` (default), `true`, a hop count, or a comma-separated list of addresses/subnets. */
-function trustProxy(raw: string | undefined): boolean | number | string {
-  if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw;
-}
-
-/**
- * What start-up warns about a `TRUST_PROXY` setting, or null. `true` trusts every hop, so Express takes
- * the left-most `X-Forwarded-For` entry, which the client writes itself: per-address limits could be
- * escaped and audited addresses forged.
- */
-export function trustProxyWarning(setting: Config['trustProxy']): string | null {
-  if (setting !== true) return null;
-  return 'TRUST_PROXY=true takes the client address from the left-most X-Forwarded-For entry, which the client controls (per-address limits can be escaped, audited addresses forged); set the number of proxy hops or the proxies\' addresses instead';
 }
 
 /** `GATEWAY_WORKERS`: a count, or `auto` for one per CPU. */
@@ -183,11 +135,29 @@ function poolLimits(env: Env): Config['pools'] {
   return { maxOpen, size, budget, statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 5_000) };
 }
 
+/**
+ * The runtime role: a name the gateway can quote into SQL, and never the role a server's URL signs in
+ * as (setting it up would take that role's rights away: superuser, creating roles and databases).
+ */
+function appRoleName(raw: string | undefined, owners: { setting: string; url: string }[]): string {
+  const name = roleName(raw || 'sovereign_app', 'APP_DB_ROLE');
+  const owner = owners.find(({ url }) => urlUser(url) === name);
+  if (owner) throw new ConfigError(`APP_DB_ROLE must not be the role ${owner.setting} signs in as ("${name}"): the runtime role loses every right the gateway does not grant it`);
+  return name;
+}
+
+/** Settings in milliseconds stop at INT32_MAX, the longest a Node timer waits; this is that in seconds. */
+const TIMER_SECONDS_MAX = Math.floor(INT32_MAX / 1000);
+
 /** The only reader of the environment: validates once and fails fast with a useful message. */
 export function loadConfig(env: Env = process.env): Config {
-  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
   const dataDir = env.DATA_DIR || join(process.cwd(), '.data');
+  const databaseUrl = env.DATABASE_URL ? postgresUrl(env.DATABASE_URL, 'DATABASE_URL') : undefined;
+  const extraServers = parseServers(env.TENANT_DATABASE_SERVERS);
+  const owners = [...(databaseUrl ? [{ setting: 'DATABASE_URL', url: databaseUrl }] : []), ...extraServers.map((s) => ({ setting: `TENANT_DATABASE_SERVERS (${s.name})`, url: s.url }))];
+  const appRole = appRoleName(env.APP_DB_ROLE, owners);
 
   let secret = env.JWT_SECRET;
   if (!secret && production) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
@@ -207,32 +177,34 @@ export function loadConfig(env: Env = process.env): Config {
 
   const baseDomain = (env.BASE_DOMAIN || 'localhost').toLowerCase();
   const workers = workerCount(env.GATEWAY_WORKERS);
-  const redisUrl = env.REDIS_URL || undefined;
+  const redis = redisUrl(env.REDIS_URL);
   const rateLimitMultiplier = decimal(env, 'RATE_LIMIT_MULTIPLIER', 1);
-  checkSharedState(workers, redisUrl, rateLimitMultiplier);
+  checkSharedState(workers, redis, rateLimitMultiplier);
   return {
     env: nodeEnv,
-    port: int(env, 'PORT', 4000),
+    port: port(env, 'PORT', 4000),
     workers,
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl,
     dataDir,
-    embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329),
+    embeddedPgPort: port(env, 'EMBEDDED_PG_PORT', 54329),
     baseDomain,
     jwtSecret: new TextEncoder().encode(secret),
     secretsKey,
     jwtTtlSeconds: positive(env, 'JWT_TTL_SECONDS', 900),
     refreshTtlSeconds: positive(env, 'REFRESH_TOKEN_TTL_SECONDS', 14 * 86_400),
-    loginThrottle: { maxFailures: positive(env, 'LOGIN_MAX_FAILURES', 5), lockoutSeconds: positive(env, 'LOGIN_LOCKOUT_SECONDS', 900) },
+    // The lockout is timed in memory without Redis.
+    loginThrottle: { maxFailures: positive(env, 'LOGIN_MAX_FAILURES', 5), lockoutSeconds: positive(env, 'LOGIN_LOCKOUT_SECONDS', 900, TIMER_SECONDS_MAX) },
     platformAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
-    redisUrl,
-    extraServers: parseServers(env.TENANT_DATABASE_SERVERS),
-    appRole: { name: env.APP_DB_ROLE || 'sovereign_app', password: appPassword || 'sovereign_app_dev' },
+    redisUrl: redis,
+    extraServers,
+    appRole: { name: appRole, password: appPassword || 'sovereign_app_dev' },
     pools: poolLimits(env),
     migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
     // Tests opt in: a stock built in the background would make SCHEMA provisioning differ run to run.
     spareSchemas: int(env, 'SPARE_SCHEMAS', nodeEnv === 'test' ? 0 : 2),
     startupWaitMs: int(env, 'STARTUP_DB_WAIT_MS', 120_000),
-    tenantRetentionDays: int(env, 'TENANT_RETENTION_DAYS', 30),
+    // A hundred years: a purge date stays a date.
+    tenantRetentionDays: int(env, 'TENANT_RETENTION_DAYS', 30, { max: 36_500 }),
     slowOperationMs: int(env, 'SLOW_OPERATION_MS', 1000),
     metricsToken: env.METRICS_TOKEN || undefined,
     trustProxy: trustProxy(env.TRUST_PROXY),
@@ -253,6 +225,6 @@ export function loadConfig(env: Env = process.env): Config {
       requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000),
       deadlineMs: positive(env, 'REQUEST_DEADLINE_MS', 30_000),
     },
-    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
   };
 }

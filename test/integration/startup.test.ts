@@ -1,32 +1,42 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createTestDatabase, ownerQuery, testServerUrl } from '../fixtures/database';
-import { TEST_GATEWAY_ENV, TestGateway } from '../fixtures/gateway';
+import { TEST_GATEWAY_ENV } from '../fixtures/gateway';
 
 describe('start-up', () => {
-  it('waits for a database that is not there yet and starts once it appears', async () => {
-    const name = `${process.env.SOVEREIGN_TEST_RUN}_late_${randomBytes(2).toString('hex')}`;
-    const url = new URL(testServerUrl());
-    url.pathname = `/${name}`;
-    const starting = TestGateway.start({ STARTUP_DB_WAIT_MS: '30000' }, url.toString());
-    await new Promise((r) => setTimeout(r, 1_500));
-    await ownerQuery(`create database "${name}"`);
-    const gw = await starting;
-    try {
-      expect((await fetch(`${gw.baseUrl}/readyz`)).status).toBe(200);
-    } finally {
-      await gw.stop();
-    }
+  /** A log that keeps its lines, and the gateway's start on `databaseUrl` with it: how it ended and how long it took. */
+  async function startOn(databaseUrl: string, env: Record<string, string>) {
+    const lines: { msg: string }[] = [];
+    const logger = createLogger('warn', new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString())), done()) }));
+    const started = Date.now();
+    const error = await createApp(loadConfig({ ...TEST_GATEWAY_ENV, ...env }), databaseUrl, { logger }).then(
+      async (app) => (await app.stop(), undefined),
+      (e: unknown) => e,
+    );
+    return { error, ms: Date.now() - started, retries: lines.filter((l) => l.msg === 'database not reachable yet; retrying').length };
+  }
+
+  it.each([
+    ['a database that does not exist', { pathname: '/sovereign_no_such_database' }, /^DATABASE_URL: database "sovereign_no_such_database" does not exist \(SQL state 3D000\)/],
+    ['a role that does not exist', { username: 'sovereign_no_such_role' }, /^DATABASE_URL: role "sovereign_no_such_role" does not exist \(SQL state 28000\)/],
+  ])('refuses %s at once, as a configuration error naming DATABASE_URL, rather than waiting for it', async (_what, change, message) => {
+    const url = Object.assign(new URL(testServerUrl()), change);
+    const { error, ms, retries } = await startOn(url.toString(), { DATABASE_URL: url.toString(), STARTUP_DB_WAIT_MS: '30000' });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+    expect({ retries, quick: ms < 5_000 }).toEqual({ retries: 0, quick: true });
   });
 
-  it('gives up after the configured wait with the connection error', async () => {
-    const url = new URL(testServerUrl());
-    url.pathname = `/${process.env.SOVEREIGN_TEST_RUN}_never`;
-    await expect(TestGateway.start({ STARTUP_DB_WAIT_MS: '500' }, url.toString())).rejects.toThrow(/does not exist/);
+  it('waits for a server that does not answer, saying so, and gives up after the configured wait with the connection error', async () => {
+    const url = Object.assign(new URL(testServerUrl()), { port: '1' });
+    const { error, retries } = await startOn(url.toString(), { STARTUP_DB_WAIT_MS: '1000' });
+    expect(error).not.toBeInstanceOf(ConfigError);
+    expect(String(error)).toMatch(/ECONNREFUSED/);
+    expect(retries).toBeGreaterThan(1);
   });
 
   it('warns at start-up that TRUST_PROXY=true trusts the client-written X-Forwarded-For, and not for a hop count', async () => {

@@ -13,7 +13,7 @@ describe('runtime pool settings', () => {
   });
 
   it.each(['DB_POOL_SIZE', 'DB_MAX_OPEN_POOLS'])('refuses %s=0 at start-up, naming it', (key) => {
-    expect(() => loadConfig({ ...base, [key]: '0' })).toThrow(new ConfigError(`${key} must be greater than 0`));
+    expect(() => loadConfig({ ...base, [key]: '0' })).toThrow(new ConfigError(`${key} must be a whole number from 1 to 2147483647, got "0"`));
   });
 
   it('refuses a budget smaller than one pool at start-up', () => {
