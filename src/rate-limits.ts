@@ -10,7 +10,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import type { Principal } from './auth/principal';
-import { RateLimitedError } from './errors';
+import { AuthError, RateLimitedError } from './errors';
 import { redisClient } from './redis';
 import type { Plan, TenantRecord } from './tenancy';
 
@@ -90,6 +90,7 @@ export interface RequestLimits {
   publicPerMinute: number;
   /** Scales every per-minute limit; 0 turns them off. */
   multiplier: number;
+  /** Per client address; 0 takes no demo requests at all. */
   demoRequestsPerHour: number;
 }
 
@@ -122,7 +123,8 @@ export class RateLimits {
     private readonly plans: PlanLimiters,
     private readonly platformUser: Limiter,
     private readonly publicCalls: Limiter,
-    private readonly demo: RateLimiterAbstract,
+    /** Null: demo requests are turned off (DEMO_REQUESTS_PER_HOUR=0). */
+    private readonly demo: RateLimiterAbstract | null,
   ) {}
 
   /** `deployment` names the counters' namespace in Redis (the main database), so deployments never share them. */
@@ -135,7 +137,7 @@ export class RateLimits {
     };
     const entries = Object.entries(limits.plans).map(([plan, l]) => [plan, { tenant: perMinute(`tenant:${plan}`, l.tenant), user: perMinute(`user:${plan}`, l.user) }]);
     const plans = Object.fromEntries(entries) as PlanLimiters;
-    const demo = store.limiter({ keyPrefix: `${prefix}:demo`, points: Math.max(1, limits.demoRequestsPerHour), duration: 3600 }, { blockWhenSpent: true });
+    const demo = limits.demoRequestsPerHour === 0 ? null : store.limiter({ keyPrefix: `${prefix}:demo`, points: limits.demoRequestsPerHour, duration: 3600 }, { blockWhenSpent: true });
     return new RateLimits(store, plans, perMinute('platform-user', limits.platformUserPerMinute), perMinute('public', limits.publicPerMinute), demo);
   }
 
@@ -143,14 +145,16 @@ export class RateLimits {
    * Takes this request's points, cheapest refusal first, or throws RATE_LIMITED with the wait: per
    * client address for public mutations (and demo requests, which exist only on the platform host);
    * then per user or API key before its hospital, so a client over its own limit spends nothing of
-   * its hospital's. Anonymous requests are not counted otherwise (they can only be refused).
+   * its hospital's. Anonymous requests are not counted otherwise (they can only be refused). Demo
+   * requests turned off are FORBIDDEN before anything is counted.
    */
   async enforce(request: LimitedRequest): Promise<void> {
     const address = request.clientAddress ?? 'unknown';
+    const demos = request.rootFields.filter((f) => f === 'requestDemo').length;
+    if (demos > 0 && !request.tenant && !this.demo) throw AuthError.forbidden('Demo requests are turned off on this deployment');
     const publicCalls = request.rootFields.filter((f) => PUBLIC_MUTATIONS.has(f)).length;
     if (publicCalls > 0 && this.publicCalls) await consume(this.publicCalls, address, publicCalls);
-    const demos = request.rootFields.filter((f) => f === 'requestDemo').length;
-    if (demos > 0 && !request.tenant) await consume(this.demo, address, demos);
+    if (demos > 0 && !request.tenant && this.demo) await consume(this.demo, address, demos);
 
     const { principal, tenant } = request;
     if (!principal) return;

@@ -75,3 +75,20 @@ describe('demo requests', () => {
     await expect(ownerQuery('delete from catalog.platform_audit', [], db)).rejects.toThrow(/append-only/);
   });
 });
+
+describe('demo requests turned off (DEMO_REQUESTS_PER_HOUR=0)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await TestGateway.start({ DEMO_REQUESTS_PER_HOUR: '0' });
+  });
+  afterAll(() => gw.stop());
+
+  it('refuses every demo request with FORBIDDEN saying they are turned off, and stores none', async () => {
+    const form = { hospitalName: 'Closed General', contactName: 'Dr Closed', email: 'closed@closed.example' };
+    const refused = await gw.gql(RequestDemoDocument, { input: form });
+    expect(refused.errors?.[0]).toMatchObject({ message: 'Demo requests are turned off on this deployment', extensions: { code: 'FORBIDDEN' } });
+    expect(refused.errors?.[0]?.extensions?.retryAfterSeconds).toBeUndefined();
+    const platform = await gw.platformToken();
+    expect((await gw.gql(DemoRequestsDocument, { status: 'PENDING' }, { token: platform })).data?.demoRequests.totalCount).toBe(0);
+  });
+});
