@@ -19,6 +19,7 @@ import { registerMoveTenant } from './commands/move-tenant';
 import { registerVerifyIsolation } from './commands/verify-isolation';
 import { describeFailure } from './failure';
 import { EXIT } from './runtime';
+import { helpHint, oneLineUsageErrors } from './usage';
 
 /** Each command lives in src/cli/commands/ and registers itself here. */
 const COMMANDS: ((program: Command) => void)[] = [
@@ -42,11 +43,9 @@ const COMMANDS: ((program: Command) => void)[] = [
 export function buildProgram(): Command {
   const program = new Command('sovereign')
     .description('Operate a Sovereign deployment: hospitals, migrations, checks')
-    .option('--verbose', 'on a failure, print the stack trace too')
-    .showHelpAfterError()
-    .exitOverride();
+    .option('--verbose', 'on a failure, print the stack trace too');
   for (const register of COMMANDS) register(program);
-  return program;
+  return oneLineUsageErrors(program, helpHint);
 }
 
 /** Runs the CLI; a failure is one line on stderr (what failed and why), with the stack only under --verbose. */
