@@ -16,6 +16,9 @@ COPY --from=build /app/dist ./dist
 # package.json and bin/ make `npx sovereign <command>` (the operator CLI) work in the container.
 COPY package.json ./
 COPY bin ./bin
+# /app stays root's; the one place the gateway's user writes is exports/, for export-tenant archives
+# (`npx sovereign export-tenant SLUG exports/FILE`) and those to import. Mount a volume on it to keep them.
+RUN install -d -o node -g node -m 0750 /app/exports
 USER node
 EXPOSE 4000
 # Shell form, so the check follows PORT when it is changed at run time.

@@ -37,6 +37,15 @@ describe('Dockerfile runtime stage', () => {
     for (const bin of bins) expect(copied).toContain(bin.split('/')[0]);
   });
 
+  it('gives the user it runs as a directory of its own for archives (/app is root\'s)', () => {
+    const user = runtime.findIndex((l) => l === 'USER node');
+    const creates = runtime.findIndex((l) => /^RUN .*\/app\/exports/.test(l));
+    expect(user).toBeGreaterThan(-1);
+    expect(creates).toBeGreaterThan(-1);
+    expect(creates).toBeLessThan(user);
+    expect(runtime[creates]).toMatch(/install -d -o node -g node (-m \d+ )?\/app\/exports/);
+  });
+
   it('checks readiness on the port PORT names, and fails when nothing answers there', async () => {
     const run = (env: Record<string, string>) => promisify(execFile)('/bin/sh', ['-c', healthCommand()], { env: { ...process.env, ...env }, timeout: 10_000 });
     await expect(run({ PORT: String(port) })).resolves.toBeDefined();
