@@ -11,6 +11,7 @@ import { registerLegalHold } from './commands/legal-hold';
 import { registerListTenants } from './commands/list-tenants';
 import { registerMigrate } from './commands/migrate';
 import { registerPurgeTenant } from './commands/purge-tenant';
+import { registerSetTenantLimits } from './commands/set-tenant-limits';
 import { registerResumeTenant, registerSuspendTenant } from './commands/tenant-status';
 
 import { registerExportTenant } from './commands/export-tenant';
@@ -30,6 +31,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerSuspendTenant,
   registerResumeTenant,
   registerDeleteTenant,
+  registerSetTenantLimits,
   registerLegalHold,
   registerPurgeTenant,
   registerMigrate,

@@ -26,16 +26,37 @@ export function parsePlan(value: string): Plan {
 }
 
 /**
- * An optional per-hospital limit from text ('' → null): decimal digits only (Number() would also take
- * `1e3`, `0x10` or `1.0`), within the catalog's range (the rule provisioning applies).
+ * An optional per-hospital limit from text ('' → null): decimal digits only, within the catalog's
+ * range (the rule provisioning applies).
  */
 export function parseLimit(field: string, value: string | undefined): number | null {
   const text = value?.trim() ?? '';
   if (text === '') return null;
-  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  const n = digits(text);
   const problem = limitProblem(n);
   if (problem) throw BadInputError.forFields({ [field]: problem });
   return n;
+}
+
+/**
+ * Commander's parser of a per-hospital limit given as `field` to a command that changes one: a number
+ * as for parseLimit, or `none` (any case) to clear it, kept as 'none' (commander turns a parser's null
+ * into ''). Empty text is refused: it clears nothing.
+ */
+export function limitChange(field: string): (value: string) => number | 'none' {
+  return (value) => {
+    const text = value.trim();
+    if (text.toLowerCase() === 'none') return 'none';
+    const n = digits(text);
+    const problem = limitProblem(n);
+    if (problem) throw BadInputError.forFields({ [field]: `${problem}, or none` });
+    return n;
+  };
+}
+
+/** Decimal digits only, as a number (Number() would also take `1e3`, `0x10` or `1.0`); NaN for anything else. */
+function digits(text: string): number {
+  return /^\d+$/.test(text) ? Number(text) : Number.NaN;
 }
 
 /**

@@ -9,6 +9,7 @@ import { clinicalPermissions } from '../modules/clinical/clinical.permissions';
 import { labPermissions } from '../modules/lab/lab.permissions';
 import { patientRecordPermissions } from '../modules/patient-record/patient-record.permissions';
 import { READ_ONLY_EXEMPT, tenantWritable } from '../modules/plans/plan.rules';
+import { tenantLimitsPermissions } from '../modules/platform/tenant-limits.permissions';
 import { tenantPlanPermissions } from '../modules/platform/tenant-plan.permissions';
 import { searchPermissions } from '../modules/search/search.permissions';
 import { settingsPermissions } from '../modules/settings/settings.permissions';
@@ -26,7 +27,7 @@ type RuleMap = Record<string, Record<string, unknown>>;
 const MODULES: RuleMap[] = [
   sessionPermissions, userPermissions, apiKeyPermissions, patientPermissions, tenantPermissions, departmentPermissions,
   appointmentPermissions, clinicalPermissions, labPermissions, billingPermissions, settingsPermissions,
-  patientRecordPermissions, tenantPlanPermissions, searchPermissions, auditPermissions, demoPermissions, transferPermissions,
+  patientRecordPermissions, tenantPlanPermissions, tenantLimitsPermissions, searchPermissions, auditPermissions, demoPermissions, transferPermissions,
 ];
 
 /** Every module's rules (root and field level), merged; a field named twice is a programming error. */

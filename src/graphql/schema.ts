@@ -14,6 +14,7 @@ import { PatientRecordResolver } from '../modules/patient-record/patient-record.
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { DemoResolver } from '../modules/demo/demo.resolver';
 import { PatientResolver } from '../modules/patients/patient.resolver';
+import { TenantLimitsResolver } from '../modules/platform/tenant-limits.resolver';
 import { TenantPlanResolver } from '../modules/platform/tenant-plan.resolver';
 import { TenantResolver } from '../modules/platform/tenant.resolver';
 import { AccountResolver } from '../modules/session/account.resolver';
@@ -27,7 +28,7 @@ import { permissions } from './permissions';
 const RESOLVERS = [
   SessionResolver, AccountResolver, UserResolver, ApiKeyResolver, PatientResolver, TenantResolver, DepartmentResolver,
   StaffAssignmentResolver, AppointmentResolver, EncounterResolver, LabResolver, InvoiceResolver, SettingsResolver,
-  PatientRecordResolver, TenantPlanResolver, PatientDetailsResolver, SearchResolver, AuditResolver, DemoResolver, TransferResolver,
+  PatientRecordResolver, TenantPlanResolver, TenantLimitsResolver, PatientDetailsResolver, SearchResolver, AuditResolver, DemoResolver, TransferResolver,
 ] as const;
 
 /** The schema as clients see it (no middleware), from the code. */

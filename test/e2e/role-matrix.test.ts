@@ -101,6 +101,7 @@ const CALLS: Record<string, Call> = {
   'Mutation.recordPayment': { query: print(ops.RecordPaymentDocument), variables: () => ({ input: { invoiceId: NOBODY, amountCents: 1, method: 'CASH' } }) },
   'Mutation.moveTenant': { query: 'mutation { moveTenant(slug: "no-such-hospital", to: SCHEMA) { from } }' },
   'Mutation.changeTenantPlan': { query: 'mutation { changeTenantPlan(slug: "no-such-hospital", plan: BASIC) { id } }' },
+  'Mutation.changeTenantLimits': { query: 'mutation { changeTenantLimits(slug: "no-such-hospital", maxUsers: 1) { id } }' },
   'Query.auditLog': { query: '{ auditLog(first: 1) { totalCount } }' },
   'Mutation.requestDemo': { query: 'mutation { requestDemo(input: { hospitalName: "H", contactName: "C", email: "not-an-email" }) { id } }' },
   'Query.demoRequests': { query: '{ demoRequests { totalCount } }' },

@@ -4,7 +4,7 @@ import { runCli } from '../fixtures/cli';
 import { ownerQuery } from '../fixtures/database';
 import { errorCode, TestGateway, type GqlResult } from '../fixtures/gateway';
 import { catalogEntry, dbName, rowsLeft } from '../fixtures/transfer';
-import { ChangeTenantPlanDocument, DeleteTenantDocument, MeDocument, ResumeTenantDocument, SuspendTenantDocument } from '../e2e/generated/graphql';
+import { ChangeTenantLimitsDocument, ChangeTenantPlanDocument, DeleteTenantDocument, MeDocument, ResumeTenantDocument, SuspendTenantDocument } from '../e2e/generated/graphql';
 
 /**
  * Changes of one hospital's lifecycle that race each other end as if one came after the other: each
@@ -16,8 +16,8 @@ describe('hospital lifecycle changes racing each other', () => {
   let gw: TestGateway;
   let token: string;
   const row = async (slug: string) =>
-    (await ownerQuery<{ status: string; plan: string; deleted_at: Date | null; legal_hold: boolean }>(
-      'select status, plan, deleted_at, legal_hold from catalog.tenants where slug = $1', [slug], dbName(gw),
+    (await ownerQuery<{ status: string; plan: string; deleted_at: Date | null; legal_hold: boolean; max_users: number | null; max_assets: number | null }>(
+      'select status, plan, deleted_at, legal_hold, max_users, max_assets from catalog.tenants where slug = $1', [slug], dbName(gw),
     ))[0];
   const code = (outcome: PromiseSettledResult<unknown>) =>
     outcome.status === 'rejected' ? ((outcome.reason as { code?: string }).code ?? String(outcome.reason)) : (errorCode(outcome.value as GqlResult<unknown>) ?? 'OK');
@@ -26,6 +26,7 @@ describe('hospital lifecycle changes racing each other', () => {
     resume: (slug: string) => () => gw.gql(ResumeTenantDocument, { slug }, { token }),
     suspend: (slug: string) => () => gw.gql(SuspendTenantDocument, { slug }, { token }),
     plan: (slug: string) => () => gw.gql(ChangeTenantPlanDocument, { slug, plan: 'BASIC' }, { token }),
+    limits: (slug: string, limits: { maxUsers?: number | null; maxAssets?: number | null }) => () => gw.gql(ChangeTenantLimitsDocument, { slug, ...limits }, { token }),
   };
 
   beforeAll(async () => {
@@ -49,6 +50,22 @@ describe('hospital lifecycle changes racing each other', () => {
     const outcomes = await behindCatalogRow(gw, h.slug, [gql.delete(h.slug), gql.plan(h.slug)]);
     expect(outcomes.map(code)).toEqual(['OK', 'NOT_FOUND']);
     expect(await row(h.slug)).toMatchObject({ status: 'DELETED', plan: 'ENTERPRISE' });
+  });
+
+  it('changes no limits of a hospital deleted meanwhile', async () => {
+    const h = await gw.createTenant({ slug: 'race-limits', maxUsers: 8 });
+    const outcomes = await behindCatalogRow(gw, h.slug, [gql.delete(h.slug), gql.limits(h.slug, { maxUsers: 3, maxAssets: 4 })]);
+    expect(outcomes.map(code)).toEqual(['OK', 'NOT_FOUND']);
+    expect(await row(h.slug)).toMatchObject({ status: 'DELETED', max_users: 8, max_assets: null });
+  });
+
+  it('builds a limit change on another that came first, keeping both and answering with both', async () => {
+    const h = await gw.createTenant({ slug: 'race-limits-both' });
+    const outcomes = await behindCatalogRow(gw, h.slug, [gql.limits(h.slug, { maxUsers: 5 }), gql.limits(h.slug, { maxAssets: 6 })]);
+    expect(outcomes.map(code)).toEqual(['OK', 'OK']);
+    const answer = (outcomes[1] as PromiseFulfilledResult<GqlResult<{ changeTenantLimits: unknown }>>).value.data?.changeTenantLimits;
+    expect(answer).toMatchObject({ maxUsers: 5, maxAssets: 6 });
+    expect(await row(h.slug)).toMatchObject({ status: 'ACTIVE', max_users: 5, max_assets: 6 });
   });
 
   it('refuses a legal hold on a hospital purged meanwhile', async () => {

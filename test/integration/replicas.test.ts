@@ -3,7 +3,7 @@ import { PLAN_REQUEST_LIMITS } from '../../src/modules/plans/plan-limits';
 import { scaledLimit } from '../../src/rate-limits';
 import { catalogSubscriberName } from '../../src/tenancy/resolution/invalidation';
 import { Plan } from '../../src/tenancy';
-import { MeDocument, RequestDemoDocument, SuspendTenantDocument } from '../e2e/generated/graphql';
+import { ChangeTenantLimitsDocument, CreatePatientDocument, MeDocument, RequestDemoDocument, SuspendTenantDocument } from '../e2e/generated/graphql';
 import { errorCode, TestGateway } from '../fixtures/gateway';
 import { TEST_REDIS_URL } from '../fixtures/redis';
 
@@ -39,6 +39,23 @@ describe('two gateway replicas sharing Redis', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(code).toBe('TENANT_SUSPENDED');
+  });
+
+  it("honours a hospital's limit changed on the other replica within a second", async () => {
+    const hospital = await first.createTenant({ slug: 'replicated-own-limits' });
+    const addPatient = (mrn: string) => second.gql(CreatePatientDocument, { input: { firstName: 'P', lastName: 'Replica', birthDate: '1990-01-01', mrn } }, hospital);
+    expect((await addPatient('R-1')).errors).toBeUndefined(); // the hospital, without a limit, is now cached on the second replica
+
+    const changed = await first.gql(ChangeTenantLimitsDocument, { slug: hospital.slug, maxAssets: 1 }, { token: await first.platformToken() });
+    expect(changed.errors).toBeUndefined();
+    const deadline = Date.now() + 1_000;
+    let code: string | undefined;
+    for (let n = 2; Date.now() < deadline; n += 1) {
+      code = errorCode(await addPatient(`R-${n}`));
+      if (code === 'PLAN_LIMIT_REACHED') break;
+      await new Promise((r) => setTimeout(r, 50)); // few requests: a user here has 12 a minute
+    }
+    expect(code).toBe('PLAN_LIMIT_REACHED');
   });
 
   it('holds the public demo-request limit across both replicas, not once per replica', async () => {

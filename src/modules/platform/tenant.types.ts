@@ -1,5 +1,5 @@
 import { GraphQLDateTime } from 'graphql-scalars';
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IsOptional } from 'class-validator';
 import { Isolation, Plan, TenantStatus } from '../../tenancy';
 import type { TenantDetails, TenantRecord } from '../../tenancy';
@@ -38,6 +38,12 @@ export class TenantNode {
   @Field(() => GraphQLDateTime)
   createdAt!: Date;
 
+  @Field(() => Int, { nullable: true, description: 'The hospital’s own limit of users, replacing its plan’s (0 allows none); null: the plan’s limit applies.' })
+  maxUsers!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'The hospital’s own limit of patients, replacing its plan’s (0 allows none); null: the plan’s limit applies.' })
+  maxAssets!: number | null;
+
   @Field(() => String, { nullable: true })
   contactEmail!: string | null;
 
@@ -74,6 +80,8 @@ export class TenantNode {
       server: record.placement.server,
       domains: [...record.domains],
       createdAt: record.createdAt,
+      maxUsers: record.maxUsers,
+      maxAssets: record.maxAssets,
     });
   }
 }
@@ -127,4 +135,11 @@ export class CreateTenantInput {
   @IsOptional()
   @NotBlank()
   address?: string;
+
+  // 0..2147483647, checked with the rest of the hospital when it is provisioned.
+  @Field(() => Int, { nullable: true, description: 'Own limit of users, replacing the plan’s (0 allows none); null or absent: the plan’s.' })
+  maxUsers?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Own limit of patients, replacing the plan’s (0 allows none); null or absent: the plan’s.' })
+  maxAssets?: number | null;
 }

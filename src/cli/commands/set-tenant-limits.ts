@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { BadInputError } from '../../errors';
+import { PLAN_LIMITS, type LimitedResource } from '../../modules/plans/plan-limits';
+import { changeTenantLimits } from '../../modules/platform/tenant-limits.service';
+import type { TenantRecord } from '../../tenancy';
+import { audited, hospital } from '../audit';
+import { hospitalSlug, limitChange } from '../input';
+import { EXIT, withTenancy } from '../runtime';
+
+/** `sovereign set-tenant-limits SLUG [--max-users N|none] [--max-assets N|none]`, as the changeTenantLimits mutation. */
+export function registerSetTenantLimits(program: Command): void {
+  program
+    .command('set-tenant-limits')
+    .description("Set or clear (none) a hospital's own user and patient limits, which replace its plan's; lowering one deletes nothing, it refuses further creates")
+    .argument('<slug>', 'the hospital', hospitalSlug())
+    .option('--max-users <n|none>', "users it may have (0 allows none), or none for its plan's limit", limitChange('maxUsers'))
+    .option('--max-assets <n|none>', "patients (assets) it may have (0 allows none), or none for its plan's limit", limitChange('maxAssets'))
+    .action(async (slug: string, o: { maxUsers?: number | 'none'; maxAssets?: number | 'none' }) => {
+      if (o.maxUsers === undefined && o.maxAssets === undefined) {
+        throw BadInputError.forFields({ options: 'give --max-users, --max-assets or both (none clears one)' });
+      }
+      const change = { maxUsers: cleared(o.maxUsers), maxAssets: cleared(o.maxAssets) };
+      process.exitCode = await withTenancy(async ({ tenancy }) => {
+        const t = await audited(tenancy, 'changeTenantLimits', hospital(slug), () => changeTenantLimits(tenancy, slug, change));
+        console.log(`${t.slug} (${t.plan}): max users ${applying(t, t.maxUsers, 'users')}, max assets ${applying(t, t.maxAssets, 'patients')}`);
+        return EXIT.OK;
+      });
+    });
+}
+
+/** An option's limit as the change takes it: `none` clears (null), an option not given leaves it (undefined). */
+const cleared = (limit: number | 'none' | undefined) => (limit === 'none' ? null : limit);
+
+/** The limit that applies to `resource`, and whose it is. */
+function applying(t: TenantRecord, own: number | null, resource: LimitedResource): string {
+  if (own !== null) return `${own} (its own)`;
+  return `${PLAN_LIMITS[t.plan][resource] ?? 'unlimited'} (the plan’s)`;
+}

@@ -1,0 +1,5 @@
+import { isSuperAdmin } from '../../auth/rules';
+
+export const tenantLimitsPermissions = {
+  Mutation: { changeTenantLimits: isSuperAdmin },
+};

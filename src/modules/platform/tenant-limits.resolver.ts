@@ -1,0 +1,23 @@
+import { Arg, Ctx, Int, Mutation, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { changeTenantLimits } from './tenant-limits.service';
+import { TenantNode } from './tenant.types';
+
+const LIMIT = 'A whole number from 0 to 2147483647 (0 allows none); null clears it (the plan’s limit applies); left out, it stays.';
+
+@Resolver(() => TenantNode)
+export class TenantLimitsResolver {
+  @Mutation(() => TenantNode, {
+    description:
+      'Sets, changes or clears a hospital’s own limits, which replace its plan’s; takes effect on its next request. ' +
+      'A limit below what the hospital already has deletes nothing: further creates are refused.',
+  })
+  async changeTenantLimits(
+    @Arg('slug') slug: string,
+    @Arg('maxUsers', () => Int, { nullable: true, description: `Users. ${LIMIT}` }) maxUsers: number | null | undefined,
+    @Arg('maxAssets', () => Int, { nullable: true, description: `Patients. ${LIMIT}` }) maxAssets: number | null | undefined,
+    @Ctx() ctx: RequestContext,
+  ): Promise<TenantNode> {
+    return TenantNode.from(await changeTenantLimits(ctx.services.tenancy, slug, { maxUsers, maxAssets }));
+  }
+}
