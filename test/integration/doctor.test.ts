@@ -79,6 +79,20 @@ describe('doctor', () => {
     await ownerQuery(`alter table ${p.schema_name}.users alter column display_name type text`, [], db());
   });
 
+  it('finds an instant kept to the microsecond that the migrations keep to the millisecond, and --fix cuts it as the migration does', async () => {
+    const p = await placement('doc-schema');
+    const tenant = (await ownerQuery<{ id: string }>('select id from catalog.tenants where slug = $1', ['doc-schema'], db()))[0]!.id;
+    await ownerQuery(`alter table ${p.schema_name}.audit_log alter column at type timestamptz`, [], db());
+    await ownerQuery(`insert into ${p.schema_name}.audit_log (id, tenant_id, at, actor_kind, operation, operation_type, outcome)
+                      values (gen_random_uuid(), $1, '2031-03-10T08:00:00.123999Z', 'anonymous', 'doctorInstant', 'query', 'SUCCESS')`, [tenant], db());
+    const check = await runCli(gw.databaseUrl, ['doctor', '--tenant', 'doc-schema']);
+    expect(check.stdout).toMatch(/FIXABLE\s+column audit_log.at keeps microseconds, the migrations keep milliseconds/);
+    const [report] = await gw.tenancy.doctor({ tenant: 'doc-schema', fix: true });
+    expect([report!.remaining, report!.failures]).toEqual([[], []]);
+    const at = await ownerQuery(`select to_char(at at time zone 'UTC', 'HH24:MI:SS.US') as t from ${p.schema_name}.audit_log where operation = 'doctorInstant'`, [], db());
+    expect(at).toEqual([{ t: '08:00:00.123000' }]);
+  });
+
   it('re-applies migrations to a placement that is behind and checks the shared schema for a SHARED hospital', async () => {
     const p = await placement('doc-schema');
     await ownerQuery(`delete from ${p.schema_name}.sovereign_migrations where name = 'Migration0003Audit'`, [], db());

@@ -30,7 +30,7 @@ export class ApiKey extends TenantScoped {
   createdById: string | null = null;
 
   @Field(() => GraphQLDateTime)
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   createdAt: Date = new Date();
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'Last request made with the key (updated at most once a minute).' })

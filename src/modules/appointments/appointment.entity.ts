@@ -42,11 +42,11 @@ export class Appointment extends TenantScoped {
   departmentId: string | null = null;
 
   @Field(() => GraphQLDateTime)
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   startsAt!: Date;
 
   @Field(() => GraphQLDateTime)
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   endsAt!: Date;
 
   @Field()

@@ -36,7 +36,7 @@ export class AuditEntry extends TenantScoped {
   id: string = randomUUID();
 
   @Field(() => GraphQLDateTime)
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   at: Date = new Date();
 
   @Field(() => ID, { nullable: true, description: 'The user (hospital or platform) who acted; null when anonymous.' })

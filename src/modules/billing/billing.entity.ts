@@ -61,7 +61,7 @@ export class Invoice extends TenantScoped {
   issuedAt: Date | null = null;
 
   @Field(() => GraphQLDateTime)
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   createdAt: Date = new Date();
 }
 

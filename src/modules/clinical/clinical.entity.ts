@@ -26,7 +26,7 @@ export class Encounter extends TenantScoped {
   appointmentId: string | null = null;
 
   @Field(() => GraphQLDateTime)
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   startedAt: Date = new Date();
 
   @Field()
@@ -109,7 +109,7 @@ export class Vitals extends TenantScoped {
   recordedById!: string;
 
   @Field(() => GraphQLDateTime)
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   recordedAt: Date = new Date();
 
   @Field(() => Int, { nullable: true })

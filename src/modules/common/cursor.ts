@@ -10,8 +10,11 @@ import { isUuid } from './ids';
  * "2024-01-01T00:00:00.000" stays text.
  */
 
-/** The column types a page may be ordered by. */
-type KeyType = 'uuid' | 'text' | 'timestamptz';
+/**
+ * The column types a page may be ordered by. An instant only as `timestamptz(3)`: a cursor holds it to
+ * the millisecond, so a column keeping microseconds would skip or repeat the rows of one millisecond.
+ */
+type KeyType = 'uuid' | 'text' | 'timestamptz(3)';
 
 /** One property a page is ordered by. */
 export interface SortKey {
@@ -37,7 +40,7 @@ function instant(value: unknown): Date | undefined {
 const READERS: Record<KeyType, (value: unknown) => CursorValue | undefined> = {
   uuid: (value) => (typeof value === 'string' && isUuid(value) ? value : undefined),
   text: (value) => (isText(value) ? value : undefined),
-  timestamptz: instant,
+  'timestamptz(3)': instant,
 };
 
 function isDesc(direction: unknown): boolean {

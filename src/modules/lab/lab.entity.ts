@@ -46,7 +46,7 @@ export class LabOrder extends TenantScoped {
   status: LabOrderStatus = LabOrderStatus.ORDERED;
 
   @Field(() => GraphQLDateTime)
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   orderedAt: Date = new Date();
 }
 

@@ -37,7 +37,7 @@ export class DemoRequest {
   @Property({ type: 'uuid', nullable: true })
   tenantId: string | null = null;
 
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   createdAt: Date = new Date();
 
   @Property({ type: 'timestamptz', nullable: true })

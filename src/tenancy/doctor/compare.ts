@@ -1,5 +1,5 @@
 import { expectedRuntimePrivileges } from '../runtime-role';
-import type { PolicyShape, SchemaShape, TableShape } from './snapshot';
+import type { ColumnShape, PolicyShape, SchemaShape, TableShape } from './snapshot';
 
 /** Order in which fixes run: what later fixes depend on comes first. */
 export type FixStage = 'migrate' | 'function' | 'table' | 'column' | 'constraint' | 'foreign-key' | 'index' | 'rls' | 'policy' | 'trigger' | 'grant';
@@ -30,8 +30,9 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * Compares a placement with the reference built from the migrations: migrations applied, tables and
  * columns, constraints and indexes, row-level security (enabled, forced, the policies), triggers and
  * the runtime role's grants. Repairs are offered only where they cannot lose data: creating what is
- * missing, re-enabling security, re-creating policies, regranting. Extra tables or columns and changed
- * column types are reported, never dropped or altered.
+ * missing, re-enabling security, re-creating policies, regranting, and keeping an instant to the
+ * millisecond where the migrations do. Extra tables or columns and other changed column types are
+ * reported, never dropped or altered.
  */
 export function compare(reference: SchemaShape, actual: SchemaShape, roleName: string): Problem[] {
   const problems: Problem[] = [];
@@ -62,6 +63,20 @@ function emptyTable(): TableShape {
   return { rls: false, forced: false, columns: {}, constraints: {}, indexes: {}, policies: {}, triggers: {}, grants: [] };
 }
 
+/**
+ * An instant kept to the microsecond that the migrations keep to the millisecond (as when a migration
+ * re-applied re-creates a table a later one narrowed): cut as Migration0011MillisecondInstants cuts
+ * it, to the millisecond the gateway showed. Only digits the gateway never wrote or showed are lost.
+ */
+function microsecondInstant(table: string, column: string, actual: ColumnShape, shape: ColumnShape): Problem | undefined {
+  if (!same({ ...actual, type: shape.type }, shape) || actual.type !== 'timestamp with time zone' || shape.type !== 'timestamp(3) with time zone') return undefined;
+  return {
+    code: 'instant-precision',
+    message: `column ${table}.${column} keeps microseconds, the migrations keep milliseconds`,
+    fix: { stage: 'column', sql: [`alter table ${ident(table)} alter column ${ident(column)} type timestamptz(3) using date_trunc('milliseconds', ${ident(column)})`] },
+  };
+}
+
 function compareTable(name: string, ref: TableShape, table: TableShape, roleName: string): Problem[] {
   const problems: Problem[] = [];
   const t = ident(name);
@@ -71,7 +86,9 @@ function compareTable(name: string, ref: TableShape, table: TableShape, roleName
     if (!actual) {
       if (!created) problems.push({ code: 'column-missing', message: `column ${name}.${column} is missing`, fix: { stage: 'column', sql: [`alter table ${t} add column ${columnSql(column, shape)}`] } });
     } else if (!same(actual, shape)) {
-      problems.push({ code: 'column-differs', message: `column ${name}.${column} is ${actual.type}${actual.notNull ? ' not null' : ''}, the migrations say ${shape.type}${shape.notNull ? ' not null' : ''} (left alone)` });
+      problems.push(microsecondInstant(name, column, actual, shape) ?? {
+        code: 'column-differs', message: `column ${name}.${column} is ${actual.type}${actual.notNull ? ' not null' : ''}, the migrations say ${shape.type}${shape.notNull ? ' not null' : ''} (left alone)`,
+      });
     }
   }
   for (const column of Object.keys(table.columns)) {
