@@ -7,6 +7,8 @@ import { UnavailableError } from '../errors';
  * text cuts it short), which retrying would not mend.
  */
 const UNAVAILABLE_STATES = /^(08(?!P01)...|57P0[1-4]|53300)$/;
+/** `invalid_password`: the server refused a connection's password. */
+const PASSWORD_REJECTED = '28P01';
 /** `query_canceled`: the statement timeout (capped by the request deadline) fired. */
 const CANCELED_STATE = '57014';
 /** Socket-level failures reaching the server. */
@@ -29,7 +31,8 @@ export class UnconfiguredServerError extends Error {
 }
 
 /**
- * Maps a failure to reach the database (its server down, or not configured here), or a statement
+ * Maps a failure to reach the database (its server down, or not configured here, or refusing the
+ * password of a new connection: no request can be served until that is put right), or a statement
  * cancelled by its timeout, to the coded error a client sees (SERVICE_UNAVAILABLE, REQUEST_TIMEOUT);
  * anything else is not a fault of this kind and gives undefined. Follows `cause` chains, since some layers wrap the driver's error.
  */
@@ -39,7 +42,7 @@ export function databaseFault(error: unknown): UnavailableError | undefined {
     const state = typeof sqlState === 'string' ? sqlState : typeof code === 'string' ? code : '';
     if (e instanceof UnconfiguredServerError) return UnavailableError.database();
     if (state === CANCELED_STATE) return UnavailableError.timedOut();
-    if (UNAVAILABLE_STATES.test(state) || NETWORK_CODES.has(state) || name === 'KnexTimeoutError') return UnavailableError.database();
+    if (UNAVAILABLE_STATES.test(state) || state === PASSWORD_REJECTED || NETWORK_CODES.has(state) || name === 'KnexTimeoutError') return UnavailableError.database();
     if (typeof message === 'string' && LOST_CONNECTION.test(message)) return UnavailableError.database();
     if (e instanceof AggregateError) return databaseFault(e.errors[0]);
   }
@@ -67,4 +70,17 @@ export function poolTimedOut(error: unknown): boolean {
     if (name === 'KnexTimeoutError' || (typeof message === 'string' && POOL_TIMEOUT.test(message))) return true;
   }
   return false;
+}
+
+/**
+ * The database user whose password the server refused (28P01), when that is what `error` is: '' when
+ * the message does not name it. Follows `cause` chains.
+ */
+export function rejectedPasswordUser(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, sqlState, message } = e as { code?: unknown; sqlState?: unknown; message?: unknown };
+    if (code !== PASSWORD_REJECTED && sqlState !== PASSWORD_REJECTED) continue;
+    return /for user "([^"]*)"/.exec(typeof message === 'string' ? message : '')?.[1] ?? '';
+  }
+  return undefined;
 }

@@ -3,6 +3,7 @@ import type { ValidationError } from 'class-validator';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { ArgumentValidationError } from 'type-graphql';
+import { logDatabaseFault } from '../db/fault-log';
 import { databaseFault } from '../db/faults';
 import { DomainError, validationProblems, type ErrorCode } from '../errors';
 import type { Logger } from '../logger';
@@ -32,7 +33,7 @@ function internalError(logger: Logger, err: unknown, path: GraphQLFormattedError
   return { message: `Internal server error (reference ${reference})`, path, extensions: { code: 'INTERNAL_SERVER_ERROR', reference } };
 }
 
-function formatError(logger: Logger, formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError {
+function formatError(logger: Logger, formatted: GraphQLFormattedError, raw: unknown, runtimeRole?: string): GraphQLFormattedError {
   const unwrapped = unwrapResolverError(raw);
   // Domain errors raised before execution arrive wrapped (see src/http/request-error.ts).
   const error = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof DomainError ? unwrapped.originalError : unwrapped;
@@ -44,14 +45,14 @@ function formatError(logger: Logger, formatted: GraphQLFormattedError, raw: unkn
     const problems: unknown = error.extensions.validationErrors;
     // A rule that threw, rather than found problems: type-graphql puts the thrown error in place of the
     // list. It is formatted as itself, without the wrapper's BAD_USER_INPUT.
-    if (!Array.isArray(problems)) return formatError(logger, { ...formatted, extensions: undefined }, problems);
+    if (!Array.isArray(problems)) return formatError(logger, { ...formatted, extensions: undefined }, problems, runtimeRole);
     const fields = validationProblems(problems as ValidationError[]);
     const list = Object.entries(fields).map(([f, p]) => `${f}: ${p}`).join('; ');
     return { ...base, message: `Invalid input (${list})`, extensions: { code: 'BAD_USER_INPUT', fields } };
   }
   const fault = databaseFault(error);
   if (fault) {
-    logger.warn({ err: error, path: formatted.path, code: fault.code }, 'database fault');
+    logDatabaseFault(logger, error, { path: formatted.path, code: fault.code }, runtimeRole);
     return { ...base, message: fault.message, extensions: { code: fault.code } };
   }
   const code = String(formatted.extensions?.code ?? '');
@@ -65,12 +66,13 @@ function formatError(logger: Logger, formatted: GraphQLFormattedError, raw: unkn
  * The one place that decides what a client sees of an error: contract codes pass with their message;
  * anything unexpected becomes INTERNAL_SERVER_ERROR with a reference that the log line also carries.
  * It never throws: Apollo would answer a formatter that throws with a bare "Internal server error"
- * that no log line explains, so a failure to format is itself an unexpected error.
+ * that no log line explains, so a failure to format is itself an unexpected error. `runtimeRole`
+ * (APP_DB_ROLE) is named in the log when PostgreSQL refuses its password.
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter(logger: Logger, runtimeRole?: string) {
   return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
     try {
-      return formatError(logger, formatted, raw);
+      return formatError(logger, formatted, raw, runtimeRole);
     } catch (failure) {
       return internalError(logger, failure, formatted.path, 'error formatting failed');
     }

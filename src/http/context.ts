@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { authenticate } from '../auth/authenticate';
 import type { AppServices, RequestContext } from '../context';
+import { logDatabaseFault } from '../db/fault-log';
 import { databaseFault } from '../db/faults';
 import type { Deadline } from '../deadline';
 import { ClientClosedError } from '../errors';
@@ -60,7 +61,7 @@ export function contextBuilder(services: AppServices, logger: Logger) {
     } catch (error) {
       await session?.abandon();
       const fault = databaseFault(error);
-      if (fault) logger.warn({ err: error, code: fault.code }, 'database fault');
+      if (fault) logDatabaseFault(logger, error, { code: fault.code }, services.tenancy.servers.runtimeRole.name);
       // A sign-in that met the session its client's leaving had ended failed for that; any other
       // failure (the database lost, a pool or deadline timeout) is reported as itself, gone client or not.
       throw asRequestError(clientGone && error instanceof TenantSessionEndedError ? ClientClosedError.beforeRunning() : error);

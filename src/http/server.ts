@@ -79,7 +79,7 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
   const protection = armor(config.limits);
   const apollo = new ApolloServer<RequestContext>({
     schema,
-    formatError: createErrorFormatter(logger),
+    formatError: createErrorFormatter(logger, services.tenancy.servers.runtimeRole.name),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     introspection: config.introspection,

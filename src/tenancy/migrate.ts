@@ -6,7 +6,7 @@ import { PlacementMigrator } from './isolation/strategy';
 import { applyMigrations, type MigrationClass } from './migrations/runner';
 import type { OwnerAccess } from './owner-access';
 import { MAIN_SERVER, SHARED_SCHEMA } from './placement';
-import { ensureRuntimeRole } from './runtime-role';
+import { ensureRuntimeRole, RuntimeRoleTakenError } from './runtime-role';
 import type { ServerRegistry } from './servers';
 
 export interface TenantMigrationResult {
@@ -112,15 +112,17 @@ export async function migrateAll(deps: MigrateDeps, options: MigrateOptions = {}
 /**
  * Sets up the runtime role on every server, one at a time. The main server's failure stops the run
  * (the catalog and the shared schema live there); another server's is returned, and only the
- * hospitals placed on it fail.
+ * hospitals placed on it fail. A role that belongs to another deployment stops the run on any server:
+ * a setting to correct, which waiting would not mend.
  */
 async function prepareServers({ owner, servers }: MigrateDeps): Promise<{ server: string; error: string }[]> {
   const failures: { server: string; error: string }[] = [];
   for (const server of servers.names) {
+    const setup = { role: servers.runtimeRole, deployment: servers.mainDatabase, server, runtimeUrl: servers.runtimeUrl(server) };
     try {
-      await owner.run(server, undefined, (orm) => ensureRuntimeRole(orm, servers.runtimeRole));
+      await owner.run(server, undefined, (orm) => ensureRuntimeRole(orm, setup));
     } catch (error) {
-      if (server === MAIN_SERVER) throw error;
+      if (server === MAIN_SERVER || error instanceof RuntimeRoleTakenError) throw error;
       failures.push({ server, error: error instanceof Error ? error.message : String(error) });
     }
   }

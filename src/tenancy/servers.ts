@@ -38,8 +38,8 @@ export class ServerRegistry {
     return url.toString();
   }
 
-  /** Runtime-role connection to `database` on `server`. */
-  runtimeUrl(server: string, database: string): string {
+  /** Runtime-role connection to `database` on `server` (defaults to the server's own database). */
+  runtimeUrl(server: string, database?: string): string {
     const url = new URL(this.ownerUrl(server, database));
     url.username = this.appRole.name;
     url.password = this.appRole.password;

@@ -1,5 +1,5 @@
 import { DriverException } from '@mikro-orm/core';
-import { databaseFault, fromDatabase, poolTimedOut } from '../../src/db/faults';
+import { databaseFault, fromDatabase, poolTimedOut, rejectedPasswordUser } from '../../src/db/faults';
 
 describe('database faults', () => {
   it.each(['08006', '08003', '57P01', '53300', 'ECONNREFUSED'])('%s: the database is unavailable', (code) => {
@@ -8,6 +8,13 @@ describe('database faults', () => {
 
   it('57014: a statement cancelled by its timeout', () => {
     expect(databaseFault({ code: '57014' })?.code).toBe('REQUEST_TIMEOUT');
+  });
+
+  it('28P01: a password the server refused is the database unavailable, naming the user it refused', () => {
+    const refused = new Error('wrapped', { cause: { code: '28P01', message: 'password authentication failed for user "sovereign_app"' } });
+    expect(databaseFault(refused)?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(rejectedPasswordUser(refused)).toBe('sovereign_app');
+    expect(rejectedPasswordUser({ code: '57P01' })).toBeUndefined();
   });
 
   it('08P01 (protocol violation) is a malformed request, not an unavailable database', () => {
