@@ -63,6 +63,26 @@ describe('mutations on the platform host: one root field each', () => {
     expect((await post('mutation { resumeTenant(slug: "beta") { status } }')).data).toEqual({ resumeTenant: { status: 'ACTIVE' } });
   });
 
+  it("refuses a platform admin's own-account change beside another field inside a hospital: it would commit apart from the hospital's work", async () => {
+    await gw.createTenant({ slug: 'epsilon' });
+    const displayName = async () => (await ownerQuery<{ display_name: string }>('select display_name from catalog.platform_users where email = $1', [ADMIN.email], db()))[0]!.display_name;
+    const before = await displayName();
+    const query = 'mutation { updateProfile(input: { displayName: "Renamed" }) { id } x: createDepartment(input: { name: "   ", code: "X" }) { id } }';
+    const response = await gw.raw('/t/epsilon/graphql', { query }, { authorization: `Bearer ${token}` });
+    const body = { status: response.status, ...((await response.json()) as Omit<GqlResult<Record<string, unknown>>, 'status'>) };
+    expect(refused(body)).toEqual({
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: "A platform admin's own account is changed apart from the hospital's work, so this mutation runs exactly one field; this one has updateProfile, x: send each in a request of its own",
+      data: null, // a hospital's mutation request that reports an error answers data null (src/http/session-plugin.ts)
+    });
+    expect(await displayName()).toBe(before);
+    // Alone, the change runs inside the hospital as anywhere.
+    const alone = await gw.raw('/t/epsilon/graphql', { query: 'mutation { updateProfile(input: { displayName: "Renamed" }) { id } }' }, { authorization: `Bearer ${token}` });
+    expect(((await alone.json()) as GqlResult<unknown>).errors).toBeUndefined();
+    expect(await displayName()).toBe('Renamed');
+  });
+
   it('leaves mutations inside a hospital alone: there, a request is rolled back whole', async () => {
     const hospital = await gw.createTenant({ slug: 'delta' });
     const query = 'mutation { a: createDepartment(input: { name: "A", code: "A" }) { id } b: createDepartment(input: { name: "B", code: "B" }) { id } }';

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../fixtures/cli';
 import { ownerQuery, testServerUrl } from '../fixtures/database';
 import { STAFF_PASSWORD, TestGateway } from '../fixtures/gateway';
@@ -82,8 +85,11 @@ describe('operator CLI with a database server down', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('PostgreSQL error 3D000: database "no_such_database" does not exist');
 
-    const unwritable = await runCli(gw.databaseUrl, ['export-tenant', 'near-by', '/nonexistent/near-by.gz']);
+    // A directory that cannot exist: a temporary one, removed (a fixed path such as /nonexistent may have been made by anyone).
+    const gone = mkdtempSync(join(tmpdir(), 'sovereign-gone-'));
+    rmSync(gone, { recursive: true });
+    const unwritable = await runCli(gw.databaseUrl, ['export-tenant', 'near-by', join(gone, 'near-by.gz')]);
     expect(unwritable.code).toBe(1);
-    expect(unwritable.stderr).toBe('cannot open /nonexistent/near-by.gz.partial: no such file or directory (ENOENT)');
+    expect(unwritable.stderr).toBe(`cannot open ${gone}/near-by.gz.partial: no such file or directory (ENOENT)`);
   });
 });

@@ -48,6 +48,20 @@ export function accountsOfContext(ctx: RequestContext): Promise<AccountStore> | 
   return ctx.tenant ? hospitalAccounts(ctx) : platformAccounts(ctx);
 }
 
+/**
+ * The mutations that change the caller's own account. A platform user's account lives in the catalog,
+ * so inside a hospital these commit apart from the hospital's request transaction.
+ */
+export const OWN_ACCOUNT_MUTATIONS: ReadonlySet<string> = new Set([
+  'logout',
+  'changePassword',
+  'updateProfile',
+  'startMfaEnrollment',
+  'confirmMfaEnrollment',
+  'disableMfa',
+  'regenerateMfaRecoveryCodes',
+]);
+
 /** Where a signed-in user's own account lives (a platform user inside a hospital is still in the catalog). */
 export function accountsOf(ctx: RequestContext, principal: UserPrincipal): Promise<AccountStore> | AccountStore {
   return principal.kind === 'platform' ? platformAccounts(ctx) : hospitalAccounts(ctx);
