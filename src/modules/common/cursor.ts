@@ -1,5 +1,6 @@
 import { QueryOrderNumeric, ReferenceKind, type EntityMetadata, type EntityProperty, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import { BadInputError } from '../../errors';
+import type { SqlFragment } from '../../tenancy';
 import { isUuid } from './ids';
 
 /**
@@ -98,4 +99,28 @@ export function afterCondition<T>(keys: readonly SortKey[], values: readonly Cur
   const past = { [key!.property]: { [key!.desc ? '$lt' : '$gt']: value } };
   if (rest.length === 0) return past as FilterQuery<T>;
   return { $or: [past, { [key!.property]: value, ...(afterCondition(rest, others) as object) }] } as FilterQuery<T>;
+}
+
+/**
+ * `afterCondition` for a statement written by hand: the rows after `values` in the order of `keys`, on
+ * the columns `column` names. Keys all in one direction are one row comparison (which an index on
+ * those columns seeks); keys of mixed directions are each compared in their own direction, past the
+ * first key or equal on it and past the rest, behind a bound on the first key for the index.
+ */
+export function afterSql(keys: readonly SortKey[], values: readonly CursorValue[], column: (property: string) => string): SqlFragment {
+  const columns = keys.map((key) => column(key.property));
+  const [first] = keys;
+  if (keys.every((key) => key.desc === first!.desc)) {
+    const op = first!.desc ? '<' : '>';
+    if (keys.length === 1) return { text: `${columns[0]} ${op} ?`, params: [values[0]] };
+    return { text: `(${columns.join(', ')}) ${op} (${columns.map(() => '?').join(', ')})`, params: [...values] };
+  }
+  const past = (i: number): SqlFragment => {
+    const strictly = `${columns[i]} ${keys[i]!.desc ? '<' : '>'} ?`;
+    if (i === keys.length - 1) return { text: strictly, params: [values[i]] };
+    const rest = past(i + 1);
+    return { text: `(${strictly} or (${columns[i]} = ? and ${rest.text}))`, params: [values[i], values[i], ...rest.params] };
+  };
+  const rest = past(0);
+  return { text: `${columns[0]} ${first!.desc ? '<=' : '>='} ? and ${rest.text}`, params: [values[0], ...rest.params] };
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { latestRowsSql, newestFirst, PlacementSql, type SqlFragment } from '../../tenancy';
 import { Appointment } from '../appointments/appointment.entity';
 import { pageSize, type Page } from '../common/connection';
-import { decodeCursor, sortKeys } from '../common/cursor';
+import { afterSql, decodeCursor, sortKeys } from '../common/cursor';
 import { isUuid } from '../common/ids';
 import { pageOf } from '../common/paginate';
 import { Department } from '../departments/department.entity';
@@ -22,9 +22,8 @@ import type { PatientsArgs } from './patient.inputs';
  * through `findPatient` instead.
  */
 
-/** A page's order (all ascending); a cursor holds these properties' values (see `../common/cursor`). */
+/** A page's order; a cursor holds these properties' values (see `../common/cursor`). */
 const ORDER = { lastName: 'asc', firstName: 'asc', id: 'asc' } as const;
-const ORDERED = Object.keys(ORDER) as (keyof typeof ORDER)[];
 
 /** `p`'s selected columns, its department, and (when prefetched) its newest appointments. */
 function selectPatients(sql: PlacementSql, prefetch: AppointmentsPrefetch | undefined): SqlFragment {
@@ -79,12 +78,13 @@ export async function listPatients(em: EntityManager, args: PatientsArgs, prefet
   const keys = sortKeys(sql.meta(Patient), ORDER);
   const first = pageSize(args.first);
   const where = listConditions(sql, args);
-  const order = ORDERED.map((p) => `p.${sql.column(Patient, p)}`).join(', ');
-  const after = args.after ? decodeCursor(args.after, keys) : undefined;
+  const column = (property: string) => `p.${sql.column(Patient, property as keyof Patient & string)}`;
+  const order = keys.map((key) => `${column(key.property)} ${key.desc ? 'desc' : 'asc'}`).join(', ');
+  const after = args.after ? afterSql(keys, decodeCursor(args.after, keys), column) : undefined;
   const select = selectPatients(sql, prefetch);
   const rows = await sql.rows(
-    `${select.text} where ${where.text}${after ? ` and (${order}) > (${ORDERED.map(() => '?').join(', ')})` : ''} order by ${order} limit ?`,
-    [...select.params, ...where.params, ...(after ?? []), first + 1],
+    `${select.text} where ${where.text}${after ? ` and ${after.text}` : ''} order by ${order} limit ?`,
+    [...select.params, ...where.params, ...(after?.params ?? []), first + 1],
   );
   const patients = rows.map((row) => toPatient(sql, row, prefetch));
   const count = async () => {
