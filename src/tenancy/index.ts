@@ -238,7 +238,7 @@ export type { RequestEntry, SignedIn } from './placement-hold';
 export { Isolation, Plan, TenantStatus } from './catalog';
 export { SERVING } from './transfer/deps';
 export { lockTenantScope } from './tenant-lock';
-export { firstPerKey, latestPerKey, latestRowsSql, newestFirst, newestRows, type FirstPerKeyQuery, type LatestPerKeyQuery } from './latest-per-key';
+export { firstPerKey, latestRowsSql, newestFirst, newestRows, type FirstPerKeyQuery, type LatestPerKeyQuery } from './first-per-key';
 export { PlacementSql, type SqlFragment } from './placement-sql';
 export { detach, findDetached, joinedRelation, type DetachedFindOptions } from './detached';
 export { fullTextRank } from './full-text';

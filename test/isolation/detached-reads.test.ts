@@ -6,7 +6,7 @@ import { listPatients, readPatient } from '../../src/modules/patients/patient-re
 import { Patient } from '../../src/modules/patients/patient.entity';
 import { User } from '../../src/modules/users/user.entity';
 import { Tenant } from '../../src/tenancy/catalog';
-import { findDetached, latestPerKey, runInTenant, type TenantRecord } from '../../src/tenancy';
+import { findDetached, firstPerKey, runInTenant, type FirstPerKeyQuery, type PlacementSql, type TenantRecord } from '../../src/tenancy';
 import { TenantWriteViolation } from '../../src/tenancy/guards';
 import { TENANT_FILTER } from '../../src/tenancy/tenant-scoped';
 import type { Isolation } from '../e2e/generated/graphql';
@@ -21,6 +21,14 @@ describe.each(MODES)('detached reads in %s isolation', (mode) => {
   let b: TenantRecord;
   let aPatientId: string;
   let bPatientId: string;
+
+  /** Appointments before a day, newest first: a `where` written on the placement's columns, as production writes them. */
+  const before = (day: string, first: number): FirstPerKeyQuery<Appointment> => ({
+    key: 'patientId',
+    orderBy: { startsAt: 'desc', id: 'desc' },
+    first,
+    where: (sql: PlacementSql, alias: string) => ({ text: `${alias}.${sql.column(Appointment, 'startsAt')} < ?`, params: [new Date(day)] }),
+  });
 
   const inA = <T>(fn: (em: EntityManager) => Promise<T>) => runInTenant(gw.tenancy.pools, a, fn);
   const inB = <T>(fn: (em: EntityManager) => Promise<T>) => runInTenant(gw.tenancy.pools, b, fn);
@@ -76,7 +84,7 @@ describe.each(MODES)('detached reads in %s isolation', (mode) => {
     expect(seen.map((p) => p.tenantId)).toEqual(seen.map(() => a.id));
     expect(seen.map((p) => p.id)).toContain(aPatientId);
     expect(await inA((em) => findDetached(em, Patient, { id: bPatientId }, {}))).toEqual([]);
-    expect(await inA((em) => latestPerKey(em, Appointment, [bPatientId], { key: 'patientId', newestBy: 'startsAt', first: 5 }))).toEqual([]);
+    expect(await inA((em) => firstPerKey(em, Appointment, [bPatientId], before('2031-01-01', 5)))).toEqual([]);
   });
 
   it('reads patients by hand (page or lookup, with departments and newest appointments) as the ORM reads them, and none of another hospital', async () => {
@@ -105,11 +113,11 @@ describe.each(MODES)('detached reads in %s isolation', (mode) => {
     });
   });
 
-  it('reads the newest rows per key detached, newest first', async () => {
+  it('reads the first rows per key meeting the condition detached, in the query’s order', async () => {
     await inA(async (em) => {
-      const rows = await latestPerKey(em, Appointment, [aPatientId], { key: 'patientId', newestBy: 'startsAt', first: 2 });
+      const rows = await firstPerKey(em, Appointment, [aPatientId], before('2030-01-03T00:00:00Z', 2));
       expect(rows.every((r) => r instanceof Appointment)).toBe(true);
-      expect(rows.map((r) => r.startsAt.toISOString())).toEqual(['2030-01-03T09:00:00.000Z', '2030-01-02T09:00:00.000Z']);
+      expect(rows.map((r) => r.startsAt.toISOString())).toEqual(['2030-01-02T09:00:00.000Z', '2030-01-01T09:00:00.000Z']);
       expect(em.getUnitOfWork().getIdentityMap().values()).toHaveLength(0);
     });
   });
@@ -119,7 +127,7 @@ describe.each(MODES)('detached reads in %s isolation', (mode) => {
       const unbound = em.fork();
       unbound.setFilterParams(TENANT_FILTER, {});
       await expect(findDetached(unbound, Patient, {}, {})).rejects.toBeInstanceOf(TenantWriteViolation);
-      await expect(latestPerKey(unbound, Appointment, [aPatientId], { key: 'patientId', newestBy: 'startsAt', first: 5 })).rejects.toBeInstanceOf(TenantWriteViolation);
+      await expect(firstPerKey(unbound, Appointment, [aPatientId], before('2031-01-01', 5))).rejects.toBeInstanceOf(TenantWriteViolation);
       await expect(listPatients(unbound, { first: 5, includeArchived: false })).rejects.toBeInstanceOf(TenantWriteViolation);
       await expect(readPatient(unbound, aPatientId)).rejects.toBeInstanceOf(TenantWriteViolation);
     });

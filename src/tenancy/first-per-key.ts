@@ -76,8 +76,3 @@ export function latestRowsSql<T extends object>(sql: PlacementSql, entity: Entit
 export function newestFirst<T extends object>(sql: PlacementSql, entity: EntityName<T>, query: Omit<LatestPerKeyQuery<T>, 'first'>, alias: string): string {
   return orderSql(sql, entity, newestRows(query).orderBy, alias);
 }
-
-/** The newest `first` rows of `entity` for each of `keys`, in one statement (see `firstPerKey`). */
-export function latestPerKey<T extends object>(em: EntityManager, entity: EntityName<T>, keys: readonly string[], query: LatestPerKeyQuery<T>): Promise<T[]> {
-  return firstPerKey(em, entity, keys, { ...newestRows(query), first: query.first });
-}
