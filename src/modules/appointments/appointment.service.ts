@@ -5,6 +5,7 @@ import type { Page } from '../common/connection';
 import { archivedPatient, findForUpdate, findOrFail, missingReference } from '../common/lookup';
 import { paginate } from '../common/paginate';
 import { Encounter } from '../clinical/clinical.entity';
+import { inactive } from '../users/active-user';
 import { User } from '../users/user.entity';
 import { Appointment, APPOINTMENT_TRANSITIONS, AppointmentStatus, CALLED_OFF } from './appointment.entity';
 import { AppointmentSort, type AppointmentsArgs, type CreateAppointmentInput } from './appointment.inputs';
@@ -20,7 +21,8 @@ function doubleBooking(error: unknown): ConflictError | undefined {
 
 /** Why `user` cannot hold appointments (deactivated, or neither DOCTOR nor NURSE), or undefined if they can. */
 function unfitClinician(user: User): string | undefined {
-  if (!user.active) return 'is deactivated';
+  const problem = inactive(user);
+  if (problem) return problem;
   if (!user.roles.some((r) => CLINICAL_ROLES.includes(r))) return 'must be a DOCTOR or NURSE';
   return undefined;
 }

@@ -6,7 +6,10 @@ export const EVERYONE: TenantRole[] = ['ADMIN', 'DOCTOR', 'NURSE', 'RECEPTIONIST
 export const FRONT_DESK: TenantRole[] = ['ADMIN', 'DOCTOR', 'NURSE', 'RECEPTIONIST'];
 /** Who may read clinical data (encounters, diagnoses, notes, vitals, prescriptions). */
 export const CLINICAL_READERS: TenantRole[] = ['ADMIN', 'DOCTOR', 'NURSE'];
-/** Who may write clinical data and order labs (ADMIN reads clinical data but writes none). */
+/**
+ * Who may write the clinical record (encounters, diagnoses, notes, prescriptions) and order labs.
+ * ADMIN reads clinical data but writes none; NURSE records bedside observations (see BEDSIDE_STAFF).
+ */
 export const CLINICAL_WRITERS: TenantRole[] = ['DOCTOR'];
 /** Who records what they observe at the bedside: vitals and allergies. */
 export const BEDSIDE_STAFF: TenantRole[] = ['DOCTOR', 'NURSE'];
