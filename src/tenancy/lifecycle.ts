@@ -1,13 +1,13 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { BadInputError, ConflictError, NotFoundError } from '../errors';
 import { charCount } from '../text-rules';
-import { Isolation, Tenant, TenantStatus } from './catalog';
+import { Isolation, SERVING, Tenant, TenantStatus } from './catalog';
 import { EntryRemoval } from './entry-removal';
 import type { IsolationStrategy } from './isolation/strategy';
 import type { PoolRegistry } from './pools';
 import type { CachedTenantStore } from './resolution/tenant-store';
+import { writeEntryIf } from './serving-change';
 import { toTenantDetails, type TenantDetails } from './tenant-record';
-import { SERVING } from './transfer/deps';
 
 const DAY_MS = 86_400_000;
 /** A legal hold's reason: a case number or request, as long as the catalog's other free text (an address). */
@@ -42,8 +42,9 @@ export class TenantLifecycle {
     if (!tenant) throw NotFoundError.forEntity('Hospital', slug);
     const now = new Date();
     const deleted = { status: TenantStatus.DELETED, deletedAt: now, purgeAfter: new Date(now.getTime() + this.deps.retentionDays * DAY_MS) };
-    if ((await em.nativeUpdate(Tenant, { id: tenant.id, status: { $in: SERVING } }, deleted)) !== 1) throw NotFoundError.forEntity('Hospital', slug);
-    Object.assign(tenant, deleted);
+    const written = await writeEntryIf(em, tenant.id, { status: { $in: SERVING } }, deleted);
+    if (!written) throw NotFoundError.forEntity('Hospital', slug);
+    Object.assign(tenant, written);
     this.deps.store.invalidate(tenant.id);
     return toTenantDetails(tenant);
   }
@@ -57,9 +58,10 @@ export class TenantLifecycle {
     if (reason !== undefined && charCount(reason.trim()) > MAX_REASON) throw BadInputError.forFields({ reason: `must be at most ${MAX_REASON} characters` });
     const em = this.deps.central.em.fork();
     const tenant = await this.entry(slug);
-    const held = { legalHold: hold, legalHoldReason: hold ? (reason?.trim() || null) : null, updatedAt: new Date() };
-    if ((await em.nativeUpdate(Tenant, { id: tenant.id, status: { $ne: TenantStatus.PROVISIONING } }, held)) !== 1) throw NotFoundError.forEntity('Hospital', slug);
-    Object.assign(tenant, held);
+    const held = { legalHold: hold, legalHoldReason: hold ? (reason?.trim() || null) : null };
+    const written = await writeEntryIf(em, tenant.id, { status: { $ne: TenantStatus.PROVISIONING } }, held);
+    if (!written) throw NotFoundError.forEntity('Hospital', slug);
+    Object.assign(tenant, written);
     return toTenantDetails(tenant);
   }
 

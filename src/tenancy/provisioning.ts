@@ -3,17 +3,17 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../errors';
 import { emailProblem, optionalLineProblem, singleLineProblem } from '../text-rules';
-import { Isolation, Plan, Tenant, TenantDomain, TenantStatus } from './catalog';
+import { Isolation, Plan, SERVING, Tenant, TenantDomain, TenantStatus } from './catalog';
 import type { IsolationStrategy } from './isolation/strategy';
 import { derivePlacement, MAIN_SERVER, quoteIdent, type Placement } from './placement';
 import type { PoolRegistry } from './pools';
 import { ProvisioningLock } from './provisioning-lock';
 import type { CachedTenantStore } from './resolution/tenant-store';
 import type { ServerRegistry } from './servers';
+import { writeEntryIf } from './serving-change';
 import { domainProblem, slugProblem } from './slug';
 import { toTenantDetails, toTenantRecord, type TenantDetails, type TenantRecord } from './tenant-record';
 import { runInTenant } from './tenant-session';
-import { SERVING } from './transfer/deps';
 
 export interface NewTenant {
   slug: string;
@@ -159,9 +159,9 @@ export class TenantProvisioner {
       await options.afterStep?.('seed');
       const done = { status: TenantStatus.ACTIVE, migrationVersion: this.deps.latestMigration };
       // Only the entry this attempt wrote, still PROVISIONING: never one that replaced it.
-      const updated = await this.deps.central.em.fork().nativeUpdate(Tenant, { id: tenant.id, status: TenantStatus.PROVISIONING }, done);
-      if (updated !== 1) throw ConflictError.because(`The provisioning of "${tenant.slug}" lost its catalog entry while it ran; nothing was created`);
-      Object.assign(tenant, done);
+      const written = await writeEntryIf(this.deps.central.em.fork(), tenant.id, { status: TenantStatus.PROVISIONING }, done);
+      if (!written) throw ConflictError.because(`The provisioning of "${tenant.slug}" lost its catalog entry while it ran; nothing was created`);
+      Object.assign(tenant, written);
       return toTenantDetails(tenant);
     } catch (error) {
       await this.undo(tenant).catch(() => undefined);
@@ -177,8 +177,9 @@ export class TenantProvisioner {
     const em = this.deps.central.em.fork();
     const tenant = await em.findOne(Tenant, { slug, status: { $in: SERVING } }, { populate: ['domains'] });
     if (!tenant) throw NotFoundError.forEntity('Hospital', slug);
-    if ((await em.nativeUpdate(Tenant, { id: tenant.id, status: { $in: SERVING } }, { status })) !== 1) throw NotFoundError.forEntity('Hospital', slug);
-    tenant.status = status;
+    const written = await writeEntryIf(em, tenant.id, { status: { $in: SERVING } }, { status });
+    if (!written) throw NotFoundError.forEntity('Hospital', slug);
+    Object.assign(tenant, written);
     this.deps.store.invalidate(tenant.id);
     return toTenantRecord(tenant);
   }

@@ -1,7 +1,7 @@
 import { BadInputError } from '../../errors';
 import type { Tenancy, TenantRecord } from '../../tenancy';
 import { limitProblem } from '../../tenancy/provisioning';
-import { changeServingTenant } from './serving-change';
+import { changeServingTenant } from '../../tenancy/serving-change';
 
 /** A change of a hospital's own limits: a number sets one, null clears it (the plan decides), absent leaves it. */
 export interface LimitChange {

@@ -1,5 +1,5 @@
 import { Plan, type Tenancy, type TenantRecord } from '../../tenancy';
-import { changeServingTenant } from './serving-change';
+import { changeServingTenant } from '../../tenancy/serving-change';
 
 const TRIAL_DAYS = 30;
 

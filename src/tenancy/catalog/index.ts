@@ -1,4 +1,4 @@
-export { Tenant, Isolation, Plan, TenantStatus } from './tenant.entity';
+export { Tenant, Isolation, Plan, TenantStatus, SERVING } from './tenant.entity';
 export { TenantDomain } from './tenant-domain.entity';
 export { PlatformUser } from './platform-user.entity';
 export { PlatformSession } from './platform-session.entity';

@@ -23,6 +23,9 @@ export enum TenantStatus {
   DELETED = 'DELETED',
 }
 
+/** Statuses of hospitals that requests can reach, and that can be changed, suspended, moved or deleted. */
+export const SERVING = [TenantStatus.ACTIVE, TenantStatus.SUSPENDED];
+
 /** A hospital's catalog entry: who it is and where its rows live (its placement). */
 @Entity({ schema: 'catalog', tableName: 'tenants' })
 export class Tenant {

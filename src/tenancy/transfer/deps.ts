@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { NotFoundError } from '../../errors';
-import { Tenant, TenantStatus, type Isolation } from '../catalog';
+import { Tenant, type Isolation, type TenantStatus } from '../catalog';
 import type { IsolationStrategy, PlacementMigrator } from '../isolation/strategy';
 import type { OwnerAccess } from '../owner-access';
 import type { Placement } from '../placement';
@@ -38,9 +38,6 @@ export async function findEntry(deps: Pick<TransferDeps, 'central'>, slug: strin
   if (!tenant) throw NotFoundError.forEntity('Hospital', slug);
   return tenant;
 }
-
-/** Statuses of hospitals that can be moved (and that requests can reach). */
-export const SERVING = [TenantStatus.ACTIVE, TenantStatus.SUSPENDED];
 
 /** A catalog entry's placement and mode. */
 export function placementOf(tenant: Tenant): ModePlacement {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { BadInputError } from '../../errors';
-import { TenantStatus } from '../catalog';
+import { SERVING, TenantStatus } from '../catalog';
 import { MIGRATIONS_TABLE } from '../migrations/runner';
 import { quoteIdent } from '../placement';
 import { ArchiveWriter } from './archive';
-import { findEntry, placementMigrations, placementOf, SERVING, type TransferDeps, type TransferProgress } from './deps';
+import { findEntry, placementMigrations, placementOf, type TransferDeps, type TransferProgress } from './deps';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, type ArchiveManifest } from './manifest';
 import { PlacementIo } from './placement-io';
 import { summariseAll } from './sync';

@@ -1,10 +1,10 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { BadInputError, ConflictError } from '../../errors';
-import { Isolation, type Tenant } from '../catalog';
+import { Isolation, SERVING, type Tenant } from '../catalog';
 import { derivePlacement, MAIN_SERVER } from '../placement';
 import type { TenantRecord } from '../tenant-record';
 import { TransferClaims, type ModePlacement, type TransferClaim } from './claims';
-import { findEntry, placementOf, samePlacement, SERVING, withOwners, type TransferDeps, type TransferProgress } from './deps';
+import { findEntry, placementOf, samePlacement, withOwners, type TransferDeps, type TransferProgress } from './deps';
 import type { TableSummary } from './digest';
 import { clearFence } from './fences';
 import { cleanUpSource, prepareTarget, undoTarget } from './housekeeping';

@@ -1,9 +1,10 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { ConflictError, DomainError, NotFoundError } from '../../errors';
-import { Tenant } from '../catalog';
+import { SERVING, Tenant } from '../catalog';
 import { HOLD_KEY_SQL } from '../placement-hold';
+import { writeEntryIf } from '../serving-change';
 import type { ModePlacement } from './claims';
-import { placementOf, samePlacement, SERVING, type TransferDeps, type TransferProgress } from './deps';
+import { placementOf, samePlacement, type TransferDeps, type TransferProgress } from './deps';
 import { summarise, type TableSummary } from './digest';
 import { clearFence, clearFenceIn, setFence } from './fences';
 import { OwnerTx } from './owner-tx';
@@ -101,12 +102,13 @@ async function switchCatalog(ctx: SwitchContext): Promise<void> {
   const { source, target, tenantId, deps } = ctx;
   const em = deps.central.em.fork();
   try {
-    const changed = await em.nativeUpdate(
-      Tenant,
-      { id: tenantId, status: { $in: SERVING }, serverName: source.server, databaseName: source.database, schemaName: source.schema },
-      { isolation: target.isolation, serverName: target.server, databaseName: target.database, schemaName: target.schema, migrationVersion: deps.migrator.latest, updatedAt: new Date() },
+    const written = await writeEntryIf(
+      em,
+      tenantId,
+      { status: { $in: SERVING }, serverName: source.server, databaseName: source.database, schemaName: source.schema },
+      { isolation: target.isolation, serverName: target.server, databaseName: target.database, schemaName: target.schema, migrationVersion: deps.migrator.latest },
     );
-    if (changed === 1) return;
+    if (written) return;
     const now = await em.fork().findOne(Tenant, { id: tenantId });
     if (!now || !SERVING.includes(now.status)) throw NotFoundError.forEntity('Hospital', now?.slug ?? tenantId);
     throw ConflictError.because('The hospital changed while it was being moved; nothing was switched');
