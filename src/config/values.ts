@@ -30,11 +30,12 @@ export function port(env: Env, key: string, fallback: number): number {
   return int(env, key, fallback, { min: 1, max: 65_535 });
 }
 
-export function decimal(env: Env, key: string, fallback: number): number {
+/** A number written in decimal digits with an optional fraction (`2`, `2.5`), from 0 to `max`. */
+export function decimal(env: Env, key: string, fallback: number, max = 1_000_000): number {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new ConfigError(`${key} must be a non-negative number, got "${raw}"`);
+  if (!/^\d+(\.\d+)?$/.test(raw) || value > max) throw new ConfigError(`${key} must be a number from 0 to ${max} in decimal digits (such as 2 or 2.5), got "${raw}"`);
   return value;
 }
 

@@ -23,7 +23,7 @@ describe('rate-limit settings', () => {
     expect(scaledLimit(0, 1)).toBeNull();
   });
 
-  it.each(['-1', 'lots', 'Infinity'])('refuses RATE_LIMIT_MULTIPLIER=%s at start-up', (value) => {
+  it.each(['-1', 'lots', 'Infinity', '0x10', '1e3', '.5', '5.', '1000001'])('refuses RATE_LIMIT_MULTIPLIER=%s at start-up', (value) => {
     expect(() => loadConfig({ ...base, RATE_LIMIT_MULTIPLIER: value })).toThrow(ConfigError);
   });
 
