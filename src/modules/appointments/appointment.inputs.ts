@@ -5,8 +5,25 @@ import { ConnectionArgs } from '../common/connection';
 import { IsSupportedDate, NotBlank } from '../common/input-rules';
 import { AppointmentStatus } from './appointment.entity';
 
+/**
+ * When an appointment takes place, as a booking and a reschedule take it: the same fields and checks.
+ * Both decorators, so an input type and an args type can each extend it (type-graphql reads a
+ * class's inherited fields only from a parent of its own kind); on its own it is in no schema.
+ */
 @InputType()
-export class CreateAppointmentInput {
+@ArgsType()
+export class AppointmentTimesFields {
+  @Field(() => GraphQLDateTime)
+  @IsSupportedDate()
+  startsAt!: Date;
+
+  @Field(() => GraphQLDateTime)
+  @IsSupportedDate()
+  endsAt!: Date;
+}
+
+@InputType()
+export class CreateAppointmentInput extends AppointmentTimesFields {
   @Field(() => ID)
   @IsUUID('all', { message: 'patientId must be an id' })
   patientId!: string;
@@ -20,14 +37,6 @@ export class CreateAppointmentInput {
   @IsUUID('all', { message: 'departmentId must be an id' })
   departmentId?: string | null;
 
-  @Field(() => GraphQLDateTime)
-  @IsSupportedDate()
-  startsAt!: Date;
-
-  @Field(() => GraphQLDateTime)
-  @IsSupportedDate()
-  endsAt!: Date;
-
   @Field({ nullable: true })
   @IsOptional()
   @Length(0, 500)
@@ -36,17 +45,9 @@ export class CreateAppointmentInput {
 }
 
 @ArgsType()
-export class RescheduleAppointmentArgs {
+export class RescheduleAppointmentArgs extends AppointmentTimesFields {
   @Field(() => ID)
   id!: string;
-
-  @Field(() => GraphQLDateTime)
-  @IsSupportedDate()
-  startsAt!: Date;
-
-  @Field(() => GraphQLDateTime)
-  @IsSupportedDate()
-  endsAt!: Date;
 }
 
 export enum AppointmentSort {
