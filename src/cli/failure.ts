@@ -1,5 +1,5 @@
 import { loadConfig } from '../config';
-import { failureReason } from '../tenancy/failure-reason';
+import { failureReason } from '../db/failure-reason';
 import { MAIN_SERVER } from '../tenancy/placement';
 
 /** Fields Node and node-postgres put on the errors the CLI explains. */

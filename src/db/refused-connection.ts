@@ -1,4 +1,4 @@
-import { failureReason } from '../tenancy/failure-reason';
+import { failureReason } from './failure-reason';
 
 /**
  * SQL states of a connection the server turned away for good: the database named does not exist

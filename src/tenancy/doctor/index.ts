@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Isolation, Tenant, TenantStatus } from '../catalog';
 import type { PlacementMigrator } from '../isolation/strategy';
 import { applyMigrations, type MigrationClass } from '../migrations/runner';
-import { failureReason } from '../failure-reason';
+import { failureReason } from '../../db/failure-reason';
 import type { OwnerAccess } from '../owner-access';
 import { MAIN_SERVER, quoteIdent, SHARED_SCHEMA, type Placement } from '../placement';
 import { grantRuntimeAccess } from '../runtime-role';
