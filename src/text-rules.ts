@@ -34,3 +34,25 @@ export function optionalLineProblem(text: string, max: number): string | undefin
 export function emailProblem(email: string): string | null {
   return EMAIL.test(email) && Buffer.byteLength(email) <= 254 ? null : 'must be an email address';
 }
+
+const PHONE = /^\+?[0-9 ()./-]{5,30}$/;
+
+/** Why a phone number is refused, or undefined: 5–30 digits, spaces and + ( ) . / - once trimmed. */
+export function phoneProblem(phone: string): string | undefined {
+  return PHONE.test(phone.trim()) ? undefined : 'must be a phone number (digits, spaces, + ( ) . / -)';
+}
+
+/**
+ * Why optional text is refused, or undefined. Null or absent means none and is taken; text given must
+ * hold more than white space (as everywhere in the API), and then pass `rule`.
+ */
+export function optionalTextProblem(text: string | null | undefined, rule: (text: string) => string | null | undefined): string | undefined {
+  if (text === null || text === undefined) return undefined;
+  if (!/\S/.test(text)) return 'must not be blank';
+  return rule(text) ?? undefined;
+}
+
+/** Why free text of several lines (a message) is refused, or undefined: at most `max` characters once trimmed. */
+export function longTextProblem(text: string, max: number): string | undefined {
+  return charCount(text.trim()) > max ? `must be at most ${max} characters` : undefined;
+}

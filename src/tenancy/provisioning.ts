@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../errors';
-import { emailProblem, optionalLineProblem, singleLineProblem } from '../text-rules';
+import { emailProblem, optionalLineProblem, optionalTextProblem, phoneProblem, singleLineProblem } from '../text-rules';
 import { Isolation, Plan, SERVING, Tenant, TenantDomain, TenantStatus } from './catalog';
 import type { IsolationStrategy } from './isolation/strategy';
 import { derivePlacement, MAIN_SERVER, quoteIdent, type Placement } from './placement';
@@ -20,8 +20,8 @@ export interface NewTenant {
   name: string;
   isolation: Isolation;
   plan: Plan;
-  /** DATABASE only: the named server to place it on (default: main). */
-  server?: string;
+  /** DATABASE only: the named server to place it on (null or absent: main). */
+  server?: string | null;
   domains?: string[];
   /** How to reach the hospital: contact email and phone, postal address (catalog only). */
   contactEmail?: string | null;
@@ -36,6 +36,10 @@ export interface NewTenant {
 export type ProvisioningStep = 'catalog' | 'placement' | 'seed';
 
 export interface ProvisioningOptions {
+  /** Problems the caller found in its own part of the input (e.g. the first ADMIN's, as `admin.email`), reported with the rest. */
+  problems?: Record<string, string>;
+  /** Called once the whole input passed its check, before anything is created (e.g. to start slow work that runs alongside). */
+  onChecked?(): void;
   /** Fills the new placement (e.g. the first ADMIN user), inside the tenant's own transaction. */
   seed?(em: EntityManager, tenant: TenantRecord): Promise<void>;
   /**
@@ -79,7 +83,6 @@ function warnLeftBehind(left: LeftBehind): void {
 }
 
 const TRIAL_DAYS = 30;
-const PHONE = /^\+?[0-9 ()./-]{5,30}$/;
 
 /** The largest per-hospital limit: the catalog's limit columns are PostgreSQL `integer`. */
 const MAX_LIMIT = 2_147_483_647;
@@ -94,22 +97,21 @@ export function hospitalNameProblem(name: string): string | undefined {
   return singleLineProblem(name, 200);
 }
 
-/** Problems with a new hospital's contact details and limits, by field. */
+/**
+ * Problems with a new hospital's contact details and limits, by field. Null or absent means none;
+ * blank text is refused, as everywhere in the API.
+ */
 export function contactProblems(input: Pick<NewTenant, 'contactEmail' | 'contactPhone' | 'address' | 'maxUsers' | 'maxAssets'>): Record<string, string> {
-  const problems: Record<string, string> = {};
-  const email = input.contactEmail?.trim();
-  const emailIssue = email ? emailProblem(email) : null;
-  if (emailIssue) problems.contactEmail = emailIssue;
-  const phone = input.contactPhone?.trim();
-  if (phone && !PHONE.test(phone)) problems.contactPhone = 'must be a phone number (digits, spaces, + ( ) . / -)';
-  const addressIssue = input.address ? optionalLineProblem(input.address, 500) : undefined;
-  if (addressIssue) problems.address = addressIssue;
+  const problems: Record<string, string | undefined> = {
+    contactEmail: optionalTextProblem(input.contactEmail, (email) => emailProblem(email.trim())),
+    contactPhone: optionalTextProblem(input.contactPhone, phoneProblem),
+    address: optionalTextProblem(input.address, (address) => optionalLineProblem(address, 500)),
+  };
   for (const key of ['maxUsers', 'maxAssets'] as const) {
     const value = input[key];
-    const issue = value === undefined || value === null ? undefined : limitProblem(value);
-    if (issue) problems[key] = issue;
+    problems[key] = value === undefined || value === null ? undefined : limitProblem(value);
   }
-  return problems;
+  return Object.fromEntries(Object.entries(problems).filter(([, problem]) => problem)) as Record<string, string>;
 }
 const STALE_PROVISIONING_MS = 10 * 60_000;
 
@@ -136,7 +138,8 @@ export class TenantProvisioner {
   ) {}
 
   async create(input: NewTenant, options: ProvisioningOptions): Promise<TenantDetails> {
-    const domains = this.check(input);
+    const domains = this.check(input, options.problems);
+    options.onChecked?.();
     const { tenant, lock } = await this.reserve(input, domains);
     try {
       return await this.provision(tenant, options);
@@ -186,28 +189,29 @@ export class TenantProvisioner {
 
   /**
    * Checks a new hospital's input before anything is created, with `more` problems the caller found in
-   * its own part of the input (e.g. the first ADMIN's, as `admin.email`): BAD_USER_INPUT naming every
-   * field at once by its input path. Returns the custom domains, normalised.
+   * its own part of the input: BAD_USER_INPUT naming every field at once by its input path. Null or
+   * absent optional text means none; blank text is a problem. Returns the custom domains, normalised.
    */
-  check(input: NewTenant, more: Record<string, string> = {}): string[] {
-    const problems: Record<string, string> = {};
-    const slugIssue = slugProblem(input.slug);
-    if (slugIssue) problems.slug = slugIssue;
-    const nameIssue = hospitalNameProblem(input.name);
-    if (nameIssue) problems.name = nameIssue;
+  private check(input: NewTenant, more: Record<string, string> = {}): string[] {
     const domains = (input.domains ?? []).map((d) => d.trim().toLowerCase());
-    domains.forEach((d, i) => {
-      const issue = domainProblem(d, this.deps.baseDomain);
-      if (issue) problems[`domains[${i}]`] = issue;
-    });
-    if (new Set(domains).size !== domains.length) problems.domains = 'must not repeat';
-    Object.assign(problems, contactProblems(input));
-    if (input.server !== undefined && (input.isolation !== Isolation.DATABASE || !this.deps.servers.has(input.server))) {
-      problems.server = input.isolation === Isolation.DATABASE ? 'is not a configured database server' : 'applies to DATABASE isolation only';
-    }
-    Object.assign(problems, more);
-    if (Object.keys(problems).length > 0) throw BadInputError.forFields(problems);
+    const problems: Record<string, string | undefined> = {
+      slug: slugProblem(input.slug) ?? undefined,
+      name: hospitalNameProblem(input.name),
+      ...Object.fromEntries(domains.map((d, i) => [`domains[${i}]`, domainProblem(d, this.deps.baseDomain) ?? undefined])),
+      domains: new Set(domains).size !== domains.length ? 'must not repeat' : undefined,
+      ...contactProblems(input),
+      server: optionalTextProblem(input.server, (server) => this.serverProblem(input.isolation, server)),
+      ...more,
+    };
+    const found = Object.entries(problems).filter(([, problem]) => problem);
+    if (found.length > 0) throw BadInputError.forFields(Object.fromEntries(found) as Record<string, string>);
     return domains;
+  }
+
+  /** Why `server` is refused for a hospital in `isolation`, or undefined. */
+  private serverProblem(isolation: Isolation, server: string): string | undefined {
+    if (isolation !== Isolation.DATABASE) return 'applies to DATABASE isolation only';
+    return this.deps.servers.has(server) ? undefined : 'is not a configured database server';
   }
 
   /**

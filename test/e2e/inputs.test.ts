@@ -184,7 +184,8 @@ describe('input checks over HTTP', () => {
       const contact = { contactEmail: blank, contactPhone: blank, address: blank };
       expect(badFields(await gw.gql(CreateTenantDocument, { input: { ...hospital, ...contact } }, platform)).sort()).toEqual(['address', 'contactEmail', 'contactPhone']);
       expect(badFields(await gw.gql(CreateTenantDocument, { input: { ...hospital, server: '' } }, platform))).toEqual(['server']);
-      const conversion = { demoRequestId: '00000000-0000-4000-8000-000000000000', slug: 'blank-demo', server: '' };
+      const pending = (await gw.gql(RequestDemoDocument, { input: { hospitalName: 'Blank Server', contactName: 'Casey', email: 'server@blank.test' } })).data!.requestDemo;
+      const conversion = { demoRequestId: pending.id, slug: 'blank-demo', server: '' };
       expect(badFields(await gw.gql(ConvertDemoToTenantDocument, { input: conversion }, platform))).toEqual(['server']);
       expect(badFields(await gw.gql(MoveTenantDocument, { slug: admin.slug, to: 'SHARED', server: '' }, platform))).toEqual(['server']);
       expect(await gw.tenancy.store.bySlug('blank-contact')).toBeNull();

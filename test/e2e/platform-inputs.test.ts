@@ -78,6 +78,36 @@ describe('platform and demo inputs over HTTP', () => {
     });
   });
 
+  describe('every problem at once, with blank optional text among them', () => {
+    it('reports a bad slug, a blank address and a bad ADMIN email together', async () => {
+      const fields = refusedFields(await createTenant({ slug: 'X!', address: '   ', admin: { ...admin, email: 'bad' } }));
+      expect(Object.keys(fields).sort()).toEqual(['address', 'admin.email', 'slug']);
+      expect(fields.address).toBe('must not be blank');
+    });
+
+    it('reports blank contact details and a blank server with the rest of the hospital', async () => {
+      const fields = refusedFields(await createTenant({ slug: 'blank-all', name: ' ', contactEmail: '', contactPhone: ' ', address: '\t', server: '  ' }));
+      expect(Object.keys(fields).sort()).toEqual(['address', 'contactEmail', 'contactPhone', 'name', 'server']);
+      expect(await created('blank-all')).toBe(0);
+    });
+
+    it('reports a blank phone and message with a bad email on requestDemo', async () => {
+      expect(Object.keys(refusedFields(await requestDemo({ email: 'bad', phone: ' ', message: '\n' }))).sort()).toEqual(['email', 'message', 'phone']);
+    });
+  });
+
+  describe('null means none', () => {
+    it('takes server: null on createTenant and convertDemoToTenant', async () => {
+      const tenant = await createTenant({ slug: 'null-server', server: null, contactEmail: null, contactPhone: null, address: null });
+      expect(tenant.errors).toBeUndefined();
+      expect(await created('null-server')).toBe(1);
+      const request = (await requestDemo({ hospitalName: 'Null Server Demo', email: 'null@demo.test', phone: null, message: null })).data!.requestDemo;
+      const converted = await gw.gql(ConvertDemoToTenantDocument, { input: { demoRequestId: request.id, slug: 'null-server-demo', server: null } }, { token: platform });
+      expect(converted.errors).toBeUndefined();
+      expect(await created('null-server-demo')).toBe(1);
+    });
+  });
+
   it('refuses to convert a stored demo request whose email has a control character, naming admin.email, and keeps it pending', async () => {
     const [row] = await ownerQuery<{ id: string }>(
       `insert into catalog.demo_requests (id, hospital_name, contact_name, email) values (gen_random_uuid(), 'Old Request', 'Someone', 'ctl' || chr(7) || 'old@example.org') returning id`, [], db(),

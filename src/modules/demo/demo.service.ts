@@ -3,7 +3,7 @@ import { BadInputError, ConflictError, NotFoundError } from '../../errors';
 import type { Tenancy, TenantRecord } from '../../tenancy';
 import { DemoRequest, DemoRequestStatus } from '../../tenancy/catalog';
 import { hospitalNameProblem } from '../../tenancy/provisioning';
-import { emailProblem, singleLineProblem } from '../../text-rules';
+import { emailProblem, longTextProblem, optionalTextProblem, phoneProblem, singleLineProblem } from '../../text-rules';
 import type { Page } from '../common/connection';
 import { isUuid } from '../common/ids';
 import { paginate } from '../common/paginate';
@@ -12,11 +12,15 @@ import { createTenant } from '../platform/tenant.service';
 import { normaliseEmail } from '../users/email';
 import type { ConvertDemoToTenantInput, RequestDemoInput } from './demo.types';
 
+const MAX_MESSAGE = 2000;
+
 /**
  * Stores a public demo request (at most DEMO_REQUESTS_PER_HOUR per client address: see RateLimits). The
  * hospital name and the email become the hospital's and its first ADMIN's on conversion, so they are
  * checked as provisioning and every account check them: a request that could never be converted is
- * refused when it is made. The contact's name is one line of 1–200 characters, like the hospital's.
+ * refused when it is made. The contact's name is one line of 1–200 characters, like the hospital's;
+ * the phone and the message are optional (null or absent: none; blank is refused), the message at
+ * most MAX_MESSAGE characters. Every problem is reported at once.
  */
 export async function requestDemo(central: MikroORM, input: RequestDemoInput, clientAddress: string | null): Promise<DemoRequest> {
   const email = normaliseEmail(input.email);
@@ -24,6 +28,8 @@ export async function requestDemo(central: MikroORM, input: RequestDemoInput, cl
     hospitalName: hospitalNameProblem(input.hospitalName),
     contactName: singleLineProblem(input.contactName, 200),
     email: emailProblem(email),
+    phone: optionalTextProblem(input.phone, phoneProblem),
+    message: optionalTextProblem(input.message, (message) => longTextProblem(message, MAX_MESSAGE)),
   }).filter(([, problem]) => problem);
   if (problems.length > 0) throw BadInputError.forFields(Object.fromEntries(problems) as Record<string, string>);
   const em = central.em.fork();

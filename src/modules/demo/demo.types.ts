@@ -1,9 +1,7 @@
-import { IsOptional, Length, Matches } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Isolation, Plan } from '../../tenancy';
 import { DemoRequestStatus } from '../../tenancy/catalog';
-import { NotBlank } from '../common/input-rules';
 import { TenantNode } from '../platform/tenant.types';
 
 registerEnumType(DemoRequestStatus, { name: 'DemoRequestStatus' });
@@ -21,17 +19,13 @@ export class RequestDemoInput {
   @Field()
   email!: string;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @Matches(/^\+?[0-9 ()./-]{5,30}$/, { message: 'phone must be a phone number' })
-  @NotBlank()
-  phone?: string;
+  // Optional: null or absent means none; blank text, a phone that is not one and a message over 2000
+  // characters are refused in requestDemo, with the other fields.
+  @Field(() => String, { nullable: true })
+  phone?: string | null;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @Length(0, 2000)
-  @NotBlank()
-  message?: string;
+  @Field(() => String, { nullable: true })
+  message?: string | null;
 }
 
 @ObjectType('DemoRequest', { simpleResolvers: true, description: 'A request for a demo from a prospective hospital.' })
@@ -84,10 +78,9 @@ export class ConvertDemoToTenantInput {
   @Field(() => Plan, { defaultValue: Plan.TRIAL })
   plan: Plan = Plan.TRIAL;
 
-  @Field({ nullable: true, description: 'DATABASE isolation only: the named database server.' })
-  @IsOptional()
-  @NotBlank()
-  server?: string;
+  // Checked with the rest of the hospital when it is provisioned (null or absent: main; blank is refused).
+  @Field(() => String, { nullable: true, description: 'DATABASE isolation only: the named database server.' })
+  server?: string | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'The hospital made from a demo request, and its first ADMIN’s initial password (shown only here, once).' })

@@ -18,14 +18,17 @@ function adminProblems(admin: { email: string; password: string }): Record<strin
 
 /**
  * Provisions a hospital with its first ADMIN user, all or nothing. The whole input, the ADMIN's email
- * and password included, is checked before anything is created. The admin's password is hashed while
- * the placement is being created (argon2 runs on the thread pool), not before or after it.
+ * and password included, is checked once, before anything is created. The admin's password is hashed
+ * while the placement is being created (argon2 runs on the thread pool), not before or after it.
  */
 export async function createTenant(tenancy: Tenancy, input: NewTenant & { admin: { email: string; password: string } }) {
-  tenancy.provisioner.check(input, adminProblems(input.admin));
-  const passwordHash = hashPassword(input.admin.password);
-  passwordHash.catch(() => undefined); // awaited by the seed; provisioning may fail before it gets there
+  let passwordHash: Promise<string> | undefined;
   return tenancy.provisioner.create(input, {
+    problems: adminProblems(input.admin),
+    onChecked: () => {
+      passwordHash = hashPassword(input.admin.password);
+      passwordHash.catch(() => undefined); // awaited by the seed; provisioning may fail before it gets there
+    },
     seed: async (em) => {
       await createUser(em, { email: input.admin.email, password: input.admin.password, roles: ['ADMIN'], displayName: 'Administrator' }, passwordHash);
     },

@@ -1,9 +1,7 @@
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { IsOptional } from 'class-validator';
 import { Isolation, Plan, TenantStatus } from '../../tenancy';
 import type { TenantDetails, TenantRecord } from '../../tenancy';
-import { NotBlank } from '../common/input-rules';
 
 registerEnumType(Isolation, { name: 'Isolation', description: 'Where a hospital’s rows live.' });
 registerEnumType(Plan, { name: 'Plan' });
@@ -110,10 +108,10 @@ export class CreateTenantInput {
   @Field(() => Plan, { defaultValue: Plan.TRIAL })
   plan: Plan = Plan.TRIAL;
 
-  @Field({ nullable: true, description: 'DATABASE isolation only: the named database server (default: main).' })
-  @IsOptional()
-  @NotBlank()
-  server?: string;
+  // The server and the contact details are checked with the rest of the hospital when it is provisioned:
+  // null or absent means none (for the server: main); blank text is refused.
+  @Field(() => String, { nullable: true, description: 'DATABASE isolation only: the named database server (default: main).' })
+  server?: string | null;
 
   @Field(() => TenantAdminInput, { description: 'The hospital’s first ADMIN user.' })
   admin!: TenantAdminInput;
@@ -121,20 +119,14 @@ export class CreateTenantInput {
   @Field(() => [String], { defaultValue: [], description: 'Custom host names; the first is primary.' })
   domains!: string[];
 
-  @Field({ nullable: true, description: 'Contact email of the hospital (not a login).' })
-  @IsOptional()
-  @NotBlank()
-  contactEmail?: string;
+  @Field(() => String, { nullable: true, description: 'Contact email of the hospital (not a login).' })
+  contactEmail?: string | null;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @NotBlank()
-  contactPhone?: string;
+  @Field(() => String, { nullable: true })
+  contactPhone?: string | null;
 
-  @Field({ nullable: true, description: 'Postal address.' })
-  @IsOptional()
-  @NotBlank()
-  address?: string;
+  @Field(() => String, { nullable: true, description: 'Postal address.' })
+  address?: string | null;
 
   // 0..2147483647, checked with the rest of the hospital when it is provisioned.
   @Field(() => Int, { nullable: true, description: 'Own limit of users, replacing the plan’s (0 allows none); null or absent: the plan’s.' })
