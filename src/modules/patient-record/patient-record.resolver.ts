@@ -27,7 +27,7 @@ export class PatientRecordResolver {
   @FieldResolver(() => [Appointment], { nullable: true, description: 'Scheduled or checked-in appointments that have not ended, soonest first.' })
   nextAppointments(
     @Root() p: Patient,
-    @Args(() => NextAppointmentsArgs) { first }: { first: number },
+    @Args(() => NextAppointmentsArgs, { validate: false }) { first }: { first: number },
     @Ctx() ctx: RequestContext,
   ): Promise<Appointment[]> {
     return ctx.loaders.upcomingAppointmentsByPatient(pageSize(first)).load(p.id);
@@ -36,7 +36,7 @@ export class PatientRecordResolver {
   @FieldResolver(() => [Appointment], { nullable: true, description: `The patient's appointments in any status, latest start first (at most ${MAX_PAGE_SIZE}).` })
   appointments(
     @Root() p: Patient,
-    @Args(() => AppointmentsArgs) { first }: { first: number },
+    @Args(() => AppointmentsArgs, { validate: false }) { first }: { first: number },
     @Ctx() ctx: RequestContext,
   ): Promise<Appointment[]> {
     return ctx.loaders.latestAppointmentsByPatient(pageSize(first)).load(p.id);
@@ -45,7 +45,7 @@ export class PatientRecordResolver {
   @FieldResolver(() => [LabResult], { nullable: true, description: 'Most recent lab results first (clinical: hidden from non-clinical roles).' })
   latestLabResults(
     @Root() p: Patient,
-    @Args(() => LatestLabResultsArgs) { first }: { first: number },
+    @Args(() => LatestLabResultsArgs, { validate: false }) { first }: { first: number },
     @Ctx() ctx: RequestContext,
   ): Promise<LabResult[]> {
     return ctx.loaders.labResultsByPatient(pageSize(first)).load(p.id);
