@@ -58,7 +58,7 @@ class OwnedElsewhere extends Error {
 }
 
 /** Whether `url` (the role and its password) signs in. */
-async function signsIn(url: string): Promise<boolean> {
+export async function signsIn(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   client.on('error', () => undefined);
   try {

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { ensureRuntimeRole, RuntimeRoleTakenError, type RuntimeRoleOnServer } from '../../src/tenancy/runtime-role';
+import { ensureRuntimeRole, RuntimeRoleTakenError, signsIn, type RuntimeRoleOnServer } from '../../src/tenancy/runtime-role';
 import { EmbeddedServer } from '../fixtures/embedded-server';
 import { TestGateway } from '../fixtures/gateway';
 
@@ -32,17 +32,7 @@ async function ownerQuery<T>(sql: string, params: unknown[] = []): Promise<T[]> 
   }
 }
 
-async function signsIn(role: string, password: string): Promise<boolean> {
-  const client = new Client({ connectionString: runtimeUrl(role, password) });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+const signsInAs = (role: string, password: string): Promise<boolean> => signsIn(runtimeUrl(role, password));
 
 async function markOf(role: string): Promise<string | null> {
   const [row] = await ownerQuery<{ mark: string | null }>("select shobj_description(oid, 'pg_authid') as mark from pg_roles where rolname = $1", [role]);
@@ -84,8 +74,8 @@ describe('the runtime role', () => {
     await expect(refusal).rejects.toThrow(
       `APP_DB_ROLE "${name}" on database server main belongs to the deployment whose main database is "deployment_a", and this deployment's APP_DB_PASSWORD does not sign in as it (changing its password would lock that deployment out): give each deployment its own APP_DB_ROLE`,
     );
-    expect(await signsIn(name, 'password-of-a')).toBe(true);
-    expect(await signsIn(name, 'password-of-b')).toBe(false);
+    expect(await signsInAs(name, 'password-of-a')).toBe(true);
+    expect(await signsInAs(name, 'password-of-b')).toBe(false);
     expect(await markOf(name)).toBe('Sovereign runtime role of the deployment whose main database is "deployment_a"');
   });
 
@@ -94,8 +84,8 @@ describe('the runtime role', () => {
     await ensure(onServer(name, 'deployment_a', 'first-password'));
     await ensure(onServer(name, 'deployment_a', 'first-password'));
     await ensure(onServer(name, 'deployment_a', 'rotated-password'));
-    expect(await signsIn(name, 'rotated-password')).toBe(true);
-    expect(await signsIn(name, 'first-password')).toBe(false);
+    expect(await signsInAs(name, 'rotated-password')).toBe(true);
+    expect(await signsInAs(name, 'first-password')).toBe(false);
   });
 
   it('is used as it is by another deployment whose APP_DB_PASSWORD already signs in, which leaves it its owner’s', async () => {
@@ -104,7 +94,7 @@ describe('the runtime role', () => {
     await ensure(onServer(name, 'deployment_b', 'same-password'));
     expect(await markOf(name)).toBe('Sovereign runtime role of the deployment whose main database is "deployment_a"');
     await ensure(onServer(name, 'deployment_a', 'owner-rotated'));
-    expect(await signsIn(name, 'owner-rotated')).toBe(true);
+    expect(await signsInAs(name, 'owner-rotated')).toBe(true);
   });
 
   it('is adopted by the first deployment to ensure it when an earlier version created it without a mark', async () => {
@@ -112,7 +102,7 @@ describe('the runtime role', () => {
     await ownerQuery(`create role ${name} login password 'earlier-version'`);
     await ensure(onServer(name, 'deployment_a', 'password-of-a'));
     expect(await markOf(name)).toBe('Sovereign runtime role of the deployment whose main database is "deployment_a"');
-    expect(await signsIn(name, 'password-of-a')).toBe(true);
+    expect(await signsInAs(name, 'password-of-a')).toBe(true);
     await expect(ensure(onServer(name, 'deployment_b', 'password-of-b'))).rejects.toThrow(RuntimeRoleTakenError);
   });
 
@@ -125,7 +115,7 @@ describe('the runtime role', () => {
       expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
       expect(String(((winner === 'a' ? b : a) as PromiseRejectedResult).reason)).toContain(`whose main database is "deployment_${winner}"`);
       expect(await markOf(name)).toBe(`Sovereign runtime role of the deployment whose main database is "deployment_${winner}"`);
-      expect(await signsIn(name, `password-of-${winner}`)).toBe(true);
+      expect(await signsInAs(name, `password-of-${winner}`)).toBe(true);
     }
   });
 });
