@@ -65,9 +65,10 @@ export interface Config {
   logLevel: string;
 }
 
-/** `name=postgres://…,other=postgres://…` */
+/** `name=postgres://…,other=postgres://…`, each name once (a placement names its server by it). */
 function parseServers(raw: string | undefined): ServerConfig[] {
   if (!raw) return [];
+  const seen = new Set<string>();
   return raw.split(',').map((entry) => {
     const at = entry.indexOf('=');
     const name = entry.slice(0, at).trim();
@@ -76,6 +77,8 @@ function parseServers(raw: string | undefined): ServerConfig[] {
       throw new ConfigError('TENANT_DATABASE_SERVERS entries must look like name=postgres://user@host:port/db, the name lower-case (a-z, 0-9, _ and -, at most 31 characters)');
     }
     if (name === 'main') throw new ConfigError('TENANT_DATABASE_SERVERS: "main" is the DATABASE_URL server and cannot be redefined');
+    if (seen.has(name)) throw new ConfigError(`TENANT_DATABASE_SERVERS: server "${name}" is named twice; each server needs a name of its own`);
+    seen.add(name);
     return { name, url: postgresUrl(url, `TENANT_DATABASE_SERVERS: server "${name}"`) };
   });
 }

@@ -24,6 +24,8 @@ describe('a bad setting at start-up', () => {
     ['LOG_LEVEL=bogus', { LOG_LEVEL: 'bogus' }, 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "bogus"'],
     ['PORT=70000', { PORT: '70000' }, 'PORT must be a whole number from 1 to 65535, got "70000"'],
     ['EMBEDDED_PG_PORT=0', { EMBEDDED_PG_PORT: '0' }, 'EMBEDDED_PG_PORT must be a whole number from 1 to 65535, got "0"'],
+    ['a database server named twice', { TENANT_DATABASE_SERVERS: 'east=postgres://o@127.0.0.1:1/postgres,east=postgres://o@127.0.0.1:2/postgres' }, 'TENANT_DATABASE_SERVERS: server "east" is named twice'],
+    ['a database server named main', { TENANT_DATABASE_SERVERS: 'main=postgres://o@127.0.0.1:1/postgres' }, 'TENANT_DATABASE_SERVERS: "main" is the DATABASE_URL server'],
     ['REDIS_URL=notaurl', { REDIS_URL: 'notaurl' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
   ])('%s: exit 1 at once, with one line naming it', async (_what, settings, message) => {
     const env = Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, typeof value === 'function' ? value() : value]));

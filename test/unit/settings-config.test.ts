@@ -52,6 +52,17 @@ describe('connection settings', () => {
     expect(message).not.toContain('secret');
   });
 
+  it.each([
+    ['the same name twice', 'east=postgres://owner@east-1/postgres,east=postgres://owner@east-2/postgres', 'TENANT_DATABASE_SERVERS: server "east" is named twice; each server needs a name of its own'],
+    ['the name of the DATABASE_URL server', 'main=postgres://owner@other/postgres', 'TENANT_DATABASE_SERVERS: "main" is the DATABASE_URL server and cannot be redefined'],
+  ])('refuses TENANT_DATABASE_SERVERS giving %s', (_what, servers, message) => {
+    expect(refusal({ TENANT_DATABASE_SERVERS: servers })).toBe(message);
+  });
+
+  it('takes servers of different names', () => {
+    expect(loadConfig({ ...base, TENANT_DATABASE_SERVERS: 'east=postgres://o@e/postgres,west=postgres://o@w/postgres' }).extraServers.map((s) => s.name)).toEqual(['east', 'west']);
+  });
+
   it.each(['redis://127.0.0.1:6379', 'rediss://:secret@cache.example:6380/2'])('takes REDIS_URL=%s', (url) => {
     expect(loadConfig({ ...base, REDIS_URL: url }).redisUrl).toBe(url);
   });
