@@ -37,25 +37,37 @@ async function hospitalId(tenancy: Tenancy, slug: string | null): Promise<string
   return found?.id ?? null;
 }
 
+/** What an entry records of an action's result: the record (and hospital) it names, and a note on what was set. */
+export interface AuditedResult {
+  id?: string;
+  slug?: string;
+  detail?: string;
+}
+
+/** A result that is itself the record, or nothing. */
+const asRecorded = (result: unknown): AuditedResult => (result ?? {}) as AuditedResult;
+
 /**
  * Runs one operator action and records it in the central platform audit (source CLI, the operating
  * system user as actor), whether it succeeds or fails; the action's error is rethrown. The entry's
  * tenant_id is always the hospital concerned (from the result, else the catalog), or null when the
  * action concerns none or the hospital does not exist; the id a result carries is its record id.
+ * `recorded` reads that id, and a detail of what was set, from a result that is not the record itself.
  */
-export async function audited<T extends { id?: string; slug?: string } | void>(
+export async function audited<T>(
   tenancy: Tenancy,
   operation: string,
   target: AuditTarget,
   action: () => Promise<T>,
+  recorded: (result: T) => AuditedResult = asRecorded,
 ): Promise<T> {
   const base = { operation, actorEmail: operator(), source: 'CLI' as const };
   const known = target.existing ? await hospitalId(tenancy, target.slug) : null;
   try {
     const result = await action();
-    const found = (result ?? {}) as { id?: string; slug?: string };
+    const found = recorded(result);
     const concerned = target.hospital ? { tenantId: found.id ?? known, tenantSlug: found.slug ?? target.slug } : { tenantId: null, tenantSlug: null };
-    await recordPlatformAudit(tenancy.central, [{ ...base, outcome: 'SUCCESS', ...concerned, recordIds: found.id ? [found.id] : [] }]);
+    await recordPlatformAudit(tenancy.central, [{ ...base, outcome: 'SUCCESS', ...concerned, recordIds: found.id ? [found.id] : [], detail: found.detail ?? null }]);
     return result;
   } catch (error) {
     const code = error instanceof DomainError ? error.code : 'INTERNAL_SERVER_ERROR';

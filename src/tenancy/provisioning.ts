@@ -84,6 +84,11 @@ function warnLeftBehind(left: LeftBehind): void {
 
 const TRIAL_DAYS = 30;
 
+/** When a trial that starts now ends (TRIAL_DAYS on): a hospital created on TRIAL, or entering it for the first time. */
+export function newTrialEnd(): Date {
+  return new Date(Date.now() + TRIAL_DAYS * 86_400_000);
+}
+
 /** The largest per-hospital limit: the catalog's limit columns are PostgreSQL `integer`. */
 const MAX_LIMIT = 2_147_483_647;
 
@@ -235,7 +240,7 @@ export class TenantProvisioner {
     } as Tenant);
     const placement = derivePlacement(input.isolation, tenant.id, this.deps.servers.mainDatabase, input.server ?? MAIN_SERVER);
     Object.assign(tenant, { serverName: placement.server, databaseName: placement.database, schemaName: placement.schema });
-    if (input.plan === Plan.TRIAL) tenant.trialEndsAt = new Date(Date.now() + TRIAL_DAYS * 86_400_000);
+    if (input.plan === Plan.TRIAL) tenant.trialEndsAt = newTrialEnd();
     domains.forEach((hostname, i) => tenant.domains.add(em.create(TenantDomain, { tenant, hostname, isPrimary: i === 0 })));
     // Held before the entry exists: no other attempt ever sees this entry with its lock free while we live.
     const lock = await ProvisioningLock.take(this.catalogUrl, tenant.id);

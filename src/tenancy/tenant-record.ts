@@ -12,7 +12,10 @@ export interface TenantRecord {
   readonly placement: Placement;
   readonly domains: readonly string[];
   readonly createdAt: Date;
-  /** End of the trial for TRIAL hospitals (read-only afterwards); null on paid plans. */
+  /**
+   * End of the hospital's one trial (read-only afterwards while on TRIAL); kept when it leaves TRIAL,
+   * so that coming back resumes that trial rather than starting another; null if never on TRIAL.
+   */
   readonly trialEndsAt?: Date | null;
   /**
    * The hospital's own limits, set by the platform team; each replaces its plan's (users; patients,

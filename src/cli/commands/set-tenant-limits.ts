@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { BadInputError } from '../../errors';
-import { PLAN_LIMITS, type LimitedResource } from '../../modules/plans/plan-limits';
+import { describeLimitChange } from '../../modules/platform/change-detail';
 import { changeTenantLimits } from '../../modules/platform/tenant-limits.service';
-import type { TenantRecord } from '../../tenancy';
 import { audited, hospital } from '../audit';
 import { hospitalSlug, limitChange } from '../input';
+import { shownLimit } from '../limits';
 import { EXIT, withTenancy } from '../runtime';
 
 /** `sovereign set-tenant-limits SLUG [--max-users N|none] [--max-assets N|none]`, as the changeTenantLimits mutation. */
@@ -21,8 +21,12 @@ export function registerSetTenantLimits(program: Command): void {
       }
       const change = { maxUsers: cleared(o.maxUsers), maxAssets: cleared(o.maxAssets) };
       process.exitCode = await withTenancy(async ({ tenancy }) => {
-        const t = await audited(tenancy, 'changeTenantLimits', hospital(slug), () => changeTenantLimits(tenancy, slug, change));
-        console.log(`${t.slug} (${t.plan}): max users ${applying(t, t.maxUsers, 'users')}, max assets ${applying(t, t.maxAssets, 'patients')}`);
+        const { after: t } = await audited(tenancy, 'changeTenantLimits', hospital(slug), () => changeTenantLimits(tenancy, slug, change), (c) => ({
+          id: c.after.id,
+          slug: c.after.slug,
+          detail: describeLimitChange(c),
+        }));
+        console.log(`${t.slug} (${t.plan}): max users ${shownLimit(t, 'users')}, max assets ${shownLimit(t, 'patients')}`);
         return EXIT.OK;
       });
     });
@@ -30,9 +34,3 @@ export function registerSetTenantLimits(program: Command): void {
 
 /** An option's limit as the change takes it: `none` clears (null), an option not given leaves it (undefined). */
 const cleared = (limit: number | 'none' | undefined) => (limit === 'none' ? null : limit);
-
-/** The limit that applies to `resource`, and whose it is. */
-function applying(t: TenantRecord, own: number | null, resource: LimitedResource): string {
-  if (own !== null) return `${own} (its own)`;
-  return `${PLAN_LIMITS[t.plan][resource] ?? 'unlimited'} (the plan’s)`;
-}

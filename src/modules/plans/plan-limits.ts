@@ -39,11 +39,20 @@ export function isTrialExpired(tenant: TenantRecord, now = new Date()): boolean 
   return tenant.plan === Plan.TRIAL && tenant.trialEndsAt != null && tenant.trialEndsAt.getTime() <= now.getTime();
 }
 
+/** What decides a hospital's limits: its plan and its own limits. */
+export type LimitedTenant = Pick<TenantRecord, 'plan' | 'maxUsers' | 'maxAssets'>;
+
 /** The hospital's own limit of `resource` (set by the platform team), which replaces its plan's. */
-const OWN_LIMIT: Record<LimitedResource, (tenant: TenantRecord) => number | null> = {
+const OWN_LIMIT: Record<LimitedResource, (tenant: LimitedTenant) => number | null> = {
   users: (tenant) => tenant.maxUsers,
   patients: (tenant) => tenant.maxAssets,
 };
+
+/** The limit of `resource` that applies to the hospital (null: unlimited), and whether it is its own rather than its plan's. */
+export function applyingLimit(tenant: LimitedTenant, resource: LimitedResource): { limit: number | null; own: boolean } {
+  const own = OWN_LIMIT[resource](tenant);
+  return own !== null ? { limit: own, own: true } : { limit: PLAN_LIMITS[tenant.plan][resource], own: false };
+}
 
 /**
  * Refuses one more `resource` when the hospital is full (PLAN_LIMIT_REACHED): at its own limit when the
@@ -52,13 +61,12 @@ const OWN_LIMIT: Record<LimitedResource, (tenant: TenantRecord) => number | null
  * right before creating the row, in the same transaction.
  */
 export async function enforcePlanLimit(em: EntityManager, tenant: TenantRecord, resource: LimitedResource): Promise<void> {
-  const own = OWN_LIMIT[resource](tenant);
-  const limit = own ?? PLAN_LIMITS[tenant.plan][resource];
+  const { limit, own } = applyingLimit(tenant, resource);
   if (limit === null) return;
   await lockTenantScope(em, `plan-limit:${resource}`);
   const count = await em.count(COUNTED[resource], {});
   if (count >= limit) {
-    const message = own === null
+    const message = !own
       ? `The ${tenant.plan} plan allows ${limit} ${resource}; upgrade the plan to add more`
       : `This hospital may have at most ${limit} ${resource}; the platform team sets this limit`;
     throw planLimitReached(message, { resource, limit, plan: tenant.plan });

@@ -1,5 +1,8 @@
-import { Arg, Ctx, Int, Mutation, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Info, Int, Mutation, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../context';
+import { noteDetail } from '../../graphql/audit-fields';
+import { describeLimitChange } from './change-detail';
 import { changeTenantLimits } from './tenant-limits.service';
 import { TenantNode } from './tenant.types';
 
@@ -17,7 +20,10 @@ export class TenantLimitsResolver {
     @Arg('maxUsers', () => Int, { nullable: true, description: `Users. ${LIMIT}` }) maxUsers: number | null | undefined,
     @Arg('maxAssets', () => Int, { nullable: true, description: `Patients. ${LIMIT}` }) maxAssets: number | null | undefined,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<TenantNode> {
-    return TenantNode.from(await changeTenantLimits(ctx.services.tenancy, slug, { maxUsers, maxAssets }));
+    const change = await changeTenantLimits(ctx.services.tenancy, slug, { maxUsers, maxAssets });
+    noteDetail(ctx.audit, info.path, describeLimitChange(change));
+    return TenantNode.from(change.after);
   }
 }

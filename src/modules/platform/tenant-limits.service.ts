@@ -1,7 +1,7 @@
 import { BadInputError } from '../../errors';
-import type { Tenancy, TenantRecord } from '../../tenancy';
+import type { Tenancy } from '../../tenancy';
 import { limitProblem } from '../../tenancy/provisioning';
-import { changeServingTenant } from '../../tenancy/serving-change';
+import { changeServingTenant, type TenantChange } from '../../tenancy/serving-change';
 
 /** A change of a hospital's own limits: a number sets one, null clears it (the plan decides), absent leaves it. */
 export interface LimitChange {
@@ -30,9 +30,9 @@ function checkLimitChange(change: LimitChange): void {
  * request is held to them. Nothing is deleted when a limit goes below what the hospital has: further
  * creates are refused. Written like the other lifecycle changes: only to a hospital still serving
  * (NOT_FOUND for one deleted meanwhile), built on a limit change that came meanwhile, and dropped from
- * every gateway's cache.
+ * every gateway's cache. Returns the entry before and after.
  */
-export async function changeTenantLimits(tenancy: Tenancy, slug: string, change: LimitChange): Promise<TenantRecord> {
+export async function changeTenantLimits(tenancy: Tenancy, slug: string, change: LimitChange): Promise<TenantChange> {
   checkLimitChange(change);
   const given = Object.fromEntries(LIMITS.filter((field) => change[field] !== undefined).map((field) => [field, change[field]]));
   return changeServingTenant(tenancy, slug, { what: 'limits', reads: LIMITS, write: () => given });

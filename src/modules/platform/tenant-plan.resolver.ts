@@ -1,13 +1,23 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Info, Mutation, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../context';
+import { noteDetail } from '../../graphql/audit-fields';
 import { Plan } from '../../tenancy';
+import { describePlanChange } from './change-detail';
 import { changeTenantPlan } from './tenant-plan.service';
 import { TenantNode } from './tenant.types';
 
 @Resolver(() => TenantNode)
 export class TenantPlanResolver {
   @Mutation(() => TenantNode, { description: 'Moves a hospital to another plan; takes effect on its next request.' })
-  async changeTenantPlan(@Arg('slug') slug: string, @Arg('plan', () => Plan) plan: Plan, @Ctx() ctx: RequestContext): Promise<TenantNode> {
-    return TenantNode.from(await changeTenantPlan(ctx.services.tenancy, slug, plan));
+  async changeTenantPlan(
+    @Arg('slug') slug: string,
+    @Arg('plan', () => Plan) plan: Plan,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<TenantNode> {
+    const change = await changeTenantPlan(ctx.services.tenancy, slug, plan);
+    noteDetail(ctx.audit, info.path, describePlanChange(change));
+    return TenantNode.from(change.after);
   }
 }
