@@ -32,6 +32,23 @@ describe('operator CLI: set-tenant-limits', () => {
     expect(await audit(h.slug)).toEqual(Array.from({ length: 3 }, () => ({ operation: 'changeTenantLimits', outcome: 'SUCCESS', error_code: null, tenant_id: h.id, source: 'CLI' })));
   });
 
+  it('records in its audit entry what it set and what was there before', async () => {
+    const h = await gw.createTenant({ slug: 'cli-limits-noted', plan: 'BASIC', maxUsers: 9 });
+    await cli('set-tenant-limits', h.slug, '--max-users', 'none', '--max-assets', '250');
+    const noted = await ownerQuery(`select record_ids, detail from catalog.platform_audit where tenant_slug = $1 and operation = 'changeTenantLimits'`, [h.slug], dbName(gw));
+    expect(noted).toEqual([{ record_ids: [h.id], detail: 'maxUsers: 9 → none, maxAssets: none → 250' }]);
+  });
+
+  it('lists each hospital with the user and patient limits that apply next to its plan, and whose they are', async () => {
+    await gw.createTenant({ slug: 'cli-limits-listed', plan: 'TRIAL', maxAssets: 12 });
+    await gw.createTenant({ slug: 'cli-limits-listed-open', plan: 'ENTERPRISE' });
+    const listed = (await cli('list-tenants')).stdout.split('\n');
+    expect(listed[0]!.split('\t').slice(0, 6)).toEqual(['slug', 'status', 'isolation', 'plan', 'max users', 'max assets']);
+    const row = (slug: string) => listed.find((line) => line.startsWith(`${slug}\t`))!.split('\t').slice(3, 6);
+    expect(row('cli-limits-listed')).toEqual(['TRIAL', '5 (the plan’s)', '12 (its own)']);
+    expect(row('cli-limits-listed-open')).toEqual(['ENTERPRISE', 'unlimited (the plan’s)', 'unlimited (the plan’s)']);
+  });
+
   it('says "unlimited" where the plan sets no limit', async () => {
     const h = await gw.createTenant({ slug: 'cli-limits-open', plan: 'ENTERPRISE' });
     expect((await cli('set-tenant-limits', h.slug, '--max-users', '3')).stdout).toBe('cli-limits-open (ENTERPRISE): max users 3 (its own), max assets unlimited (the plan’s)');
