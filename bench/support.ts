@@ -7,7 +7,9 @@ import { Client } from 'pg';
 import { openTenancy } from '../src/app';
 import { loadConfig, type Config } from '../src/config';
 import { startEmbeddedPostgres } from '../src/db/embedded';
+import { hashPassword } from '../src/auth/passwords';
 import { createApiKey } from '../src/modules/api-keys/api-key.service';
+import { User } from '../src/modules/users/user.entity';
 import { runInTenant, TenantStatus, type Isolation, type Tenancy } from '../src/tenancy';
 import { Plan, Tenant } from '../src/tenancy/catalog';
 import { derivePlacement } from '../src/tenancy/placement';
@@ -84,18 +86,26 @@ export interface BenchHospital {
   slug: string;
   /** A DOCTOR API key, when asked for. */
   apiKey?: string;
+  /** A DOCTOR who signs in with a password, when asked for. */
+  doctor?: { email: string; password: string };
+  /** An access token, once `signIn` has run. */
+  token?: string;
 }
+
+/** The password of every bench DOCTOR (`staff`); one hash serves them all, so creating them costs no hashing. */
+export const BENCH_PASSWORD = 'bench-doctor-password-1';
 
 /**
  * Creates `count` hospitals directly through the tenancy core: catalog entry and placement at the
  * latest tenant migration, no ADMIN user (so no password hashing); with `apiKeys`, a DOCTOR API key
- * in each, to call the gateway with.
+ * in each, to call the gateway with; with `staff`, a DOCTOR who signs in with BENCH_PASSWORD.
  */
 export async function createHospitals(
   tenancy: Tenancy,
-  options: { count: number; isolation: Isolation; concurrency: number; apiKeys?: boolean },
+  options: { count: number; isolation: Isolation; concurrency: number; apiKeys?: boolean; staff?: boolean },
 ): Promise<BenchHospital[]> {
   const limit = pLimit(options.concurrency);
+  const passwordHash = options.staff ? await hashPassword(BENCH_PASSWORD) : '';
   let done = 0;
   const hospitals = await Promise.all(
     Array.from({ length: options.count }, (_, i) =>
@@ -110,6 +120,14 @@ export async function createHospitals(
         const hospital: BenchHospital = { slug };
         if (options.apiKeys) {
           hospital.apiKey = (await runInTenant(tenancy.pools, toTenantRecord(tenant), (tem) => createApiKey(tem, { name: 'bench', role: 'DOCTOR' }, null))).key;
+        }
+        if (options.staff) {
+          const doctor = { email: `doctor@${slug}.test`, password: BENCH_PASSWORD };
+          await runInTenant(tenancy.pools, toTenantRecord(tenant), async (tem) => {
+            tem.create(User, { email: doctor.email, displayName: 'Bench Doctor', passwordHash, roles: ['DOCTOR'] } as User);
+            await tem.flush();
+          });
+          hospital.doctor = doctor;
         }
         done += 1;
         if (done % 50 === 0) process.stdout.write(`\rcreated ${done}/${options.count}`);
@@ -161,28 +179,37 @@ export async function startGateway(env: Record<string, string>): Promise<BenchGa
   };
 }
 
-/** One GraphQL request to a hospital with its API key; throws unless it answered without errors. */
-export async function callHospital(url: string, hospital: BenchHospital, query: string): Promise<void> {
+/** One GraphQL request to a hospital with its access token if it has one, else its API key; throws unless it answered without errors. */
+export async function callHospital(url: string, hospital: BenchHospital, query: string, variables?: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const credential: Record<string, string> = hospital.token ? { authorization: `Bearer ${hospital.token}` } : { 'x-api-key': hospital.apiKey ?? '' };
   const response = await fetch(`${url}/t/${hospital.slug}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': hospital.apiKey ?? '' },
-    body: JSON.stringify({ query }),
+    headers: { 'content-type': 'application/json', ...credential },
+    body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { errors?: unknown[] };
+  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
   if (!response.ok || body.errors) throw new Error(`${hospital.slug}: ${response.status} ${JSON.stringify(body.errors)}`);
+  return body.data ?? {};
+}
+
+/** Signs the hospital's bench DOCTOR in with their password (the gateway verifies it with argon2) and keeps the access token. */
+export async function signIn(url: string, hospital: BenchHospital): Promise<void> {
+  if (!hospital.doctor) throw new Error(`${hospital.slug} has no bench DOCTOR`);
+  const data = await callHospital(url, { slug: hospital.slug }, 'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token } }', hospital.doctor);
+  hospital.token = (data.login as { token: string }).token;
 }
 
 /**
  * A fresh set of hospitals for a gateway benchmark: opens the tenancy core on `url`, migrates, creates
  * `count` hospitals of one mode with an API key each (timed), and closes it again.
  */
-export async function prepareHospitals(url: string, options: { count: number; isolation: Isolation; env?: Record<string, string> }): Promise<{ hospitals: BenchHospital[]; config: Config }> {
+export async function prepareHospitals(url: string, options: { count: number; isolation: Isolation; staff?: boolean; env?: Record<string, string> }): Promise<{ hospitals: BenchHospital[]; config: Config }> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'b'.repeat(40), DATA_DIR: tmpdir(), LOG_LEVEL: 'silent', ...options.env });
   const tenancy = await openTenancy(config, url);
   try {
     await tenancy.migrate();
     const started = performance.now();
-    const hospitals = await createHospitals(tenancy, { count: options.count, isolation: options.isolation, concurrency: 4, apiKeys: true });
+    const hospitals = await createHospitals(tenancy, { count: options.count, isolation: options.isolation, concurrency: 4, apiKeys: true, staff: options.staff });
     console.log(`${options.count} ${options.isolation} hospitals with an API key each created in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return { hospitals, config };
   } finally {

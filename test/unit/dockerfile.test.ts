@@ -51,4 +51,15 @@ describe('Dockerfile runtime stage', () => {
     await expect(run({ PORT: String(port) })).resolves.toBeDefined();
     await expect(run({ PORT: '1' })).rejects.toMatchObject({ code: 1 });
   });
+
+  it('runs the gateway with large blocks mapped, not kept in arenas, as `npm start` does, unless the operator sets it', async () => {
+    // Each password check (argon2) allocates about 19 MiB; below the threshold glibc keeps it in the thread's arena.
+    const image = runtime.find((l) => l.startsWith('ENV MALLOC_MMAP_THRESHOLD_='));
+    expect(image).toBe('ENV MALLOC_MMAP_THRESHOLD_=1048576');
+    const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const launch = start.split('&&').pop()!.replace('node dist/src/main.js', `"${process.execPath}" -p process.env.MALLOC_MMAP_THRESHOLD_`);
+    const run = async (env: Record<string, string>) => (await promisify(execFile)('/bin/sh', ['-c', launch], { env: { PATH: process.env.PATH ?? '', ...env } })).stdout.trim();
+    expect(await run({})).toBe('1048576');
+    expect(await run({ MALLOC_MMAP_THRESHOLD_: '4194304' })).toBe('4194304');
+  });
 });
