@@ -10,6 +10,15 @@ import { PlacementIo } from './placement-io';
 import { assertSameSummaries, summariseAll, syncPlacements, TransferMismatchError } from './sync';
 import { shapeMismatch } from './tables';
 
+/**
+ * Bearer credentials of the hospital an archive came from: sign-in sessions (its refresh tokens) and
+ * API keys. A copy is another hospital, so it honours none of them: they arrive revoked (kept, not
+ * dropped, so the copy's ADMIN sees which keys integrations used and can issue new ones under their
+ * names). Passwords and second factors stay: the same people sign in to the copy. Access tokens need
+ * nothing: they name the hospital's id, and a copy has a new one.
+ */
+const CREDENTIAL_TABLES = ['auth_sessions', 'api_keys'];
+
 /** Where and as what to restore an archive. */
 export interface ImportOptions {
   slug: string;
@@ -25,9 +34,9 @@ export interface ImportOptions {
  * Restores an archive as a NEW hospital (new slug, new tenant id: every row's tenant_id is rewritten
  * on load) in any isolation mode, through provisioning's all-or-nothing path: the placement is created
  * at the archive's migration version, loaded in one transaction, verified against the manifest's
- * counts and checksums, brought to the latest migration, and only then activated. Any failure leaves
- * nothing behind. A SHARED hospital from an older archive is staged in a schema of its own first
- * (the shared schema is always at the latest migration), then copied in.
+ * counts and checksums, its credentials revoked, brought to the latest migration, and only then
+ * activated. Any failure leaves nothing behind. A SHARED hospital from an older archive is staged in
+ * a schema of its own first (the shared schema is always at the latest migration), then copied in.
  */
 export async function importTenant(deps: TransferDeps, file: string, options: ImportOptions): Promise<TenantRecord> {
   const manifest = await readManifest(file).catch(rethrowAsInput);
@@ -87,6 +96,7 @@ async function load(deps: TransferDeps, file: string, manifest: ArchiveManifest,
       }
       reportUntil();
       assertSameSummaries(manifest.tables, await summariseAll(io, tables));
+      for (const table of tables.filter((t) => CREDENTIAL_TABLES.includes(t.name))) await io.revokeAll(table);
       await io.advanceSequences(tables);
       await io.commit();
     } catch (error) {

@@ -151,6 +151,11 @@ export class PlacementIo {
     }
   }
 
+  /** Marks every row of `table` not yet revoked as revoked now (its `revoked_at`); returns how many. */
+  revokeAll(table: TenantTable): Promise<number> {
+    return this.tx.run(`update ${qualified(this.schema, table)} set revoked_at = now() where tenant_id = ? and revoked_at is null`, [this.tenantId]);
+  }
+
   /** Deletes every row of the hospital from `tables` (children first), its audit trail included. */
   async clear(tables: TenantTable[]): Promise<void> {
     // The audit trail refuses deletes except of the hospital named here, in this transaction only.
