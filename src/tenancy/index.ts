@@ -29,7 +29,7 @@ import { TenantTransfer } from './transfer';
 import { samePlacement } from './transfer/deps';
 
 export interface TenancyOptions {
-  config: Pick<Config, 'extraServers' | 'appRole' | 'pools' | 'baseDomain' | 'redisUrl' | 'tenantRetentionDays'>;
+  config: Pick<Config, 'extraServers' | 'appRole' | 'pools' | 'baseDomain' | 'tenantRetentionDays'>;
   databaseUrl: string;
   tenantEntities: (abstract new (...args: never[]) => object)[];
   catalogMigrations: MigrationClass[];
@@ -55,6 +55,8 @@ export class Tenancy {
   readonly spares: SpareSchemas;
   private keeper: SpareKeeper | undefined;
   private bus: InvalidationBus = localBus;
+  /** Told when the connection that hears catalog changes is lost, and when it listens again (the gateway logs both). */
+  onCatalogBus: (event: 'lost' | 'back') => void = () => undefined;
 
   private constructor(
     readonly central: MikroORM<PostgreSqlDriver>,
@@ -82,14 +84,6 @@ export class Tenancy {
       baseDomain: config.baseDomain,
       latestMigration: this.migrator.latest,
     });
-    this.lifecycle = new TenantLifecycle({
-      central,
-      pools: this.pools,
-      store: this.store,
-      strategies: this.strategies,
-      retentionDays: config.tenantRetentionDays,
-      catalogUrl: servers.ownerUrl(MAIN_SERVER),
-    });
     this.transfer = new TenantTransfer({
       central,
       owner: this.owner,
@@ -99,6 +93,15 @@ export class Tenancy {
       strategies: this.strategies,
       migrator: this.migrator,
       provisioner: this.provisioner,
+    });
+    this.lifecycle = new TenantLifecycle({
+      central,
+      pools: this.pools,
+      store: this.store,
+      strategies: this.strategies,
+      retentionDays: config.tenantRetentionDays,
+      catalogUrl: servers.ownerUrl(MAIN_SERVER),
+      moves: this.transfer,
     });
   }
 
@@ -145,9 +148,15 @@ export class Tenancy {
       throw error;
     }
     const tenancy = new Tenancy(central, servers, options);
-    const deployment = { central, databaseUrl: options.databaseUrl, mainDatabase: servers.mainDatabase, redisUrl: options.config.redisUrl };
     try {
-      tenancy.bus = await openInvalidationBus(deployment, { onMessage: (id) => tenancy.store.dropLocal(id), onReconnect: () => tenancy.store.clear() });
+      tenancy.bus = await openInvalidationBus(
+        { central, databaseUrl: options.databaseUrl },
+        {
+          onMessage: (id) => tenancy.store.dropLocal(id),
+          onLost: () => tenancy.onCatalogBus('lost'),
+          onReconnect: () => (tenancy.store.clear(), tenancy.onCatalogBus('back')),
+        },
+      );
     } catch (error) {
       await central.close(true); // start-up retries: leave nothing open behind
       throw error;
@@ -241,4 +250,3 @@ export { firstPerKey, latestRowsSql, newestFirst, newestRows, type FirstPerKeyQu
 export { PlacementSql, type SqlFragment } from './placement-sql';
 export { detach, findDetached, joinedRelation, type DetachedFindOptions } from './detached';
 export { fullTextRank } from './full-text';
-export { RedisUnreachableError } from './resolution/invalidation';

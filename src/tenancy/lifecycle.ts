@@ -29,6 +29,8 @@ export class TenantLifecycle {
       retentionDays: number;
       /** The catalog's database, where a purge removes the entry on a connection of its own. */
       catalogUrl: string;
+      /** Moves of hospitals (TenantTransfer): a purge settles one that died and waits for none. */
+      moves: { settleMove(entry: Tenant): Promise<boolean> };
     },
   ) {}
 
@@ -67,17 +69,22 @@ export class TenantLifecycle {
 
   /**
    * Destroys a deleted hospital's placement, then its catalog entry. Refused (CONFLICT) under legal
-   * hold, for a hospital that is not deleted, and inside the retention period unless `force`. The
-   * entry's removal is conditional on what was checked and is held while the placement is destroyed
-   * (EntryRemoval), so a legal hold or a purge racing this one ends as if it came before or after it.
+   * hold, for a hospital that is not deleted, inside the retention period unless `force`, and while a
+   * move of it is under way; a move whose process died is settled first (its copy removed), so no
+   * copy of the hospital outlives the purge. The entry's removal is conditional on what was checked
+   * (no move recorded meanwhile either) and is held while the placement is destroyed (EntryRemoval),
+   * so a legal hold, a move or a purge racing this one ends as if it came before or after it.
    */
   async purge(slug: string, options: { force?: boolean } = {}): Promise<TenantDetails> {
-    const tenant = await this.entry(slug);
+    let tenant = await this.entry(slug);
     refusePurge(tenant, options.force);
+    if (await this.deps.moves.settleMove(tenant)) tenant = await this.entry(slug);
     const removal = await EntryRemoval.begin(this.deps.central, this.deps.catalogUrl, tenant.id, options.force ?? false);
     if (!removal) {
       // Changed since it was read: answer as a purge after that change would.
-      refusePurge(await this.entry(slug), options.force);
+      const now = await this.entry(slug);
+      refusePurge(now, options.force);
+      await this.deps.moves.settleMove(now);
       throw ConflictError.because(`Hospital "${slug}" changed while it was being purged; try again`);
     }
     const placement = { server: tenant.serverName, database: tenant.databaseName, schema: tenant.schemaName };

@@ -14,7 +14,8 @@ export interface TransferClaim {
   stale: boolean;
 }
 
-const TABLE = 'catalog.tenant_transfers';
+/** The catalog table of moves in progress (its rows go with their hospital's entry). */
+export const TRANSFERS_TABLE = 'catalog.tenant_transfers';
 
 /**
  * The catalog's record of moves in progress (one per hospital at most). It names both placements, so
@@ -26,7 +27,7 @@ export class TransferClaims {
   /** Records the move; false when another move of the hospital is already recorded. */
   async claim(tenantId: string, source: ModePlacement, target: ModePlacement): Promise<boolean> {
     const rows = await this.execute(
-      `insert into ${TABLE} (tenant_id, source_isolation, source_server, source_database, source_schema,
+      `insert into ${TRANSFERS_TABLE} (tenant_id, source_isolation, source_server, source_database, source_schema,
                              target_isolation, target_server, target_database, target_schema)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id) do nothing returning tenant_id`,
       [tenantId, source.isolation, source.server, source.database, source.schema, target.isolation, target.server, target.database, target.schema],
@@ -36,7 +37,7 @@ export class TransferClaims {
 
   async find(tenantId: string, staleAfterMs: number): Promise<TransferClaim | null> {
     const [row] = await this.execute(
-      `select *, heartbeat_at < now() - make_interval(secs => ?) as stale from ${TABLE} where tenant_id = ?`,
+      `select *, heartbeat_at < now() - make_interval(secs => ?) as stale from ${TRANSFERS_TABLE} where tenant_id = ?`,
       [staleAfterMs / 1000, tenantId],
     );
     if (!row) return null;
@@ -50,16 +51,16 @@ export class TransferClaims {
   }
 
   async heartbeat(tenantId: string): Promise<void> {
-    await this.execute(`update ${TABLE} set heartbeat_at = now() where tenant_id = ?`, [tenantId]);
+    await this.execute(`update ${TRANSFERS_TABLE} set heartbeat_at = now() where tenant_id = ?`, [tenantId]);
   }
 
   /** Marks a move as dead, so that the next attempt settles it at once. */
   async abandon(tenantId: string): Promise<void> {
-    await this.execute(`update ${TABLE} set heartbeat_at = '-infinity' where tenant_id = ?`, [tenantId]);
+    await this.execute(`update ${TRANSFERS_TABLE} set heartbeat_at = '-infinity' where tenant_id = ?`, [tenantId]);
   }
 
   async release(tenantId: string): Promise<void> {
-    await this.execute(`delete from ${TABLE} where tenant_id = ?`, [tenantId]);
+    await this.execute(`delete from ${TRANSFERS_TABLE} where tenant_id = ?`, [tenantId]);
   }
 
   private execute(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {

@@ -1,4 +1,4 @@
-import type { Isolation } from '../catalog';
+import type { Isolation, Tenant } from '../catalog';
 import type { TenantRecord } from '../tenant-record';
 import type { ArchiveManifest } from './manifest';
 import type { TransferDeps, TransferProgress } from './deps';
@@ -26,6 +26,15 @@ export class TenantTransfer {
   /** Restores `file` as a new hospital, all or nothing. */
   import(file: string, options: ImportOptions): Promise<TenantRecord> {
     return importTenant(this.deps, file, options);
+  }
+
+  /**
+   * Refuses (CONFLICT) while a move of the hospital of `entry` is under way, and settles one whose
+   * process died (its copy removed, or its old placement if the catalog had switched); true when one
+   * was settled. A purge calls it first, so no copy of a hospital outlives it.
+   */
+  settleMove(entry: Tenant): Promise<boolean> {
+    return this.mover.settle(entry);
   }
 
   /** Moves live hospital `slug` to isolation `to` (and server, for DATABASE). */

@@ -48,6 +48,8 @@ function checkHoldTimeout(ms: number | undefined): void {
   }
 }
 
+const underWay = (slug: string) => ConflictError.because(`A move of "${slug}" is under way; try again once it has ended`);
+
 /** A move beats every HEARTBEAT_MS while it runs; a claim silent for STALE_CLAIM_MS belongs to a move that died. */
 const HEARTBEAT_MS = 15_000;
 const STALE_CLAIM_MS = 10 * 60_000;
@@ -69,16 +71,11 @@ export class TenantMover {
   async move(slug: string, to: Isolation, options: MoveOptions = {}): Promise<MoveResult> {
     checkHoldTimeout(options.holdTimeoutMs);
     let entry = await findEntry(this.deps, slug, SERVING);
-    const stale = await this.claims.find(entry.id, STALE_CLAIM_MS);
-    if (stale && !stale.stale) throw ConflictError.because(`A move of "${slug}" is already under way`);
-    if (stale) {
-      await this.recover(stale, entry);
-      entry = await findEntry(this.deps, slug, SERVING);
-    }
+    if (await this.settle(entry)) entry = await findEntry(this.deps, slug, SERVING);
     const source = placementOf(entry);
     const target = this.targetOf(entry, to, options.server);
     if (entry.migrationVersion !== this.deps.migrator.latest) throw ConflictError.because(`"${slug}" is not at the latest migration; run migrate first`);
-    if (!(await this.claims.claim(entry.id, source, target))) throw ConflictError.because(`A move of "${slug}" is already under way`);
+    if (!(await this.claims.claim(entry.id, source, target))) throw underWay(slug);
 
     let switched = false;
     const heartbeat = setInterval(() => void this.claims.heartbeat(entry.id).catch(() => undefined), HEARTBEAT_MS);
@@ -88,13 +85,15 @@ export class TenantMover {
       switched = true;
       this.deps.store.invalidate(entry.id);
       const cleanupError = await cleanUpSource(this.deps, source, entry.id).then(() => null, (e: unknown) => String(e));
-      await this.claims.release(entry.id).catch(() => undefined);
+      // An old placement left behind keeps the record, so the next move or purge of the hospital removes it.
+      await (cleanupError === null ? this.claims.release(entry.id) : this.claims.abandon(entry.id)).catch(() => undefined);
       return { tenant: (await this.deps.store.byId(entry.id))!, from: source, to: target, tables, heldMs, cleanupError };
     } catch (error) {
       if (error instanceof MoveInterruptedError) await this.claims.abandon(entry.id).catch(() => undefined);
       else if (!switched) {
-        await undoTarget(this.deps, target, entry.id).catch(() => undefined);
-        await this.claims.release(entry.id).catch(() => undefined);
+        // A copy that could not be removed keeps the record, so the next move or purge of the hospital removes it.
+        const undone = await undoTarget(this.deps, target, entry.id).then(() => true, () => false);
+        await (undone ? this.claims.release(entry.id) : this.claims.abandon(entry.id)).catch(() => undefined);
       }
       throw error;
     } finally {
@@ -157,6 +156,18 @@ export class TenantMover {
     } finally {
       await from.rollback();
     }
+  }
+
+  /**
+   * Before other work on the hospital of `entry` (a move, a purge): refuses while a move of it is under
+   * way (CONFLICT), and settles one that died (recover). True when one was settled: the caller reads
+   * the entry again.
+   */
+  async settle(entry: Tenant): Promise<boolean> {
+    const claim = await this.claims.find(entry.id, STALE_CLAIM_MS);
+    if (claim && !claim.stale) throw underWay(entry.slug);
+    if (claim) await this.recover(claim, entry);
+    return claim !== null;
   }
 
   /** Settles a move that died: finish it if the catalog had switched, otherwise undo it. */
