@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { BadInputError, ConflictError, NotFoundError } from '../errors';
-import { charCount } from '../text-rules';
+import { optionalLineProblem, optionalTextProblem } from '../text-rules';
 import { Isolation, SERVING, Tenant, TenantStatus } from './catalog';
 import { EntryRemoval } from './entry-removal';
 import type { IsolationStrategy } from './isolation/strategy';
@@ -52,12 +52,13 @@ export class TenantLifecycle {
   }
 
   /**
-   * Sets or releases a legal hold (any status but PROVISIONING); the reason holds at most 500
-   * characters. The write is conditional on the hospital still existing: a hold waits for a purge
+   * Sets or releases a legal hold (any status but PROVISIONING); the reason is one line of at most 500
+   * characters (it is printed in tables and error messages), or none. The write is conditional on the hospital still existing: a hold waits for a purge
    * under way, and is NOT_FOUND once the hospital is purged.
    */
   async setLegalHold(slug: string, hold: boolean, reason?: string): Promise<TenantDetails> {
-    if (reason !== undefined && charCount(reason.trim()) > MAX_REASON) throw BadInputError.forFields({ reason: `must be at most ${MAX_REASON} characters` });
+    const problem = optionalTextProblem(reason, (text) => optionalLineProblem(text, MAX_REASON));
+    if (problem) throw BadInputError.forFields({ reason: problem });
     const em = this.deps.central.em.fork();
     const tenant = await this.entry(slug);
     const held = { legalHold: hold, legalHoldReason: hold ? (reason?.trim() || null) : null };

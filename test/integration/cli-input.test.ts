@@ -151,10 +151,18 @@ describe('operator CLI: bad input', () => {
 
   describe('hospitals named on the command line', () => {
     it('caps a legal hold reason at 500 characters, like the catalog’s other free text', async () => {
-      await refused(['legal-hold', 'input-held', '--reason', 'x'.repeat(501)], /^BAD_USER_INPUT: Invalid input \(reason: must be at most 500 characters\)$/);
+      await refused(['legal-hold', 'input-held', '--reason', 'x'.repeat(501)], /^BAD_USER_INPUT: Invalid input \(reason: must be at most 500 characters without line breaks or other control characters\)$/);
       const held = await cli('legal-hold', 'input-held', '--reason', 'y'.repeat(500));
       expect(held.code).toBe(0);
     });
+
+    it.each([['a line break', 'case 1\nsecond line'], ['a tab', 'case\t1'], ['an escape', 'case \u001b[31m1'], ['a trailing carriage return', 'case 1\r'], ['only blanks', '   ']])(
+      'refuses a legal hold reason with %s, changing nothing',
+      async (_, reason) => {
+        const problem = /^\s+$/.test(reason) ? 'must not be blank' : 'must be at most 500 characters without line breaks or other control characters';
+        await refused(['legal-hold', 'input-held', '--reason', reason], new RegExp(`^BAD_USER_INPUT: Invalid input \\(reason: ${problem}\\)$`));
+      },
+    );
 
     it('counts a legal hold reason in characters: 500 emoji fit', async () => {
       const held = await cli('legal-hold', 'input-held', '--reason', '\u{1F4C1}'.repeat(500));
