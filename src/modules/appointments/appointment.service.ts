@@ -2,7 +2,7 @@ import { DriverException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError } from '../../errors';
 import type { Page } from '../common/connection';
-import { archivedPatient, findForUpdate, findOrFail, missingReference } from '../common/lookup';
+import { archivedPatient, findForShare, findForUpdate, missingReference } from '../common/lookup';
 import { paginate } from '../common/paginate';
 import { Encounter } from '../clinical/clinical.entity';
 import { inactive } from '../users/active-user';
@@ -27,17 +27,27 @@ function unfitClinician(user: User): string | undefined {
   return undefined;
 }
 
-/** An active user of this hospital who can see patients (DOCTOR or NURSE); anything else is NOT_FOUND or BAD_USER_INPUT. */
+/**
+ * The clinician's user row, share-locked to the end of the transaction: a deactivation or a change of
+ * roles (an update of that row) committing meanwhile is waited for and judged here, or waits until
+ * the booking or reschedule has committed, so no appointment lands on a clinician who could no longer
+ * be booked. Bookings of one clinician do not wait for each other.
+ */
+function lockClinician(em: EntityManager, id: string): Promise<User> {
+  return findForShare(em, User, id, 'Clinician');
+}
+
+/** An active user of this hospital who can see patients (DOCTOR or NURSE), locked as lockClinician; anything else is NOT_FOUND or BAD_USER_INPUT. */
 export async function findClinician(em: EntityManager, id: string): Promise<User> {
-  const user = await findOrFail(em, User, id, 'Clinician');
+  const user = await lockClinician(em, id);
   const problem = unfitClinician(user);
   if (problem) throw BadInputError.forFields({ clinicianId: problem });
   return user;
 }
 
-/** CONFLICT when an appointment's clinician could no longer be booked (deactivated or no longer clinical since). */
+/** CONFLICT when an appointment's clinician could no longer be booked (deactivated or no longer clinical since), locked as lockClinician. */
 async function checkStillClinician(em: EntityManager, appointment: Appointment): Promise<void> {
-  const problem = unfitClinician(await findOrFail(em, User, appointment.clinicianId, 'Clinician'));
+  const problem = unfitClinician(await lockClinician(em, appointment.clinicianId));
   if (problem) throw ConflictError.because(`The appointment’s clinician ${problem}: cancel it and book another clinician`);
 }
 

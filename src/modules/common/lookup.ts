@@ -13,14 +13,28 @@ export async function findOrFail<T extends object>(em: EntityManager, entity: En
   return row;
 }
 
+async function findLocked<T extends object>(em: EntityManager, entity: EntityName<T>, id: string, label: string, lockMode: LockMode): Promise<T> {
+  const row = isUuid(id) ? await em.findOne(entity, { id } as FilterQuery<T>, { lockMode, refresh: true }) : null;
+  if (!row) throw NotFoundError.forEntity(label, id);
+  return row;
+}
+
 /**
  * Same as findOrFail, with the row locked (`FOR UPDATE`) to the end of the transaction and read afresh:
  * concurrent changes to one row run one after another, each checking what the one before it wrote.
  */
-export async function findForUpdate<T extends object>(em: EntityManager, entity: EntityName<T>, id: string, label: string): Promise<T> {
-  const row = isUuid(id) ? await em.findOne(entity, { id } as FilterQuery<T>, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }) : null;
-  if (!row) throw NotFoundError.forEntity(label, id);
-  return row;
+export function findForUpdate<T extends object>(em: EntityManager, entity: EntityName<T>, id: string, label: string): Promise<T> {
+  return findLocked(em, entity, id, label, LockMode.PESSIMISTIC_WRITE);
+}
+
+/**
+ * Same as findOrFail, with the row share-locked (`FOR SHARE`) to the end of the transaction and read
+ * afresh, for work that relies on the row as read without changing it: a change of the row committing
+ * meanwhile is waited for and seen, or waits until this transaction ends. Others relying on it alike
+ * do not wait for each other.
+ */
+export function findForShare<T extends object>(em: EntityManager, entity: EntityName<T>, id: string, label: string): Promise<T> {
+  return findLocked(em, entity, id, label, LockMode.PESSIMISTIC_READ);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { AppointmentStatus as Status } from '../../../src/modules/appointments/appointment.entity';
 import { createAppointment, rescheduleAppointment, setAppointmentStatus } from '../../../src/modules/appointments/appointment.service';
+import { deactivateUser } from '../../../src/modules/users/user.service';
 import * as ops from '../../e2e/generated/graphql';
 import type { AppointmentStatus } from '../../e2e/generated/graphql';
 import { errorCode, TestGateway } from '../../fixtures/gateway';
@@ -170,6 +171,36 @@ describe('rescheduling an appointment', () => {
     const booking = await gw.gql(ops.CreateAppointmentDocument, { input: { patientId, clinicianId: clinician.id, ...free } }, receptionist);
     expect(booking.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', fields: { clinicianId: problem } });
     expect(await read(id)).toMatchObject({ ...booked, status: 'SCHEDULED' });
+  });
+
+  it('refuses a reschedule that waited for the clinician’s deactivation to commit with CONFLICT, keeping its time', async () => {
+    const { booked, free } = window();
+    const clinician = await addStaff(gw, admin.slug, 'DOCTOR', `leaving-${slot}`);
+    const created = await gw.gql(ops.CreateAppointmentDocument, { input: { patientId, clinicianId: clinician.id, ...booked } }, receptionist);
+    const id = created.data!.createAppointment.id;
+    const [deactivated, moved] = await whileHeld(gw, admin.slug,
+      (em) => deactivateUser(em, null, clinician.id),
+      (em) => rescheduleAppointment(em, id, dates(free)));
+    expect(deactivated.status).toBe('fulfilled');
+    expect(moved).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: 'The appointment’s clinician is deactivated: cancel it and book another clinician' } });
+    expect(await read(id)).toMatchObject({ ...booked, status: 'SCHEDULED' });
+  });
+
+  it('makes a deactivation wait for a reschedule of the clinician’s appointment to commit', async () => {
+    const { booked, free } = window();
+    const clinician = await addStaff(gw, admin.slug, 'NURSE', `leaving-after-${slot}`);
+    const created = await gw.gql(ops.CreateAppointmentDocument, { input: { patientId, clinicianId: clinician.id, ...booked } }, receptionist);
+    const id = created.data!.createAppointment.id;
+    let movedFirst = false;
+    const [moved, deactivated] = await whileHeld(gw, admin.slug,
+      (em) => rescheduleAppointment(em, id, dates(free)),
+      async (em) => {
+        const user = await deactivateUser(em, null, clinician.id);
+        movedFirst = (await read(id)).startsAt === free.startsAt;
+        return user;
+      });
+    expect([moved.status, deactivated.status]).toEqual(['fulfilled', 'fulfilled']);
+    expect(movedFirst).toBe(true);
   });
 
   it('answers NOT_FOUND for an appointment that does not exist', async () => {

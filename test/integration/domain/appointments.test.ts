@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppointmentStatus as Status } from '../../../src/modules/appointments/appointment.entity';
 import { createAppointment, setAppointmentStatus } from '../../../src/modules/appointments/appointment.service';
+import { deactivateUser } from '../../../src/modules/users/user.service';
 import { AppointmentsDocument, CreateAppointmentDocument, CreateDepartmentDocument, DeactivateUserDocument, SetAppointmentStatusDocument, type AppointmentStatus } from '../../e2e/generated/graphql';
 import { errorCode, TestGateway } from '../../fixtures/gateway';
 import { whileHeld } from '../../fixtures/races';
@@ -131,6 +132,33 @@ describe('appointments', () => {
     expect(result.errors?.[0]?.extensions?.fields).toEqual({ clinicianId: 'is deactivated' });
     const booked = await gw.gql(AppointmentsDocument, { first: 100, filter: { clinicianId: leaver.id } }, receptionist);
     expect(booked.data?.appointments.totalCount).toBe(0);
+  });
+
+  it('refuses a booking that waited for the clinician’s deactivation to commit, and books nothing', async () => {
+    const leaver = await addStaff(gw, admin.slug, 'DOCTOR', 'leaving-meanwhile');
+    const [deactivated, booking] = await whileHeld(gw, admin.slug,
+      (em) => deactivateUser(em, null, leaver.id),
+      (em) => createAppointment(em, { patientId, clinicianId: leaver.id, startsAt: new Date(at(640)), endsAt: new Date(at(641)) }));
+    expect(deactivated.status).toBe('fulfilled');
+    expect(booking).toMatchObject({ status: 'rejected', reason: { code: 'BAD_USER_INPUT', details: { fields: { clinicianId: 'is deactivated' } } } });
+    const booked = await gw.gql(AppointmentsDocument, { first: 100, filter: { clinicianId: leaver.id } }, receptionist);
+    expect(booked.data?.appointments.totalCount).toBe(0);
+  });
+
+  it('makes a deactivation wait for a booking of the clinician to commit, which keeps its appointment', async () => {
+    const leaver = await addStaff(gw, admin.slug, 'NURSE', 'leaving-after');
+    const bookedCount = async () => (await gw.gql(AppointmentsDocument, { first: 100, filter: { clinicianId: leaver.id } }, receptionist)).data?.appointments.totalCount;
+    let bookedFirst: number | undefined;
+    const [booking, deactivated] = await whileHeld(gw, admin.slug,
+      (em) => createAppointment(em, { patientId, clinicianId: leaver.id, startsAt: new Date(at(650)), endsAt: new Date(at(651)) }),
+      async (em) => {
+        const user = await deactivateUser(em, null, leaver.id);
+        bookedFirst = await bookedCount();
+        return user;
+      });
+    expect([booking.status, deactivated.status]).toEqual(['fulfilled', 'fulfilled']);
+    expect(bookedFirst).toBe(1);
+    expect(await bookedCount()).toBe(1);
   });
 
   it('refuses to double-book a clinician, but frees the slot once the first visit is cancelled', async () => {
