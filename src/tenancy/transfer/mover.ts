@@ -48,6 +48,18 @@ function checkHoldTimeout(ms: number | undefined): void {
   }
 }
 
+/**
+ * Row ids are kept, so in the shared pool they collide with those of a hospital this one was imported
+ * from, or that was imported from it (unique_violation: the target's rows are another hospital's).
+ */
+const idsTaken = (slug: string) =>
+  ConflictError.because(`Rows with the ids of "${slug}" already exist in the shared pool (it is a copy of a hospital there, or the original of one); move it into a SCHEMA or DATABASE placement instead`);
+
+function uniqueViolation(error: unknown): boolean {
+  const { code, cause } = error as { code?: unknown; cause?: { code?: unknown } };
+  return (code ?? cause?.code) === '23505';
+}
+
 const underWay = (slug: string) => ConflictError.because(`A move of "${slug}" is under way; try again once it has ended`);
 
 /** A move beats every HEARTBEAT_MS while it runs; a claim silent for STALE_CLAIM_MS belongs to a move that died. */
@@ -81,7 +93,9 @@ export class TenantMover {
     const heartbeat = setInterval(() => void this.claims.heartbeat(entry.id).catch(() => undefined), HEARTBEAT_MS);
     heartbeat.unref();
     try {
-      const { heldMs, tables } = await this.copyAndSwitch(entry.id, source, target, options, () => (switched = true));
+      const { heldMs, tables } = await this.copyAndSwitch(entry.id, source, target, options, () => (switched = true)).catch((error: unknown) => {
+        throw target.isolation === Isolation.SHARED && uniqueViolation(error) ? idsTaken(slug) : error;
+      });
       switched = true;
       this.deps.store.invalidate(entry.id);
       const cleanupError = await cleanUpSource(this.deps, source, entry.id).then(() => null, (e: unknown) => String(e));

@@ -1,11 +1,12 @@
+import { join } from 'node:path';
 import { Isolation, TenantSession } from '../../../src/tenancy';
 import type { MoveStep } from '../../../src/tenancy/transfer';
 import { MoveInterruptedError } from '../../../src/tenancy/transfer/switch';
 import { derivePlacement } from '../../../src/tenancy/placement';
 import { CreatePatientDocument, PatientsDocument } from '../../e2e/generated/graphql';
 import { ownerQuery } from '../../fixtures/database';
-import { TestGateway } from '../../fixtures/gateway';
-import { catalogEntry, dbName, dumpHospital, rowsLeft, seedHospital, type CatalogEntry } from '../../fixtures/transfer';
+import { STAFF_PASSWORD, TestGateway } from '../../fixtures/gateway';
+import { archiveDir, catalogEntry, dbName, dumpHospital, rowsLeft, seedHospital, type CatalogEntry } from '../../fixtures/transfer';
 
 const { SHARED, SCHEMA, DATABASE } = Isolation;
 const STEPS: MoveStep[] = ['placement', 'copy', 'catch-up', 'synced', 'verified', 'fenced'];
@@ -131,6 +132,24 @@ describe('a move that fails half-way', () => {
     expect(await dumpHospital(gw, hospital.slug)).toEqual(hospital.data);
     expect(await rowsLeft(dbName(gw), 'tenants_shared', hospital.before.id)).toBe(0);
     expect((await gw.gql(PatientsDocument, {}, hospital)).data?.patients.totalCount).toBe(3);
+  });
+
+  it('refuses with CONFLICT a move into the shared pool that already holds rows with its ids, leaving it intact where it was', async () => {
+    const original = await hospitalIn(SHARED);
+    const file = join(archiveDir(), 'original.gz');
+    await gw.tenancy.transfer.export(original.slug, file);
+    await gw.tenancy.transfer.import(file, { slug: `copy-of-${original.slug}`, isolation: SCHEMA });
+    const copy = { slug: `copy-of-${original.slug}`, token: await gw.login(`admin@${original.slug}.test`, STAFF_PASSWORD, `copy-of-${original.slug}`) };
+    const before = (await catalogEntry(gw, copy.slug))!;
+    const data = await dumpHospital(gw, copy.slug);
+
+    const refused = gw.tenancy.transfer.move(copy.slug, SHARED);
+    await expect(refused).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: `Rows with the ids of "${copy.slug}" already exist in the shared pool (it is a copy of a hospital there, or the original of one); move it into a SCHEMA or DATABASE placement instead`,
+    });
+    await expectIntact({ ...copy, before, data }, SHARED);
+    expect(await dumpHospital(gw, original.slug)).toEqual(original.data);
   });
 
   it('refuses with CONFLICT while another move of the hospital still beats', async () => {
