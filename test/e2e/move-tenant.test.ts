@@ -1,6 +1,9 @@
 import { MoveTenantDocument, PatientsDocument, TenantDocument } from './generated/graphql';
 import { errorCode, TestGateway } from '../fixtures/gateway';
-import { seedHospital } from '../fixtures/transfer';
+import { ownerQuery } from '../fixtures/database';
+import { catalogEntry, dbName, dumpHospital, seedHospital } from '../fixtures/transfer';
+import { Isolation } from '../../src/tenancy';
+import { derivePlacement } from '../../src/tenancy/placement';
 
 describe('the moveTenant mutation', () => {
   let gw: TestGateway;
@@ -54,5 +57,48 @@ describe('the moveTenant mutation', () => {
 
   it('answers NOT_FOUND for a hospital that does not exist', async () => {
     expect(errorCode(await gw.gql(MoveTenantDocument, { slug: 'no-such-place', to: 'SCHEMA' }, { token: platform }))).toBe('NOT_FOUND');
+  });
+});
+
+describe('a moveTenant past its request deadline', () => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await TestGateway.start({ REQUEST_DEADLINE_MS: '1500' });
+  });
+  afterAll(() => gw.stop());
+
+  /** Waits until no move of `id` is recorded any more (the move ended, one way or the other). */
+  async function untilSettled(id: string): Promise<void> {
+    for (let n = 0; n < 600; n += 1) {
+      if ((await ownerQuery('select 1 from catalog.tenant_transfers where tenant_id = $1', [id], dbName(gw))).length === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the move never ended');
+  }
+
+  it('is abandoned as its REQUEST_TIMEOUT says: nothing it did is kept', async () => {
+    const hospital = await gw.createTenant({ slug: 'late-move', isolation: 'SCHEMA' });
+    await seedHospital(gw, hospital, 3);
+    const before = (await catalogEntry(gw, hospital.slug))!;
+    const data = await dumpHospital(gw, hospital.slug);
+    // A request in flight holds the hospital: the move waits for it to finish its switch, past its deadline.
+    const busy = gw.tenancy.session((await gw.tenancy.store.bySlug(hospital.slug))!);
+    await busy.em();
+    const answered = gw.gql(MoveTenantDocument, { slug: hospital.slug, to: 'DATABASE' }, { token: await gw.platformToken() });
+    let late;
+    try {
+      late = await answered;
+    } finally {
+      await busy.end(true);
+    }
+    expect({ status: late.status, code: errorCode(late), message: late.errors?.[0]?.message }).toEqual({
+      status: 504, code: 'REQUEST_TIMEOUT', message: 'The request took too long and was abandoned; nothing it did was kept',
+    });
+    await untilSettled(before.id);
+    expect(await catalogEntry(gw, hospital.slug)).toEqual(before);
+    expect(await dumpHospital(gw, hospital.slug)).toEqual(data);
+    expect(await ownerQuery('select 1 from pg_database where datname like $1', [`${derivePlacement(Isolation.DATABASE, before.id, dbName(gw)).database}%`])).toHaveLength(0);
+    expect((await gw.gql(PatientsDocument, {}, hospital)).data?.patients.totalCount).toBe(3);
   });
 });

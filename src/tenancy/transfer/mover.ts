@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { BadInputError, ConflictError } from '../../errors';
+import type { Deadline } from '../../deadline';
+import { BadInputError, ConflictError, UnavailableError } from '../../errors';
 import { Isolation, SERVING, type Tenant } from '../catalog';
 import { derivePlacement, MAIN_SERVER } from '../placement';
 import type { TenantRecord } from '../tenant-record';
@@ -21,6 +22,13 @@ export interface MoveOptions {
   /** Longest wait for the hospital's requests in flight before the final switch (default 10 s). */
   holdTimeoutMs?: number;
   onProgress?: (p: TransferProgress) => void;
+  /**
+   * The deadline of the request that asked for the move (moveTenant): once it has passed, the move
+   * gives up at its next table or step and is undone, so that nothing it did is kept, as the request's
+   * REQUEST_TIMEOUT says. It switches the catalog only if still on time then (from there the deadline
+   * stops counting, and the answer waits for the move to end).
+   */
+  deadline?: Pick<Deadline, 'check' | 'finish'>;
   /** Test seam: called after each step. */
   afterStep?: (step: MoveStep) => void | Promise<void>;
 }
@@ -128,10 +136,17 @@ export class TenantMover {
   }
 
   private async copyAndSwitch(tenantId: string, source: ModePlacement, target: ModePlacement, options: MoveOptions, onSwitched: () => void) {
+    const { deadline } = options;
     const afterStep = async (step: MoveStep) => {
       await options.afterStep?.(step);
+      // Next comes the switch: past the deadline it must not happen.
+      if (step === 'fenced' && deadline && !deadline.finish()) throw UnavailableError.timedOut();
+      deadline?.check();
     };
-    const onProgress = (p: TransferProgress) => options.onProgress?.(p);
+    const onProgress = (p: TransferProgress) => {
+      options.onProgress?.(p);
+      deadline?.check();
+    };
     await prepareTarget(this.deps, target, tenantId);
     await afterStep('placement');
     return withOwners(this.deps, source, target, async (sourceOrm, targetOrm) => {
