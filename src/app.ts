@@ -26,7 +26,8 @@ import { bootstrapPlatformAdmin } from './modules/platform/platform-user.service
 import { AuthSession } from './modules/session/auth-session.entity';
 import { User } from './modules/users/user.entity';
 import { RateLimits } from './rate-limits';
-import { RedisUnreachableError, Tenancy } from './tenancy';
+import { checkRedisReachable, RedisUnreachableError } from './redis';
+import { Tenancy } from './tenancy';
 
 /** Entities stored in every placement. */
 export const TENANT_ENTITIES = [
@@ -54,15 +55,23 @@ export function openTenancy(config: Config, databaseUrl: string): Promise<Tenanc
   });
 }
 
+/** Opens the tenancy core, then, with REDIS_URL, checks that Redis answers; leaves nothing open when either fails. */
+async function openTenancyAndRedis(config: Config, databaseUrl: string): Promise<Tenancy> {
+  const tenancy = await openTenancy(config, databaseUrl);
+  if (config.redisUrl) await checkRedisReachable(config.redisUrl).catch(async (error: unknown) => (await tenancy.close(), Promise.reject(error)));
+  return tenancy;
+}
+
 /**
  * Opens the tenancy core, waiting (with backoff, up to `startupWaitMs`) for a database, or Redis, that
- * is not up yet. A configuration error stops start-up at once, and so does a database that turns the
- * connection away for good (no such database, wrong credentials): a configuration error too, naming DATABASE_URL.
+ * is not up yet (so counting starts in Redis rather than in memory). A configuration error stops
+ * start-up at once, and so does a database that turns the connection away for good (no such
+ * database, wrong credentials): a configuration error too, naming DATABASE_URL.
  */
 async function openWhenReachable(config: Config, databaseUrl: string, logger: Logger): Promise<Tenancy> {
   const deadline = Date.now() + config.startupWaitMs;
   try {
-    return await backOff(() => openTenancy(config, databaseUrl), {
+    return await backOff(() => openTenancyAndRedis(config, databaseUrl), {
       numOfAttempts: Number.MAX_SAFE_INTEGER,
       startingDelay: 250,
       maxDelay: 5_000,
@@ -116,6 +125,10 @@ export async function createApp(config: Config, databaseUrl: string, overrides: 
   tenancy.provisioner.onLeftBehind = ({ error, ...left }) => {
     logger.warn({ ...left, err: error }, 'provisioning failed and its placement could not be removed; its catalog entry is gone, so remove it by hand (cleanup)');
   };
+  tenancy.onCatalogBus = (event) => {
+    if (event === 'lost') logger.warn('catalog listener lost its connection; until it listens again the tenant cache TTL bounds stale lookups');
+    else logger.info('catalog listener back; tenant cache dropped, as changes made meanwhile were not heard');
+  };
   let loginThrottle: LoginThrottle | undefined;
   let rateLimits: RateLimits | undefined;
   try {
@@ -125,10 +138,10 @@ export async function createApp(config: Config, databaseUrl: string, overrides: 
         logger.warn({ err: error instanceof Error ? error.message : String(error), during }, 'spare schemas: provisioning migrates on the request path meanwhile');
       });
     }
-    loginThrottle = await createLoginThrottle({ ...config.loginThrottle, redisUrl: config.redisUrl, deployment: tenancy.servers.mainDatabase });
+    loginThrottle = await createLoginThrottle({ ...config.loginThrottle, redisUrl: config.redisUrl, deployment: tenancy.servers.mainDatabase, logger });
     rateLimits = await RateLimits.open(
       { plans: PLAN_REQUEST_LIMITS, platformUserPerMinute: PLATFORM_ADMIN_REQUESTS_PER_MINUTE, demoRequestsPerHour: config.demoRequestsPerHour, ...config.rateLimits },
-      { redisUrl: config.redisUrl, deployment: tenancy.servers.mainDatabase },
+      { redisUrl: config.redisUrl, deployment: tenancy.servers.mainDatabase, logger },
     );
     const services: AppServices = {
       tenancy,

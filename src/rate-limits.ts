@@ -11,7 +11,8 @@ import {
 } from 'rate-limiter-flexible';
 import type { Principal } from './auth/principal';
 import { AuthError, RateLimitedError } from './errors';
-import { redisClient } from './redis';
+import type { Logger } from './logger';
+import { redisClient, type RedisUse } from './redis';
 import type { Plan, TenantRecord } from './tenancy';
 
 /** How long a cluster worker waits for the primary to answer a count before the request fails. */
@@ -21,16 +22,16 @@ const PRIMARY_ANSWER_MS = 2_000;
  * Where limiters count: this process's memory; in a cluster worker without Redis, the primary's memory
  * (over IPC, shared by the gateway's workers; see serveSharedLimiters); or with `redisUrl` Redis
  * (atomic counters shared by every replica, one connection for all the store's limiters), falling back
- * to memory while Redis is unreachable rather than failing every request. The one way the gateway
- * counts attempts.
+ * to memory while Redis is unreachable or does not answer (see redisClient) rather than failing or
+ * holding up every request. The one way the gateway counts attempts.
  */
 export class LimiterStore {
   private constructor(private readonly redis: Redis | null) {}
 
-  static async open(redisUrl?: string): Promise<LimiterStore> {
+  /** `use` names the store in the log lines that say when Redis is lost and back. */
+  static async open(redisUrl?: string, use?: RedisUse): Promise<LimiterStore> {
     if (!redisUrl) return new LimiterStore(null);
-    const redis = redisClient(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    redis.on('error', () => undefined); // reconnects by itself; the insurance limiter covers the gap
+    const redis = redisClient(redisUrl, {}, use);
     // Start-up waits for the first connection, so counting starts in Redis rather than in memory.
     await redis.connect().catch(() => undefined);
     return new LimiterStore(redis);
@@ -70,8 +71,8 @@ export interface SharedLimiter {
 }
 
 /** One limiter on a store of its own (see LimiterStore). */
-export async function createRateLimiter(limits: IRateLimiterOptions, redisUrl?: string): Promise<SharedLimiter> {
-  const store = await LimiterStore.open(redisUrl);
+export async function createRateLimiter(limits: IRateLimiterOptions, redisUrl?: string, use?: RedisUse): Promise<SharedLimiter> {
+  const store = await LimiterStore.open(redisUrl, use);
   return { limiter: store.limiter(limits), close: () => store.close() };
 }
 
@@ -127,9 +128,12 @@ export class RateLimits {
     private readonly demo: RateLimiterAbstract | null,
   ) {}
 
-  /** `deployment` names the counters' namespace in Redis (the main database), so deployments never share them. */
-  static async open(limits: RequestLimits, options: { redisUrl?: string; deployment: string }): Promise<RateLimits> {
-    const store = await LimiterStore.open(options.redisUrl);
+  /**
+   * `deployment` names the counters' namespace in Redis (the main database), so deployments never
+   * share them; `logger` hears when Redis is lost and back.
+   */
+  static async open(limits: RequestLimits, options: { redisUrl?: string; deployment: string; logger?: Logger }): Promise<RateLimits> {
+    const store = await LimiterStore.open(options.redisUrl, options.logger && { name: 'request rate limits', logger: options.logger });
     const prefix = counterNamespace(options.deployment);
     const perMinute = (name: string, base: number) => {
       const points = scaledLimit(base, limits.multiplier);

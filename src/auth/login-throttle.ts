@@ -1,5 +1,6 @@
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../errors';
+import type { Logger } from '../logger';
 import { counterNamespace, createRateLimiter } from '../rate-limits';
 
 /**
@@ -28,6 +29,8 @@ export interface LoginThrottleOptions {
   redisUrl?: string;
   /** Names the counters' namespace in Redis (the main database), as for the request-rate counters. */
   deployment: string;
+  /** Hears when Redis is lost and back. */
+  logger?: Logger;
 }
 
 /** Key for one account in one hospital (`scope` is the tenant id, or `platform`). */
@@ -101,6 +104,7 @@ export async function createLoginThrottle(options: LoginThrottleOptions): Promis
     duration: options.lockoutSeconds,
     blockDuration: options.lockoutSeconds,
   };
-  const { limiter, close } = await createRateLimiter(limits, options.redisUrl);
+  const use = options.logger && { name: 'sign-in lockout', logger: options.logger };
+  const { limiter, close } = await createRateLimiter(limits, options.redisUrl, use);
   return new RateLimiterThrottle(limiter, close);
 }

@@ -1,6 +1,10 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/logger';
+import { MeDocument } from '../e2e/generated/graphql';
 import { runCli } from '../fixtures/cli';
 import { ownerQuery } from '../fixtures/database';
-import { TestGateway } from '../fixtures/gateway';
+import { errorCode, TestGateway } from '../fixtures/gateway';
+import { silentListener, TEST_REDIS_URL } from '../fixtures/redis';
 import { LISTENER_NAME } from '../../src/tenancy/resolution/catalog-listener';
 
 const databaseOf = (gw: TestGateway) => new URL(gw.databaseUrl).pathname.slice(1);
@@ -56,5 +60,72 @@ describe('catalog invalidation bus without Redis', () => {
     expect(await listenersOf(gw, 1)).toBe(1);
     await gw.stop();
     expect(await listenersOf(gw, 0)).toBe(0);
+  });
+});
+
+/** True once `check` holds, trying for up to a second. */
+async function withinASecond(check: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + 1_000;
+  do {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  } while (Date.now() < deadline);
+  return check();
+}
+
+/** Processes of one deployment configured with and without REDIS_URL: catalog changes reach them all the same. */
+describe('catalog changes whatever each process was configured with', () => {
+  let withRedis: TestGateway;
+  let withoutRedis: TestGateway;
+  let hospital: { id: string; slug: string; token: string };
+  const lines: { level: number; msg: string }[] = [];
+  const codes = async () => Promise.all([withRedis, withoutRedis].map(async (gw) => errorCode(await gw.gql(MeDocument, {}, hospital)) ?? 'served'));
+  const cli = async (args: string[], env: Record<string, string> = {}) => (await runCli(withRedis.databaseUrl, args, env)).code;
+
+  beforeAll(async () => {
+    const logger = createLogger('info', new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString())), done()) }));
+    withRedis = await TestGateway.start({ REDIS_URL: TEST_REDIS_URL }, undefined, logger);
+    withoutRedis = await TestGateway.start({}, withRedis.databaseUrl);
+    hospital = await withRedis.createTenant({ slug: 'bus-mixed' });
+  });
+  afterAll(async () => {
+    await withoutRedis?.stop();
+    await withRedis?.stop();
+  });
+
+  it('reach a gateway with REDIS_URL from a command without it, and one without it from a command with it, within a second', async () => {
+    expect(await codes()).toEqual(['served', 'served']); // cached by both
+    expect(await cli(['suspend-tenant', 'bus-mixed'])).toBe(0);
+    expect(await withinASecond(async () => (await codes()).every((c) => c === 'TENANT_SUSPENDED'))).toBe(true);
+    expect(await cli(['resume-tenant', 'bus-mixed'], { REDIS_URL: TEST_REDIS_URL })).toBe(0);
+    expect(await withinASecond(async () => (await codes()).every((c) => c === 'served'))).toBe(true);
+  });
+
+  it.each([
+    ['refuses connections', async () => ({ url: 'redis://127.0.0.1:1', close: async () => undefined })],
+    ['accepts connections and answers nothing', silentListener],
+  ])('let a command do its work when its Redis %s, and its change still reaches every gateway within a second', async (_what, unreachable) => {
+    const redis = await unreachable();
+    try {
+      expect(await codes()).toEqual(['served', 'served']);
+      expect(await cli(['suspend-tenant', 'bus-mixed'], { REDIS_URL: redis.url })).toBe(0);
+      expect(await withinASecond(async () => (await codes()).every((c) => c === 'TENANT_SUSPENDED'))).toBe(true);
+      expect(await cli(['resume-tenant', 'bus-mixed'], { REDIS_URL: redis.url })).toBe(0);
+      expect(await withinASecond(async () => (await codes()).every((c) => c === 'served'))).toBe(true);
+    } finally {
+      await redis.close();
+    }
+  });
+
+  it('logs once when the listening connection is lost and once when it listens again', async () => {
+    lines.length = 0;
+    const database = new URL(withRedis.databaseUrl).pathname.slice(1);
+    const listening = () => ownerQuery<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and application_name = $2', [database, LISTENER_NAME]);
+    const before = (await listening()).map((r) => r.pid);
+    await ownerQuery('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [before]);
+    const logged = (msg: RegExp) => lines.filter((l) => msg.test(l.msg)).map((l) => l.level);
+    for (let n = 0; n < 200 && logged(/^catalog listener back/).length < 1; n += 1) await new Promise((r) => setTimeout(r, 25));
+    expect(logged(/^catalog listener lost/)).toEqual([40]); // warn
+    expect(logged(/^catalog listener back/)).toEqual([30]); // info
   });
 });

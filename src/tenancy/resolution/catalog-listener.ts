@@ -23,6 +23,8 @@ export interface ListenerHandlers {
   onMessage(payload: string): void;
   /** Listening again after the connection was lost: notifications sent meanwhile were missed. */
   onReconnect(): void;
+  /** The connection was lost (called once per loss, before the attempts to listen again). */
+  onLost?(): void;
 }
 
 /** Closes a connection's socket at once, sending nothing more: for a connection lost or abandoned. */
@@ -107,7 +109,9 @@ export class CatalogListener {
       clearTimeout(heartbeat);
       drop(client);
       if (this.client === client) this.client = undefined;
-      if (!this.closed) this.reconnectAfter(RETRY.firstMs);
+      if (this.closed) return;
+      this.handlers.onLost?.();
+      this.reconnectAfter(RETRY.firstMs);
     };
     const beatLater = () => {
       heartbeat = setTimeout(() => client.query('select 1').then(beatLater, onLost), HEARTBEAT_EVERY_MS);
