@@ -35,8 +35,11 @@ export interface Config {
   /** Extra servers for DATABASE tenants, besides `main` (the DATABASE_URL server). */
   extraServers: ServerConfig[];
   appRole: { name: string; password: string };
-  /** Runtime pools: kept open at most, connections per pool, connections over all pools (the budget). */
-  pools: { maxOpen: number; size: number; budget: number; statementTimeoutMs: number };
+  /**
+   * Runtime pools: kept open at most, connections per pool, connections over all pools (the budget),
+   * and how long a new connection may take to be answered (connectTimeoutMs).
+   */
+  pools: { maxOpen: number; size: number; budget: number; statementTimeoutMs: number; connectTimeoutMs: number };
   migrateOnStart: boolean;
   /** Spare SCHEMA placements the gateway keeps migrated ahead of time (0: none). */
   spareSchemas: number;
@@ -135,7 +138,7 @@ function poolLimits(env: Env): Config['pools'] {
   const size = positive(env, 'DB_POOL_SIZE', 10);
   const budget = int(env, 'DB_CONNECTION_BUDGET', maxOpen * size);
   if (budget < size) throw new ConfigError(`DB_CONNECTION_BUDGET (${budget}) must be at least DB_POOL_SIZE (${size}): one pool must fit`);
-  return { maxOpen, size, budget, statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 5_000) };
+  return { maxOpen, size, budget, statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 5_000), connectTimeoutMs: positive(env, 'DB_CONNECT_TIMEOUT_MS', 5_000) };
 }
 
 /**

@@ -13,8 +13,17 @@ const PASSWORD_REJECTED = '28P01';
 const CANCELED_STATE = '57014';
 /** Socket-level failures reaching the server. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-/** What the pg client and the knex pool say when a connection dies or cannot be had in time (MikroORM puts the SQL first). */
-const LOST_CONNECTION = /(Connection terminated|Client has encountered a connection error|Knex: Timeout acquiring a connection)/;
+/**
+ * What the pg client and the knex pool say when a connection dies, is not answered in time, or cannot
+ * be had in time (MikroORM puts the SQL first).
+ */
+const LOST_CONNECTION = /(Connection terminated|Client has encountered a connection error|Knex: Timeout acquiring a connection|Query read timeout|\btimeout expired$)/;
+/**
+ * What the pg client says when the server did not answer a new connection (`connectionTimeoutMillis`:
+ * "timeout expired" while connecting, or the connection terminated for it), or a statement
+ * (`query_timeout`), in time.
+ */
+const NO_ANSWER = /(Connection terminated due to connection timeout|Query read timeout|\btimeout expired$)/;
 /** What the knex pool says when no connection could be had in time. */
 const POOL_TIMEOUT = /Knex: Timeout acquiring a connection/;
 
@@ -31,6 +40,29 @@ export class UnconfiguredServerError extends Error {
 }
 
 /**
+ * A database server stopped answering (it accepts connections and says nothing, or went silent on
+ * open ones): requests for its databases are refused at once until it is tried again.
+ */
+export class ServerNotAnsweringError extends Error {
+  constructor(readonly server: string, retryInMs: number) {
+    super(`Database server "${server}" is not answering; the next try is in ${Math.ceil(retryInMs / 1000)} s`);
+    this.name = 'ServerNotAnsweringError';
+  }
+}
+
+/**
+ * Whether `error` says that the server did not answer in time, a new connection or a statement (not
+ * that it refused or closed the connection, which it answers at once). Follows `cause` chains.
+ */
+export function noAnswer(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { message } = e as { message?: unknown };
+    if (typeof message === 'string' && NO_ANSWER.test(message)) return true;
+  }
+  return false;
+}
+
+/**
  * Maps a failure to reach the database (its server down, or not configured here, or refusing the
  * password of a new connection: no request can be served until that is put right), or a statement
  * cancelled by its timeout, to the coded error a client sees (SERVICE_UNAVAILABLE, REQUEST_TIMEOUT);
@@ -40,7 +72,7 @@ export function databaseFault(error: unknown): UnavailableError | undefined {
   for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, sqlState, message, name } = e as { code?: unknown; sqlState?: unknown; message?: unknown; name?: unknown };
     const state = typeof sqlState === 'string' ? sqlState : typeof code === 'string' ? code : '';
-    if (e instanceof UnconfiguredServerError) return UnavailableError.database();
+    if (e instanceof UnconfiguredServerError || e instanceof ServerNotAnsweringError) return UnavailableError.database();
     if (state === CANCELED_STATE) return UnavailableError.timedOut();
     if (UNAVAILABLE_STATES.test(state) || state === PASSWORD_REJECTED || NETWORK_CODES.has(state) || name === 'KnexTimeoutError') return UnavailableError.database();
     if (typeof message === 'string' && LOST_CONNECTION.test(message)) return UnavailableError.database();

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { ReflectMetadataProvider, type Options } from '@mikro-orm/core';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { FailedBeginCheck } from '../db/failed-begin';
@@ -40,15 +41,42 @@ export function centralOrmOptions(ownerUrl: string, poolSize: number): Options<P
   return { ...base(ownerUrl, poolSize), entities: [...CATALOG_ENTITIES], contextName: 'central' };
 }
 
+/** How a tenant ORM's connections are made and bounded. */
+export interface TenantPoolOptions {
+  size: number;
+  statementTimeoutMs: number;
+  /** A new connection not answered within this fails (none when unset). */
+  connectTimeoutMs?: number;
+  /** Makes each connection's socket (pg's `stream` option), so that the pool can destroy them. */
+  stream?: () => Socket;
+}
+
+/**
+ * The connection settings that keep a server that stops answering from holding a connection for good:
+ * a new connection gives up after `connectTimeoutMs`, and a statement left unanswered past its own
+ * statement timeout and as long again gives up too (PostgreSQL itself cancels a statement at its
+ * timeout and says so: only a server that says nothing is waited on longer). With no statement
+ * timeout configured, statements are not bounded here.
+ */
+function boundedConnections(pool: TenantPoolOptions): Record<string, unknown> {
+  const { connectTimeoutMs, statementTimeoutMs, stream } = pool;
+  return {
+    ...(connectTimeoutMs ? { connectionTimeoutMillis: connectTimeoutMs } : {}),
+    ...(connectTimeoutMs && statementTimeoutMs ? { query_timeout: statementTimeoutMs + connectTimeoutMs } : {}),
+    ...(stream ? { stream } : {}),
+  };
+}
+
 /**
  * Tenant ORM for one database: wildcard-schema tenant entities, the default-on tenant filter (throws
  * when a fork has no tenant bound: fail closed), the write guard and the row-level-security binder
  * (which also sets the statement timeout of each transaction).
  */
-export function tenantOrmOptions(url: string, entities: EntityClass[], pool: { size: number; statementTimeoutMs: number }): Options<PostgreSqlDriver> {
+export function tenantOrmOptions(url: string, entities: EntityClass[], pool: TenantPoolOptions): Options<PostgreSqlDriver> {
   const options = base(url, pool.size);
   return {
     ...options,
+    driverOptions: { connection: boundedConnections(pool) },
     contextName: 'tenant',
     entities: [TenantScoped, ...entities],
     filters: {

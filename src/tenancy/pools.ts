@@ -1,22 +1,33 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
+import { noAnswer } from '../db/faults';
+import { TrackedSockets } from '../db/tracked-sockets';
 import { tenantOrmOptions } from './orm-options';
 import type { Placement } from './placement';
+import { ServerOutages } from './server-outages';
 import type { ServerRegistry } from './servers';
 
 type EntityClass = abstract new (...args: never[]) => object;
 
 interface PoolEntry {
+  server: string;
   orm: Promise<MikroORM<PostgreSqlDriver>>;
+  sockets: TrackedSockets;
   inUse: number;
   evicted: boolean;
+  /** Set once the pool is closing: settles when it has closed. */
+  closed?: Promise<void>;
 }
 
-/** A lease on the runtime pool of one database; `release` when the request is done with it. */
+/**
+ * A lease on the runtime pool of one database; `release` when the request is done with it, with the
+ * error that ended its work if one did (a server that left it unanswered is then marked, see
+ * ServerOutages).
+ */
 export interface PoolLease {
   orm: MikroORM<PostgreSqlDriver>;
-  release(): void;
+  release(error?: unknown): void;
 }
 
 export interface PoolLimits {
@@ -27,6 +38,11 @@ export interface PoolLimits {
   /** Runtime connections open at once at most, over all pools of this process. */
   budget: number;
   statementTimeoutMs: number;
+  /**
+   * How long a new connection may go unanswered; also how long a pool may take to close before its
+   * connections are cut, and what a statement may take beyond its timeout before it is given up.
+   */
+  connectTimeoutMs: number;
 }
 
 /**
@@ -36,10 +52,16 @@ export interface PoolLimits {
  * it has finished closing, so at most min(maxOpen, ⌊budget / size⌋) pools exist at once. A request
  * for a database without a pool when none is free closes the least recently used idle pool, or waits
  * until a request somewhere releases its pool. A pool is never closed while a request holds it.
+ *
+ * A server that stops answering holds none of it for long: a new pool checks its first connection,
+ * which gives up after `connectTimeoutMs`; a pool that does not finish closing within that time has its
+ * connections cut; and once a connection or a statement of a server goes unanswered, the server's
+ * pools are closed and its requests refused at once until it is tried again (ServerOutages).
  */
 export class PoolRegistry {
   private readonly cache: LRUCache<string, PoolEntry>;
   private readonly closing = new Set<Promise<void>>();
+  private readonly outages = new ServerOutages();
   private readonly maxPools: number;
   /** Pools created and not yet fully closed (in the cache, or evicted and still held or closing). */
   private alive = 0;
@@ -60,7 +82,23 @@ export class PoolRegistry {
     });
   }
 
+  /**
+   * A lease on the pool of `placement`'s database, opening it if need be; refused at once
+   * (ServerNotAnsweringError) while its server is marked as not answering.
+   */
   async acquire(placement: Pick<Placement, 'server' | 'database'>): Promise<PoolLease> {
+    const trying = this.outages.enter(placement.server);
+    try {
+      return await this.lease(placement);
+    } catch (error) {
+      this.report(placement.server, error);
+      throw error;
+    } finally {
+      if (trying) this.outages.untried(placement.server);
+    }
+  }
+
+  private async lease(placement: Pick<Placement, 'server' | 'database'>): Promise<PoolLease> {
     const key = `${placement.server}/${placement.database}`;
     let entry = this.cache.get(key);
     while (!entry) {
@@ -79,9 +117,10 @@ export class PoolRegistry {
       let released = false;
       return {
         orm,
-        release: () => {
+        release: (error?: unknown) => {
           if (released) return;
           released = true;
+          this.report(held.server, error);
           held.inUse -= 1;
           if (held.evicted && held.inUse === 0) this.close(held);
           else if (held.inUse === 0) this.wake();
@@ -96,8 +135,15 @@ export class PoolRegistry {
 
   /** Closes the pool of one database now (before it is dropped). */
   async evict(placement: Pick<Placement, 'server' | 'database'>): Promise<void> {
-    this.cache.delete(`${placement.server}/${placement.database}`);
-    await Promise.all(this.closing);
+    const key = `${placement.server}/${placement.database}`;
+    const entry = this.cache.peek(key);
+    this.cache.delete(key);
+    await entry?.closed;
+  }
+
+  /** The servers whose connections or statements went unanswered, until one of them is answered again. */
+  get unavailableServers(): string[] {
+    return this.outages.servers;
   }
 
   /** The statement timeout every request transaction sets for itself. */
@@ -128,13 +174,42 @@ export class PoolRegistry {
 
   private open(key: string, placement: Pick<Placement, 'server' | 'database'>): PoolEntry {
     const url = this.servers.runtimeUrl(placement.server, placement.database);
-    const entry: PoolEntry = { orm: MikroORM.init(tenantOrmOptions(url, this.entities, this.limits)), inUse: 0, evicted: false };
+    const sockets = new TrackedSockets();
+    const entry: PoolEntry = { server: placement.server, orm: this.connect(placement.server, url, sockets), sockets, inUse: 0, evicted: false };
     this.alive += 1;
     this.cache.set(key, entry);
     entry.orm.catch(() => {
       if (this.cache.peek(key) === entry) this.cache.delete(key);
     });
     return entry;
+  }
+
+  /**
+   * A pool of `url`, once its first connection is answered; else the connection's error, the pool
+   * closed. (MikroORM would open the pool anyway and leave the error to its first request.)
+   */
+  private async connect(server: string, url: string, sockets: TrackedSockets): Promise<MikroORM<PostgreSqlDriver>> {
+    const orm = await MikroORM.init({ ...tenantOrmOptions(url, this.entities, { ...this.limits, stream: sockets.create }), connect: false });
+    const check = await orm.checkConnection();
+    if (check.ok) {
+      this.outages.answered(server);
+      return orm;
+    }
+    await this.shut(orm, sockets);
+    throw check.error ?? new Error(check.reason);
+  }
+
+  /**
+   * Notes what a request met on `server`: an answer, or none (the server is marked and its pools are
+   * closed, as their connections wait on it).
+   */
+  private report(server: string, error: unknown): void {
+    if (!noAnswer(error)) {
+      if (error === undefined) this.outages.answered(server);
+      return;
+    }
+    this.outages.notAnswering(server);
+    for (const [key, entry] of this.cache.entries()) if (entry.server === server) this.cache.delete(key);
   }
 
   /** Closes the least recently used pool that no request holds, if there is one. */
@@ -148,13 +223,28 @@ export class PoolRegistry {
   }
 
   private close(entry: PoolEntry): void {
-    const done = entry.orm.then((orm) => orm.close(true)).catch(() => undefined);
+    if (entry.closed) return;
+    const done = entry.orm.then((orm) => this.shut(orm, entry.sockets)).catch(() => undefined);
+    entry.closed = done;
     this.closing.add(done);
     void done.finally(() => {
       this.closing.delete(done);
       this.alive -= 1;
       this.wake();
     });
+  }
+
+  /**
+   * Closes `orm`'s pool; if that has not finished within `connectTimeoutMs` (a server that does not
+   * answer the goodbye of an idle connection), cuts its connections, which ends it.
+   */
+  private async shut(orm: MikroORM<PostgreSqlDriver>, sockets: TrackedSockets): Promise<void> {
+    const cut = setTimeout(() => sockets.destroyAll(), this.limits.connectTimeoutMs);
+    try {
+      await orm.close(true);
+    } finally {
+      clearTimeout(cut);
+    }
   }
 
   /** Lets every waiting acquire look again (a pool closed, or one became idle). */

@@ -125,12 +125,16 @@ export class TenantSession {
     this.opened = Promise.reject(new TenantSessionEndedError());
     this.opened.catch(() => undefined);
     if (!opened) return;
+    let failure: unknown;
     try {
       const em = await opened;
       if (commit) await em.commit();
       else await em.rollback();
+    } catch (error) {
+      failure = error;
+      throw error;
     } finally {
-      this.lease?.release();
+      this.lease?.release(failure);
       this.lease = undefined;
       this.bound = undefined;
     }
@@ -161,7 +165,7 @@ export class TenantSession {
     try {
       await em.begin();
     } catch (error) {
-      this.lease.release();
+      this.lease.release(error);
       this.lease = undefined;
       throw error;
     }
@@ -171,7 +175,7 @@ export class TenantSession {
       this.bound = em;
     } catch (error) {
       await em.rollback().catch(() => undefined);
-      this.lease.release();
+      this.lease.release(error);
       this.lease = undefined;
       throw error;
     }

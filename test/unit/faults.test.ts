@@ -1,5 +1,5 @@
 import { DriverException } from '@mikro-orm/core';
-import { databaseFault, fromDatabase, poolTimedOut, rejectedPasswordUser } from '../../src/db/faults';
+import { databaseFault, fromDatabase, noAnswer, poolTimedOut, rejectedPasswordUser, ServerNotAnsweringError } from '../../src/db/faults';
 
 describe('database faults', () => {
   it.each(['08006', '08003', '57P01', '53300', 'ECONNREFUSED'])('%s: the database is unavailable', (code) => {
@@ -50,5 +50,31 @@ describe('errors from the database', () => {
 
   it('an error of the gateway itself did not', () => {
     expect(fromDatabase(new Error('Patient 1 not found'))).toBe(false);
+  });
+});
+
+describe('a server that does not answer', () => {
+  it.each([
+    ['a new connection past its connect timeout', new Error('timeout expired')],
+    ['a new connection ended for its connect timeout', new Error('Connection terminated due to connection timeout')],
+    ['a statement past its read timeout, under its SQL', new Error('BEGIN; - Query read timeout')],
+    ['a wrapped one', new Error('wrapped', { cause: new Error('Query read timeout') })],
+  ])('%s did not answer: the database is unavailable', (_what, error) => {
+    expect(noAnswer(error)).toBe(true);
+    expect(databaseFault(error)?.code).toBe('SERVICE_UNAVAILABLE');
+  });
+
+  it.each([
+    ['a refused connection', { code: 'ECONNREFUSED' }],
+    ['a terminated connection', new Error('Connection terminated unexpectedly')],
+    ['a statement cancelled by its timeout', { code: '57014' }],
+    ['a message that only mentions a timeout', new Error('the lock timeout expired for table x')],
+  ])('%s was answered', (_what, error) => {
+    expect(noAnswer(error)).toBe(false);
+  });
+
+  it('a server marked as not answering refuses its requests as the database unavailable', () => {
+    expect(databaseFault(new ServerNotAnsweringError('east', 1500))?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(new ServerNotAnsweringError('east', 1500).message).toBe('Database server "east" is not answering; the next try is in 2 s');
   });
 });

@@ -16,6 +16,12 @@ describe('runtime pool settings', () => {
     expect(() => loadConfig({ ...base, [key]: '0' })).toThrow(new ConfigError(`${key} must be a whole number from 1 to 2147483647, got "0"`));
   });
 
+  it('gives a new runtime connection 5 s to be answered unless DB_CONNECT_TIMEOUT_MS says otherwise', () => {
+    expect(loadConfig(base).pools.connectTimeoutMs).toBe(5_000);
+    expect(loadConfig({ ...base, DB_CONNECT_TIMEOUT_MS: '1500' }).pools.connectTimeoutMs).toBe(1_500);
+    expect(() => loadConfig({ ...base, DB_CONNECT_TIMEOUT_MS: '0' })).toThrow(new ConfigError('DB_CONNECT_TIMEOUT_MS must be a whole number from 1 to 2147483647, got "0"'));
+  });
+
   it('refuses a budget smaller than one pool at start-up', () => {
     expect(() => loadConfig({ ...base, DB_POOL_SIZE: '10', DB_CONNECTION_BUDGET: '9' })).toThrow(ConfigError);
   });
