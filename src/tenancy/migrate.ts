@@ -6,6 +6,7 @@ import { PlacementMigrator } from './isolation/strategy';
 import { applyMigrations, type MigrationClass } from './migrations/runner';
 import type { OwnerAccess } from './owner-access';
 import { MAIN_SERVER, SHARED_SCHEMA } from './placement';
+import { SessionLock } from './provisioning-lock';
 import { ensureRuntimeRole, RuntimeRoleTakenError } from './runtime-role';
 import type { ServerRegistry } from './servers';
 
@@ -44,6 +45,10 @@ export interface MigrateOptions {
   /** Placements migrated at the same time (default 1). */
   concurrency?: number;
   onProgress?: (result: TenantMigrationResult, done: number, total: number) => void;
+  /** Called when another run is under way: this one waits for it to end, then does what is left. */
+  onWaiting?: () => void;
+  /** Called once the run is recorded; `interrupt` records it INTERRUPTED now (a process about to stop). */
+  onRun?: (run: { id: string; interrupt(): Promise<void> }) => void;
 }
 
 export interface MigrateDeps {
@@ -56,15 +61,33 @@ export interface MigrateDeps {
 
 const LIVE = { $nin: [TenantStatus.PROVISIONING] };
 
+/** The SessionLock every run holds from start to end: one run at a time, and a dead run's lock is free. */
+const RUN_LOCK = 'sovereign-migrate-run';
+
 /**
  * Brings the catalog, the shared schema and every SCHEMA/DATABASE placement (or one hospital's) to the
  * latest migration. Hospitals already at the latest are skipped from one catalog query (no connection
  * each). Each hospital's state (RUNNING, DONE, FAILED with the error) is recorded in the catalog under
- * a numbered run, so a failing hospital is reported while the run goes on, and the next run resumes:
- * it retries what failed or was cut off and picks up what was never reached. A database server that
- * cannot be reached fails only the hospitals placed on it.
+ * a numbered run, whose counts follow each hospital, so a failing hospital is reported while the run
+ * goes on, and the next run resumes: it retries what failed or was cut off and picks up what was never
+ * reached. A database server that cannot be reached fails only the hospitals placed on it. Runs take
+ * turns (RUN_LOCK): one started while another is under way waits for it, then finds what is left.
  */
 export async function migrateAll(deps: MigrateDeps, options: MigrateOptions = {}): Promise<MigrationReport> {
+  const catalogUrl = deps.servers.ownerUrl(MAIN_SERVER);
+  let lock = await SessionLock.take(catalogUrl, RUN_LOCK, { purpose: 'migrate' });
+  if (!lock) {
+    options.onWaiting?.();
+    lock = await SessionLock.take(catalogUrl, RUN_LOCK, { purpose: 'migrate', wait: true });
+  }
+  try {
+    return await migrateAlone(deps, options);
+  } finally {
+    await lock!.release();
+  }
+}
+
+async function migrateAlone(deps: MigrateDeps, options: MigrateOptions): Promise<MigrationReport> {
   const { central, migrator } = deps;
   const onProgress = options.onProgress ?? (() => undefined);
   const catalog = await applyMigrations(central, 'catalog', deps.catalogMigrations);
@@ -88,14 +111,17 @@ export async function migrateAll(deps: MigrateDeps, options: MigrateOptions = {}
   if (pending.length === 0) return { runId: null, resumed: null, catalog, shared, tenants: [], skipped: total, failed: 0, serverFailures };
 
   const resumed = await previousRun(em, pending.map((t) => t.id));
-  const run = em.create(MigrationRun, { target: migrator.latest, scope: only ? `tenant:${only.slug}` : 'all' } as MigrationRun);
+  const run = em.create(MigrationRun, { target: migrator.latest, scope: only ? `tenant:${only.slug}` : 'all', total: pending.length } as MigrationRun);
   await em.flush();
+  options.onRun?.({ id: run.id, interrupt: () => interruptRun(central, run.id) });
   const tenants: TenantMigrationResult[] = [];
   const limit = pLimit(Math.max(1, Math.min(options.concurrency ?? 1, 64)));
   await Promise.all(
     pending.map((tenant) =>
       limit(async () => {
         const result = await migrateOne(deps, tenant, run, unusable.get(tenant.serverName));
+        const counter = result.error ? 'failed' : 'succeeded';
+        await em.getConnection().execute(`update catalog.migration_runs set ${counter} = ${counter} + 1 where id = ?`, [run.id]);
         tenants.push(result);
         onProgress(result, tenants.length, pending.length);
       }),
@@ -162,7 +188,15 @@ async function setState(em: ReturnType<MikroORM['em']['fork']>, tenantId: string
   );
 }
 
-/** The last run, when it did not succeed; runs left RUNNING by a dead process become INTERRUPTED. */
+/** Records a run that stops before its end INTERRUPTED, with the counts it reached. */
+async function interruptRun(central: MikroORM, runId: string): Promise<void> {
+  await central.em.fork().nativeUpdate(MigrationRun, { id: runId, status: 'RUNNING' }, { status: 'INTERRUPTED', finishedAt: new Date() });
+}
+
+/**
+ * The last run, when it did not succeed. A run still RUNNING is one whose process died (every run
+ * holds RUN_LOCK, which this one now has): it becomes INTERRUPTED, keeping the counts it reached.
+ */
 async function previousRun(em: ReturnType<MikroORM['em']['fork']>, pendingIds: string[]): Promise<ResumeInfo | null> {
   await em.nativeUpdate(MigrationRun, { status: 'RUNNING' }, { status: 'INTERRUPTED', finishedAt: new Date() });
   const [last] = await em.find(MigrationRun, {}, { orderBy: { id: 'desc' }, limit: 1 });

@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { backOff } from 'exponential-backoff';
 import { Client } from 'pg';
 import { ConfigError } from '../config';
-import { MIGRATIONS_TABLE } from './migrations/runner';
+import { lockSchemaChanges, MIGRATIONS_TABLE } from './migrations/runner';
 import { quoteIdent } from './placement';
 import { FENCES_TABLE } from './placement-hold';
 
@@ -144,22 +144,26 @@ export function expectedRuntimePrivileges(table: string): string[] {
 /**
  * Lets the runtime role read and write the tenant tables of `schema`, and nothing else there:
  * append-only tables get INSERT and SELECT only, read-only tables SELECT only, the migrations table
- * nothing.
+ * nothing. One transaction, under the schema's lockSchemaChanges: two processes granting on one
+ * schema at once (two `migrate` runs, replicas starting, `doctor --fix`) take turns.
  */
 export async function grantRuntimeAccess(owner: MikroORM, schema: string, roleName: string): Promise<void> {
   const s = quoteIdent(schema);
   const r = quoteIdent(roleName);
-  const conn = owner.em.fork().getConnection();
-  await conn.execute(`grant usage on schema ${s} to ${r}`);
-  await conn.execute(`grant select, insert, update, delete on all tables in schema ${s} to ${r}`);
-  await conn.execute(`revoke all on ${s}.${MIGRATIONS_TABLE} from ${r}`);
-  const restricted = [...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES];
-  const tables = (await conn.execute(
-    `select table_name from information_schema.tables where table_schema = ? and table_name in (${restricted.map(() => '?').join(', ')})`,
-    [schema, ...restricted],
-  )) as { table_name: string }[];
-  for (const { table_name } of tables) {
-    const extra = READ_ONLY_TABLES.includes(table_name) ? 'insert, ' : '';
-    await conn.execute(`revoke ${extra}update, delete, truncate, references, trigger on ${s}.${quoteIdent(table_name)} from ${r}`);
-  }
+  await owner.em.fork().transactional(async (em) => {
+    const run = (sql: string, params: unknown[] = []) => em.getConnection().execute<{ table_name: string }[]>(sql, params, 'all', em.getTransactionContext());
+    await lockSchemaChanges(run, schema);
+    await run(`grant usage on schema ${s} to ${r}`);
+    await run(`grant select, insert, update, delete on all tables in schema ${s} to ${r}`);
+    await run(`revoke all on ${s}.${MIGRATIONS_TABLE} from ${r}`);
+    const restricted = [...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES];
+    const tables = await run(
+      `select table_name from information_schema.tables where table_schema = ? and table_name in (${restricted.map(() => '?').join(', ')})`,
+      [schema, ...restricted],
+    );
+    for (const { table_name } of tables) {
+      const extra = READ_ONLY_TABLES.includes(table_name) ? 'insert, ' : '';
+      await run(`revoke ${extra}update, delete, truncate, references, trigger on ${s}.${quoteIdent(table_name)} from ${r}`);
+    }
+  });
 }

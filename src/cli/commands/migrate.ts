@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { cleanUpOnStop } from '../interrupt';
 import { progress } from '../progress';
 import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
@@ -27,15 +28,28 @@ export function registerMigrate(program: Command): void {
         }
         let bar: ReturnType<typeof progress> | undefined;
         const failures: string[] = [];
-        const report = await tenancy.migrate({
-          tenant: options.tenant,
-          concurrency: options.concurrency,
-          onProgress: (result, _done, total) => {
-            bar ??= progress(total, 'migrating');
-            if (result.error) failures.push(`${result.slug} (${result.isolation}): ${result.error}`);
-            bar.tick(`${result.slug}${result.error ? ' FAILED' : ''}`);
-          },
-        });
+        let started: { id: string; interrupt(): Promise<void> } | undefined;
+        // Stopped (Ctrl-C, SIGTERM): the run is recorded INTERRUPTED with the counts it reached; a placement
+        // cut off mid-migration rolls back its current migration, and the next run retries it.
+        const interrupted = async () => {
+          bar?.stop();
+          if (!started) return;
+          await started.interrupt();
+          console.log(`run #${started.id} recorded INTERRUPTED; the next migrate resumes it`);
+        };
+        const report = await cleanUpOnStop(interrupted, () =>
+          tenancy.migrate({
+            tenant: options.tenant,
+            concurrency: options.concurrency,
+            onWaiting: () => console.log('another migrate run is under way: waiting for it to end'),
+            onRun: (run) => (started = run),
+            onProgress: (result, _done, total) => {
+              bar ??= progress(total, 'migrating');
+              if (result.error) failures.push(`${result.slug} (${result.isolation}): ${result.error}`);
+              bar.tick(`${result.slug}${result.error ? ' FAILED' : ''}`);
+            },
+          }),
+        );
         bar?.stop();
         if (report.resumed) {
           console.log(`resuming after run #${report.resumed.runId} (${report.resumed.status}): ${report.resumed.retried} hospital(s) retried`);

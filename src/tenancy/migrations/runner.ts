@@ -14,9 +14,18 @@ export function migrationName(m: MigrationClass): string {
 }
 
 /**
+ * Serialises changes to one schema (its migrations, its grants) across processes until the calling
+ * transaction ends: concurrent runners then apply each migration once, and concurrent GRANTs on the
+ * same tables, which PostgreSQL refuses ("tuple concurrently updated"), wait for each other.
+ */
+export async function lockSchemaChanges(run: (sql: string, params: unknown[]) => Promise<unknown>, schema: string): Promise<void> {
+  await run('select pg_advisory_xact_lock(hashtext(?))', [`sovereign-migrate:${schema}`]);
+}
+
+/**
  * Applies `migrations` to one schema through an owner connection: each migration in its own
- * transaction under `SET LOCAL search_path` (never a session-level SET on a pooled connection), with an
- * advisory lock so that concurrent runners apply each migration once, recorded in the schema's own
+ * transaction under `SET LOCAL search_path` (never a session-level SET on a pooled connection), under
+ * lockSchemaChanges so that concurrent runners apply each migration once, recorded in the schema's own
  * migrations table. MikroORM 6's migrator ignores wildcard-schema entities, hence this runner; the
  * catalog uses the same one so there is one way to migrate. A migration's statements are sent in one
  * round trip. Returns the names it applied.
@@ -33,7 +42,7 @@ export async function applyMigrations(orm: MikroORM, schema: string, migrations:
     const done = await em.transactional(async (tem) => {
       const trx = tem.getTransactionContext();
       const run = (sql: string, params: unknown[] = []) => tem.getConnection().execute(sql, params, 'all', trx);
-      await run('select pg_advisory_xact_lock(hashtext(?))', [`sovereign-migrate:${schema}`]);
+      await lockSchemaChanges(run, schema);
       const rows = await run(`select 1 from ${s}.${MIGRATIONS_TABLE} where name = ?`, [name]);
       if (rows.length > 0) return false;
       await run(`set local search_path to ${s}`);
