@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { AuditActorKind, AuditOutcome } from '../modules/audit/audit-entry.entity';
 import { recordPlatformAudit, recordTenantAudit, type TenantAuditRecord } from '../modules/audit/audit.service';
 import { introspectionRootFields, type RootField } from '../graphql/audit-fields';
+import { recordApart, recordRefusal } from './refused-audit';
 import { rollsBack } from './session-plugin';
 
 /**
@@ -18,13 +19,23 @@ import { rollsBack } from './session-plugin';
  * had worked) are written in a transaction of their own, so a failed attempt is never lost. A request
  * past its deadline is rolled back like a failed mutation, and recorded the same way; so is a request
  * whose transaction a failed statement has aborted (a read cancelled by its statement timeout), which
- * keeps its own errors. Only entries that cannot be written at all replace the answer.
+ * keeps its own errors. Only entries that cannot be written at all replace the answer. A platform
+ * admin's request refused before it ran is recorded too (see recordRefusal); should that fail, the
+ * refusal is answered all the same and the failure logged.
  */
 export function auditPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
+      let ran = false;
       return {
+        async willSendResponse(requestContext) {
+          if (ran) return;
+          await recordRefusal(requestContext).catch((error: unknown) => {
+            logger.error({ err: error, requestId: requestContext.contextValue.requestId }, 'audit write failed');
+          });
+        },
         async executionDidStart(requestContext) {
+          ran = true;
           return {
             async executionDidEnd() {
               try {
@@ -94,19 +105,12 @@ async function writeEntries(requestContext: GraphQLRequestContext<RequestContext
     requestId: ctx.requestId,
     detail: f.detail ?? null,
   }));
-  const apart = (entries: TenantAuditRecord[]) => ctx.services.tenancy.run(ctx.tenant!, (em) => recordTenantAudit(em, entries));
-  // The request's own transaction is ended first, so writing apart never needs a second connection
-  // while holding one (with a busy or one-connection pool that would wait for itself).
-  if (rolledBack || aborted || !ctx.session) {
-    await ctx.session?.abandon();
-    return apart(records);
-  }
+  if (rolledBack || aborted || !ctx.session) return recordApart(ctx, records);
   try {
     await recordTenantAudit(await ctx.session.em(), records);
   } catch (error) {
     // The request's transaction is unusable: it will not commit, so record the attempt as failed.
-    await ctx.session.abandon();
-    await apart(records.map((r) => ({ ...r, outcome: AuditOutcome.FAILURE, errorCode: r.errorCode ?? 'INTERNAL_SERVER_ERROR' })));
+    await recordApart(ctx, records.map((r) => ({ ...r, outcome: AuditOutcome.FAILURE, errorCode: r.errorCode ?? 'INTERNAL_SERVER_ERROR' })));
     throw error;
   }
 }
