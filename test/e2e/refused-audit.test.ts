@@ -78,3 +78,27 @@ describe('audit of requests refused before they ran', () => {
     }
   });
 });
+
+describe('audit of requests refused by the rate limits', () => {
+  let gw: TestGateway;
+
+  // One request a minute for a platform admin (600 scaled down, at least 1).
+  beforeAll(async () => {
+    gw = await TestGateway.start({ RATE_LIMIT_MULTIPLIER: '0.001', RATE_LIMIT_PUBLIC_PER_MINUTE: '20000' });
+  });
+  afterAll(() => gw.stop());
+
+  it('records a platform admin’s request the rate limits refused nowhere: each would be the work the limit spares', async () => {
+    const headers = { authorization: `Bearer ${await gw.platformToken()}` };
+    const mutation = { query: 'mutation { suspendTenant(slug: "nobody-here") { id } }' };
+    const ran = await gw.raw('/graphql', mutation, { ...headers, 'x-request-id': randomUUID() });
+    const limited = randomUUID();
+    const refused = await gw.raw('/graphql', mutation, { ...headers, 'x-request-id': limited });
+    expect([ran.status, refused.status]).toEqual([200, 429]);
+    const entries = await ownerQuery<{ request_id: string; error_code: string }>(
+      `select request_id, error_code from catalog.platform_audit where operation = 'suspendTenant'`, [], dbName(gw),
+    );
+    expect(entries.map((e) => e.error_code)).toEqual(['NOT_FOUND']);
+    expect(entries.some((e) => e.request_id === limited)).toBe(false);
+  });
+});
