@@ -3,6 +3,7 @@ import { DomainError } from '../errors';
 import { recordPlatformAudit } from '../modules/audit/audit.service';
 import { TenantStatus, type Tenancy } from '../tenancy';
 import { Tenant } from '../tenancy/catalog';
+import type { TenantChange } from '../tenancy/serving-change';
 
 function operator(): string {
   try {
@@ -46,6 +47,13 @@ export interface AuditedResult {
 
 /** A result that is itself the record, or nothing. */
 const asRecorded = (result: unknown): AuditedResult => (result ?? {}) as AuditedResult;
+
+/** A change of a hospital's catalog entry as its entry records it: the hospital, and `describe`'s account of what was set. */
+export const recordedChange = (describe: (change: TenantChange) => string) => (change: TenantChange): AuditedResult => ({
+  id: change.after.id,
+  slug: change.after.slug,
+  detail: describe(change),
+});
 
 /**
  * Runs one operator action and records it in the central platform audit (source CLI, the operating

@@ -12,6 +12,7 @@ import { registerListTenants } from './commands/list-tenants';
 import { registerMigrate } from './commands/migrate';
 import { registerPurgeTenant } from './commands/purge-tenant';
 import { registerSetTenantLimits } from './commands/set-tenant-limits';
+import { registerSetTenantPlan } from './commands/set-tenant-plan';
 import { registerResumeTenant, registerSuspendTenant } from './commands/tenant-status';
 
 import { registerExportTenant } from './commands/export-tenant';
@@ -31,6 +32,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerSuspendTenant,
   registerResumeTenant,
   registerDeleteTenant,
+  registerSetTenantPlan,
   registerSetTenantLimits,
   registerLegalHold,
   registerPurgeTenant,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { BadInputError } from '../../errors';
 import { describeLimitChange } from '../../modules/platform/change-detail';
 import { changeTenantLimits } from '../../modules/platform/tenant-limits.service';
-import { audited, hospital } from '../audit';
+import { audited, hospital, recordedChange } from '../audit';
 import { hospitalSlug, limitChange } from '../input';
 import { shownLimit } from '../limits';
 import { EXIT, withTenancy } from '../runtime';
@@ -21,11 +21,7 @@ export function registerSetTenantLimits(program: Command): void {
       }
       const change = { maxUsers: cleared(o.maxUsers), maxAssets: cleared(o.maxAssets) };
       process.exitCode = await withTenancy(async ({ tenancy }) => {
-        const { after: t } = await audited(tenancy, 'changeTenantLimits', hospital(slug), () => changeTenantLimits(tenancy, slug, change), (c) => ({
-          id: c.after.id,
-          slug: c.after.slug,
-          detail: describeLimitChange(c),
-        }));
+        const { after: t } = await audited(tenancy, 'changeTenantLimits', hospital(slug), () => changeTenantLimits(tenancy, slug, change), recordedChange(describeLimitChange));
         console.log(`${t.slug} (${t.plan}): max users ${shownLimit(t, 'users')}, max assets ${shownLimit(t, 'patients')}`);
         return EXIT.OK;
       });
