@@ -1,10 +1,12 @@
 import { Option, type Command } from 'commander';
 import { Isolation } from '../../tenancy';
+import type { MoveResult } from '../../tenancy/transfer';
 import { audited, hospital } from '../audit';
 import { printTables, transferProgress } from '../transfer-progress';
 import { positiveInt } from './migrate';
 import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
+import { StopSignals, StoppedError } from '../stop-signals';
 
 /** `sovereign move-tenant <slug> --to <mode> [--server <name>]`: a live hospital to another mode or server. */
 export function registerMoveTenant(program: Command): void {
@@ -12,7 +14,8 @@ export function registerMoveTenant(program: Command): void {
     .command('move-tenant')
     .description(
       'Move a live hospital to another isolation mode or database server: copy while it serves, hold its requests only for the final ' +
-        'delta, verification and catalog switch, then remove the old placement. On any failure it stays where it was, intact.',
+        'delta, verification and catalog switch, then remove the old placement. On any failure it stays where it was, intact; ' +
+        'Ctrl-C (or SIGTERM) before the switch undoes the move, then exits.',
     )
     .argument('<slug>', 'the hospital to move', hospitalSlug())
     .addOption(new Option('--to <mode>', 'target isolation mode').choices(Object.values(Isolation)).makeOptionMandatory())
@@ -21,11 +24,25 @@ export function registerMoveTenant(program: Command): void {
     .action(async (slug: string, options: { to: Isolation; server?: string; holdTimeout: number }) => {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
         const bar = transferProgress();
+        const stop = StopSignals.listen({
+          work: 'move',
+          run: () => tenancy.transfer.abandonMove(slug),
+          leaves: `the next move or purge of ${slug} settles this one`,
+        });
         try {
-          const { result } = await audited(tenancy, 'moveTenant', hospital(slug), async () => {
-            const moved = await tenancy.transfer.move(slug, options.to, { server: options.server, holdTimeoutMs: options.holdTimeout, onProgress: bar.onProgress });
-            return { id: moved.tenant.id, slug, result: moved };
-          });
+          let result: MoveResult;
+          try {
+            ({ result } = await audited(tenancy, 'moveTenant', hospital(slug), async () => {
+              const moved = await tenancy.transfer.move(slug, options.to, { server: options.server, holdTimeoutMs: options.holdTimeout, onProgress: bar.onProgress, stop });
+              return { id: moved.tenant.id, slug, result: moved };
+            }));
+          } catch (error) {
+            if (!(error instanceof StoppedError)) throw error;
+            bar.stop();
+            const now = await tenancy.store.bySlug(slug);
+            console.error(`${error.message}: the move was undone; ${slug} stays where it was${now ? ` (${now.isolation} on ${now.placement.server})` : ''}`);
+            return error.exitCode;
+          }
           bar.stop();
           console.log(`moved ${slug}: ${result.from.isolation} on ${result.from.server} → ${result.to.isolation} on ${result.to.server}`);
           console.log(`requests were held for ${result.heldMs} ms; verified on both sides:`);
@@ -33,6 +50,7 @@ export function registerMoveTenant(program: Command): void {
           if (result.cleanupError) console.error(`warning: the old placement could not be removed: ${result.cleanupError}`);
           return EXIT.OK;
         } finally {
+          stop.close();
           bar.stop();
         }
       });

@@ -11,6 +11,6 @@ export class TransferResolver {
       'the final switch, verifies counts and checksums, then removes the old placement. On failure the hospital stays where it was.',
   })
   async moveTenant(@Args() { slug, to, server }: MoveTenantArgs, @Ctx() ctx: RequestContext): Promise<MoveTenantPayload> {
-    return MoveTenantPayload.from(await ctx.services.tenancy.transfer.move(slug, to, { server: server ?? undefined, deadline: ctx.deadline }));
+    return MoveTenantPayload.from(await ctx.services.tenancy.transfer.move(slug, to, { server: server ?? undefined, stop: ctx.deadline }));
   }
 }

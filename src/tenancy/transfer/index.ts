@@ -37,6 +37,14 @@ export class TenantTransfer {
     return this.mover.settle(entry);
   }
 
+  /**
+   * Marks the move of hospital `slug` under way in this process as dead (its process is about to quit
+   * without undoing it), so that the next move or purge settles it at once; nothing when none is recorded.
+   */
+  abandonMove(slug: string): Promise<void> {
+    return this.mover.abandon(slug);
+  }
+
   /** Moves live hospital `slug` to isolation `to` (and server, for DATABASE). */
   move(slug: string, to: Isolation, options?: MoveOptions): Promise<MoveResult> {
     return this.mover.move(slug, to, options);
@@ -47,5 +55,5 @@ export type { ArchiveManifest } from './manifest';
 export type { TransferProgress } from './deps';
 export type { TableSummary } from './digest';
 export type { ImportOptions } from './importer';
-export type { MoveOptions, MoveResult } from './mover';
+export type { MoveOptions, MoveResult, MoveStop } from './mover';
 export type { MoveStep } from './switch';

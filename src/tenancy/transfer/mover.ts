@@ -1,7 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { Deadline } from '../../deadline';
-import { BadInputError, ConflictError, UnavailableError } from '../../errors';
-import { Isolation, SERVING, type Tenant } from '../catalog';
+import { BadInputError, ConflictError } from '../../errors';
+import { Isolation, SERVING, Tenant } from '../catalog';
 import { derivePlacement, MAIN_SERVER } from '../placement';
 import type { TenantRecord } from '../tenant-record';
 import { TransferClaims, type ModePlacement, type TransferClaim } from './claims';
@@ -23,14 +22,22 @@ export interface MoveOptions {
   holdTimeoutMs?: number;
   onProgress?: (p: TransferProgress) => void;
   /**
-   * The deadline of the request that asked for the move (moveTenant): once it has passed, the move
-   * gives up at its next table or step and is undone, so that nothing it did is kept, as the request's
-   * REQUEST_TIMEOUT says. It switches the catalog only if still on time then (from there the deadline
-   * stops counting, and the answer waits for the move to end).
+   * What may end the move before its switch: the deadline of the request that asked for it
+   * (moveTenant), or the operator stopping the command (move-tenant). Once `check` throws, the move
+   * gives up at its next table or step and is undone, so that nothing it did is kept; it switches the
+   * catalog only if `finish` still allows it then (from there nothing stops it).
    */
-  deadline?: Pick<Deadline, 'check' | 'finish'>;
+  stop?: MoveStop;
   /** Test seam: called after each step. */
   afterStep?: (step: MoveStep) => void | Promise<void>;
+}
+
+/** See MoveOptions.stop; a request's Deadline is one. */
+export interface MoveStop {
+  /** Throws once the move is to end. */
+  check(): void;
+  /** The move is about to switch: true if it still may (and from then on it is not stopped). */
+  finish(): boolean;
 }
 
 /** A completed move. */
@@ -97,14 +104,13 @@ export class TenantMover {
     if (entry.migrationVersion !== this.deps.migrator.latest) throw ConflictError.because(`"${slug}" is not at the latest migration; run migrate first`);
     if (!(await this.claims.claim(entry.id, source, target))) throw underWay(slug);
 
-    let switched = false;
+    const reached = { made: false, switched: false };
     const heartbeat = setInterval(() => void this.claims.heartbeat(entry.id).catch(() => undefined), HEARTBEAT_MS);
     heartbeat.unref();
     try {
-      const { heldMs, tables } = await this.copyAndSwitch(entry.id, source, target, options, () => (switched = true)).catch((error: unknown) => {
+      const { heldMs, tables } = await this.copyAndSwitch(entry.id, source, target, options, reached).catch((error: unknown) => {
         throw target.isolation === Isolation.SHARED && uniqueViolation(error) ? idsTaken(slug) : error;
       });
-      switched = true;
       this.deps.store.invalidate(entry.id);
       const cleanupError = await cleanUpSource(this.deps, source, entry.id).then(() => null, (e: unknown) => String(e));
       // An old placement left behind keeps the record, so the next move or purge of the hospital removes it.
@@ -112,10 +118,11 @@ export class TenantMover {
       return { tenant: (await this.deps.store.byId(entry.id))!, from: source, to: target, tables, heldMs, cleanupError };
     } catch (error) {
       if (error instanceof MoveInterruptedError) await this.claims.abandon(entry.id).catch(() => undefined);
-      else if (!switched) {
-        // A copy that could not be removed keeps the record, so the next move or purge of the hospital removes it.
+      else if (!reached.switched) {
+        // A target that could not be removed keeps the record once made (it may hold a copy), so the next
+        // move or purge of the hospital removes it; one that failed to be made holds none of its rows.
         const undone = await undoTarget(this.deps, target, entry.id).then(() => true, () => false);
-        await (undone ? this.claims.release(entry.id) : this.claims.abandon(entry.id)).catch(() => undefined);
+        await (undone || !reached.made ? this.claims.release(entry.id) : this.claims.abandon(entry.id)).catch(() => undefined);
       }
       throw error;
     } finally {
@@ -135,19 +142,20 @@ export class TenantMover {
     return { isolation: to, ...placement };
   }
 
-  private async copyAndSwitch(tenantId: string, source: ModePlacement, target: ModePlacement, options: MoveOptions, onSwitched: () => void) {
-    const { deadline } = options;
+  /** The copy and the switch; `reached` records how far it got (the target made, the catalog switched). */
+  private async copyAndSwitch(tenantId: string, source: ModePlacement, target: ModePlacement, options: MoveOptions, reached: { made: boolean; switched: boolean }) {
+    const { stop } = options;
     const afterStep = async (step: MoveStep) => {
       await options.afterStep?.(step);
-      // Next comes the switch: past the deadline it must not happen.
-      if (step === 'fenced' && deadline && !deadline.finish()) throw UnavailableError.timedOut();
-      deadline?.check();
+      // Next comes the switch: once `finish` allows it, nothing stops the move (false: it is to end, and `check` throws).
+      if (step !== 'fenced' || stop?.finish() === false) stop?.check();
     };
     const onProgress = (p: TransferProgress) => {
       options.onProgress?.(p);
-      deadline?.check();
+      stop?.check();
     };
     await prepareTarget(this.deps, target, tenantId);
+    reached.made = true;
     await afterStep('placement');
     return withOwners(this.deps, source, target, async (sourceOrm, targetOrm) => {
       const tables = await this.tablesOf(sourceOrm, targetOrm, source, target, tenantId);
@@ -156,7 +164,7 @@ export class TenantMover {
         await afterStep(phase);
       }
       const result = await holdAndSwitch({ deps: this.deps, source, target, sourceOrm, targetOrm, tenantId, tables, holdTimeoutMs: options.holdTimeoutMs ?? 10_000, afterStep, onProgress });
-      onSwitched();
+      reached.switched = true;
       return result;
     });
   }
@@ -197,6 +205,12 @@ export class TenantMover {
     if (claim && !claim.stale) throw underWay(entry.slug);
     if (claim) await this.recover(claim, entry);
     return claim !== null;
+  }
+
+  /** Marks the recorded move of `slug` as dead (see TenantTransfer.abandonMove). */
+  async abandon(slug: string): Promise<void> {
+    const entry = await this.deps.central.em.fork().findOne(Tenant, { slug }, { fields: ['id'] });
+    if (entry) await this.claims.abandon(entry.id);
   }
 
   /** Settles a move that died: finish it if the catalog had switched, otherwise undo it. */
