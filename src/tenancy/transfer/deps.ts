@@ -1,5 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { NotFoundError } from '../../errors';
+import { databaseFault } from '../../db/faults';
+import { failureReason } from '../../db/failure-reason';
+import { DomainError, NotFoundError, UnavailableError } from '../../errors';
 import { Tenant, type Isolation, type TenantStatus } from '../catalog';
 import type { IsolationStrategy, PlacementMigrator } from '../isolation/strategy';
 import type { OwnerAccess } from '../owner-access';
@@ -30,6 +32,18 @@ export interface TransferProgress {
   rows: number;
   /** Tables in this phase. */
   tables: number;
+}
+
+/**
+ * A failure to reach database server `server` (down, refusing connections, or gone mid-way: the
+ * connection reset, closed or terminated) as SERVICE_UNAVAILABLE saying so, why, and `outcome`
+ * (what was left of the work); any other error is returned as it is.
+ */
+export function unreachableServer(error: unknown, server: string, outcome: string): unknown {
+  if (error instanceof DomainError || databaseFault(error)?.code !== 'SERVICE_UNAVAILABLE') return error;
+  // The query builder puts the statement before the driver's reason (`<sql> - <reason>`).
+  const why = failureReason(error).split(' - ').pop();
+  return new UnavailableError('SERVICE_UNAVAILABLE', `Database server "${server}" could not be reached (${why}); ${outcome}`);
 }
 
 /** The catalog entry of `slug` in one of `statuses`, or NOT_FOUND. */

@@ -4,7 +4,7 @@ import { SERVING, TenantStatus } from '../catalog';
 import { MIGRATIONS_TABLE } from '../migrations/runner';
 import { quoteIdent } from '../placement';
 import { ArchiveWriter } from './archive';
-import { findEntry, placementMigrations, placementOf, type TransferDeps, type TransferProgress } from './deps';
+import { findEntry, placementMigrations, placementOf, unreachableServer, type TransferDeps, type TransferProgress } from './deps';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, type ArchiveManifest } from './manifest';
 import { PlacementIo } from './placement-io';
 import { summariseAll } from './sync';
@@ -51,6 +51,6 @@ export async function exportTenant(deps: TransferDeps, slug: string, file: strin
     });
   } catch (error) {
     await writer.abort();
-    throw error;
+    throw unreachableServer(error, placement.server, `no archive of "${slug}" was written; try again once it answers`);
   }
 }
