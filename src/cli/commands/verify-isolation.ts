@@ -4,7 +4,8 @@ import { BadInputError } from '../../errors';
 import type { Tenancy } from '../../tenancy';
 import { attemptsAgainst, CREATE, type AttemptResult } from '../isolation/attempts';
 import { GatewayClient, outcomeOf, type GqlAnswer } from '../isolation/gateway-client';
-import { closeProbe, openProbe, storedPatient, type Probe } from '../isolation/probes';
+import { activeHospital, closeProbe, openProbe, removeLeftoverProbes, storedPatient, type Probe } from '../isolation/probes';
+import { cleanUpOnStop } from '../interrupt';
 import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
 
@@ -12,7 +13,7 @@ import { EXIT, withTenancy } from '../runtime';
  * `sovereign verify-isolation --tenant1 a --tenant2 b [--url …]`: proves through a running gateway
  * that neither hospital can read or change the other's data. Probe users are created in each hospital
  * through the tenancy core and sign in over HTTP like anyone else; they and their patients are removed
- * at the end.
+ * at the end, also when the command is stopped, and the next run removes those of a run that died.
  */
 export function registerVerifyIsolation(program: Command): void {
   program
@@ -30,18 +31,28 @@ export function registerVerifyIsolation(program: Command): void {
         const url = options.url ?? `http://127.0.0.1:${config.port}`;
         console.log(`verify-isolation: ${options.tenant1} ⇄ ${options.tenant2} through ${url}`);
         const client = new GatewayClient(url);
-        const probes: Probe[] = [];
-        try {
-          probes.push(await openProbe(tenancy, client, options.tenant1));
-          probes.push(await openProbe(tenancy, client, options.tenant2));
-          const results = await probeBoth(tenancy, client, probes[0]!, probes[1]!);
-          for (const r of results) console.log(`  ${r.crossed ? 'CROSSED' : 'held   '}  ${r.from} → ${r.to}: ${r.attempt} — ${r.outcome}`);
-          const crossed = results.filter((r) => r.crossed).length;
-          console.log(`${results.length} attempts, ${crossed} crossed`);
-          return crossed > 0 ? EXIT.FAILED : EXIT.OK;
-        } finally {
-          for (const probe of probes) await closeProbe(tenancy, probe).catch((e: unknown) => console.error(`could not remove the probe in ${probe.slug}: ${String(e)}`));
+        for (const slug of [options.tenant1, options.tenant2]) {
+          const removed = await removeLeftoverProbes(tenancy, await activeHospital(tenancy, slug));
+          if (removed > 0) console.log(`removed ${removed} probe(s) an earlier run left in ${slug}`);
         }
+        const probes: Probe[] = [];
+        const closeAll = async () => {
+          for (const probe of probes.splice(0)) await closeProbe(tenancy, probe).catch((e: unknown) => console.error(`could not remove the probe in ${probe.slug}: ${String(e)}`));
+        };
+        // Stopped (Ctrl-C, SIGTERM): the probes are removed first. One killed outright is removed by the next run.
+        return cleanUpOnStop(closeAll, async () => {
+          try {
+            await openProbe(tenancy, client, options.tenant1, probes);
+            await openProbe(tenancy, client, options.tenant2, probes);
+            const results = await probeBoth(tenancy, client, probes[0]!, probes[1]!);
+            for (const r of results) console.log(`  ${r.crossed ? 'CROSSED' : 'held   '}  ${r.from} → ${r.to}: ${r.attempt} — ${r.outcome}`);
+            const crossed = results.filter((r) => r.crossed).length;
+            console.log(`${results.length} attempts, ${crossed} crossed`);
+            return crossed > 0 ? EXIT.FAILED : EXIT.OK;
+          } finally {
+            await closeAll();
+          }
+        });
       });
     });
 }
