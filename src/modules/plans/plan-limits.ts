@@ -6,7 +6,7 @@ import { User } from '../users/user.entity';
 
 export type LimitedResource = 'patients' | 'users';
 
-/** null = unlimited. TRIAL also ends (read-only) at the catalog's trialEndsAt, 30 days after creation. */
+/** null = unlimited. TRIAL also ends (read-only) at the catalog's trialEndsAt, 30 days after the hospital's one trial started. */
 export const PLAN_LIMITS: Record<Plan, Record<LimitedResource, number | null>> = {
   [Plan.TRIAL]: { patients: 100, users: 5 },
   [Plan.BASIC]: { patients: 1_000, users: null },
