@@ -164,9 +164,9 @@ export async function createApp(config: Config, databaseUrl: string, overrides: 
             resolve(typeof address === 'object' && address ? address.port : port);
           });
         }),
-      // Drains in-flight requests (Apollo's drain plugin), then closes the pools.
+      // Ends the connections and drains in-flight requests (src/http/server.ts), then closes the pools.
       stop: async () => {
-        await http.apollo.stop();
+        await http.stop();
         await services.loginThrottle.close();
         await services.rateLimits.close();
         await tenancy.close();

@@ -63,8 +63,11 @@ export interface Config {
   landingPage: boolean;
   introspection: boolean;
   limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number; hideSuggestions: boolean };
-  /** `requestTimeoutMs`: to receive a request; `deadlineMs`: to answer a GraphQL request once received. */
-  http: { maxBodyBytes: number; requestTimeoutMs: number; deadlineMs: number };
+  /**
+   * `requestTimeoutMs`: to receive a request; `deadlineMs`: to answer a GraphQL request once received;
+   * `lastCallMs`: on stop, how long idle keep-alive connections stay open (src/http/last-call.ts).
+   */
+  http: { maxBodyBytes: number; requestTimeoutMs: number; deadlineMs: number; lastCallMs: number };
   logLevel: string;
 }
 
@@ -230,6 +233,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBodyBytes: int(env, 'MAX_BODY_BYTES', 100_000),
       requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000),
       deadlineMs: positive(env, 'REQUEST_DEADLINE_MS', 30_000),
+      lastCallMs: int(env, 'SHUTDOWN_LAST_CALL_MS', 1_000),
     },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
   };

@@ -17,6 +17,7 @@ import { refuseTargetWithoutHost } from './digest';
 import { errorBody } from './request-error';
 import { healthRoutes } from './health';
 import { landingPage } from './landing-page';
+import { LastCall } from './last-call';
 import { platformMutationPlugin } from './platform-mutation-plugin';
 import { rateLimitPlugin } from './rate-limit-plugin';
 import { tenantSessionPlugin } from './session-plugin';
@@ -28,6 +29,8 @@ export const GRAPHQL_PATHS = ['/graphql', '/t/:slug/graphql'];
 export interface HttpServer {
   server: http.Server;
   apollo: ApolloServer<RequestContext>;
+  /** Stops accepting, gives keep-alive clients their last call (LastCall), then drains requests in flight. */
+  stop(): Promise<void>;
 }
 
 export interface HttpOptions {
@@ -76,6 +79,7 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
   app.set('trust proxy', config.trustProxy);
   const telemetry = new Telemetry(services.tenancy);
   const server = http.createServer(receiveTimeouts(config.http.requestTimeoutMs), app);
+  const lastCall = new LastCall(server);
   const protection = armor(config.limits);
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -133,5 +137,9 @@ export async function createHttpServer(schema: GraphQLSchema, services: AppServi
     if (status === 500) logger.error({ err }, 'http error');
     res.status(status).json(status === 500 ? errorBody('Internal server error', 'INTERNAL_SERVER_ERROR') : errorBody(err.message, 'BAD_USER_INPUT'));
   });
-  return { server, apollo };
+  const stop = async () => {
+    await lastCall.begin(config.http.lastCallMs);
+    await apollo.stop();
+  };
+  return { server, apollo, stop };
 }

@@ -1,0 +1,51 @@
+import http from 'node:http';
+import { TestGateway } from '../fixtures/gateway';
+
+/** What happened to each request of clients that keep sending on keep-alive connections while the gateway stops. */
+interface Outcome {
+  answered: number;
+  /** Sent on a connection the gateway closed under it: lost, as no client retries a POST. */
+  reset: number;
+  /** Refused a new connection: the gateway no longer listens, and a client goes elsewhere. */
+  refused: number;
+}
+
+/** `clients` loops, each sending `{ __typename }` on a shared keep-alive agent, until `until` resolves. */
+async function keepSending(baseUrl: string, clients: number, until: Promise<unknown>): Promise<Outcome> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const outcome: Outcome = { answered: 0, reset: 0, refused: 0 };
+  let done = false;
+  void until.finally(() => (done = true));
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const req = http.request(`${baseUrl}/graphql`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 200) outcome.answered += 1;
+          resolve();
+        });
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ECONNREFUSED') outcome.refused += 1;
+        else outcome.reset += 1;
+        resolve();
+      });
+      req.end(JSON.stringify({ query: '{ __typename }' }));
+    });
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (!done) await one();
+  }));
+  agent.destroy();
+  return outcome;
+}
+
+describe('stopping with keep-alive clients sending', () => {
+  it('loses no request: open connections get a last call, answered with Connection: close, before they are closed', async () => {
+    const gw = await TestGateway.start({ RATE_LIMIT_MULTIPLIER: '0' });
+    const stopped = new Promise<void>((resolve) => setTimeout(resolve, 500)).then(() => gw.stop());
+    const outcome = await keepSending(gw.baseUrl, 16, stopped);
+    expect(outcome.answered).toBeGreaterThan(50);
+    expect(outcome.refused).toBeGreaterThan(0);
+    expect(outcome.reset).toBe(0);
+  }, 60_000);
+});
