@@ -9,7 +9,11 @@ import { TenantNode } from './tenant.types';
 
 @Resolver(() => TenantNode)
 export class TenantPlanResolver {
-  @Mutation(() => TenantNode, { description: 'Moves a hospital to another plan; takes effect on its next request.' })
+  @Mutation(() => TenantNode, {
+    description:
+      'Moves a hospital to another plan; takes effect on its next request. A hospital has one trial: the first move to TRIAL starts it ' +
+      '(30 days), moving back to TRIAL resumes it, and once it has ended moving to TRIAL is CONFLICT.',
+  })
   async changeTenantPlan(
     @Arg('slug') slug: string,
     @Arg('plan', () => Plan) plan: Plan,
