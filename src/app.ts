@@ -90,13 +90,18 @@ async function openWhenReachable(config: Config, databaseUrl: string, logger: Lo
   }
 }
 
-/** What a deployment does once when it starts: warnings about its settings, migrations (with the runtime role) on start if configured, the first platform admin. */
+/**
+ * What a deployment does once when it starts: warnings about its settings, migrations (with the runtime
+ * role) on start if configured, removing provisionings that died part-way, the first platform admin.
+ */
 async function startUpWork(tenancy: Tenancy, config: Config, logger: Logger): Promise<void> {
   for (const warning of startUpWarnings(config)) logger.warn(warning.settings, warning.message);
   if (config.migrateOnStart) {
     const report = await tenancy.migrate();
     logger.info({ catalog: report.catalog, shared: report.shared, tenants: report.tenants.length, failed: report.failed }, 'migrations applied');
   }
+  const abandoned = await tenancy.provisioner.removeAbandoned();
+  if (abandoned.length > 0) logger.warn({ slugs: abandoned }, 'removed hospitals whose provisioning died part-way');
   if (config.platformAdmin && (await bootstrapPlatformAdmin(tenancy.central, config.platformAdmin))) {
     logger.info({ email: config.platformAdmin.email }, 'created the first platform admin');
   }

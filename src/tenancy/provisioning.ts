@@ -145,6 +145,7 @@ export class TenantProvisioner {
   async create(input: NewTenant, options: ProvisioningOptions): Promise<TenantDetails> {
     const domains = this.check(input, options.problems);
     options.onChecked?.();
+    await this.removeAbandoned();
     const { tenant, lock } = await this.reserve(input, domains);
     try {
       return await this.provision(tenant, options);
@@ -220,13 +221,44 @@ export class TenantProvisioner {
   }
 
   /**
+   * Removes every provisioning that died part-way (its process killed, its machine lost): entries left
+   * PROVISIONING for over STALE_PROVISIONING_MS whose lock is free, with whatever of their placement was
+   * made (as a failed provisioning undoes itself), so that none keeps its slug, its domains or a
+   * half-made schema or database. Runs before every provisioning, and at start-up and with every
+   * `migrate`. A provisioning still running holds its lock and is left alone. Returns the slugs removed.
+   */
+  async removeAbandoned(): Promise<string[]> {
+    const before = new Date(Date.now() - STALE_PROVISIONING_MS);
+    const stale = await this.deps.central.em.fork().find(Tenant, { status: TenantStatus.PROVISIONING, createdAt: { $lt: before } });
+    const removed: string[] = [];
+    for (const entry of stale) if (await this.undoIfAbandoned(entry)) removed.push(entry.slug);
+    return removed;
+  }
+
+  /** Undoes `entry` when its lock is free (its process is gone) and it is still PROVISIONING; whether it did. */
+  private async undoIfAbandoned(entry: Tenant): Promise<boolean> {
+    const lock = await ProvisioningLock.take(this.catalogUrl, entry.id);
+    if (!lock) return false;
+    try {
+      // Read again under the lock: another process may have removed it since.
+      const still = await this.deps.central.em.fork().findOne(Tenant, { id: entry.id, status: TenantStatus.PROVISIONING });
+      if (!still) return false;
+      await this.undo(still);
+      return true;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /**
    * Takes the new hospital's lock, then inserts its PROVISIONING catalog entry; a duplicate slug or
-   * domain is a CONFLICT.
+   * domain is a CONFLICT (abandoned entries were removed just before).
    */
   private async reserve(input: NewTenant, domains: string[]): Promise<{ tenant: Tenant; lock: ProvisioningLock }> {
     const em = this.deps.central.em.fork();
     const existing = await em.findOne(Tenant, { slug: input.slug });
-    if (existing) await this.reclaim(existing);
+    if (existing?.status === TenantStatus.PROVISIONING) throw ConflictError.because(`A hospital with slug "${existing.slug}" is still being provisioned`);
+    if (existing) throw ConflictError.because(`A hospital with slug "${existing.slug}" already exists`);
     const tenant = em.create(Tenant, {
       slug: input.slug,
       name: input.name.trim(),
@@ -253,22 +285,6 @@ export class TenantProvisioner {
       throw error;
     }
     return { tenant, lock };
-  }
-
-  /**
-   * Clears the way for a new hospital with `existing`'s slug: only an entry left PROVISIONING for over
-   * STALE_PROVISIONING_MS whose lock is free (its process is gone) is undone; anything else is a CONFLICT.
-   */
-  private async reclaim(existing: Tenant): Promise<void> {
-    const conflict = ConflictError.because(`A hospital with slug "${existing.slug}" already exists`);
-    if (existing.status !== TenantStatus.PROVISIONING || Date.now() - existing.createdAt.getTime() <= STALE_PROVISIONING_MS) throw conflict;
-    const lock = await ProvisioningLock.take(this.catalogUrl, existing.id);
-    if (!lock) throw ConflictError.because(`A hospital with slug "${existing.slug}" is still being provisioned`);
-    try {
-      await this.undo(existing);
-    } finally {
-      await lock.release();
-    }
   }
 
   /**

@@ -51,6 +51,8 @@ export function registerMigrate(program: Command): void {
           }),
         );
         bar?.stop();
+        const abandoned = await tenancy.provisioner.removeAbandoned();
+        if (abandoned.length > 0) console.log(`removed hospitals whose provisioning died part-way: ${abandoned.join(', ')}`);
         if (report.resumed) {
           console.log(`resuming after run #${report.resumed.runId} (${report.resumed.status}): ${report.resumed.retried} hospital(s) retried`);
         }
