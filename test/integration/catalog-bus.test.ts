@@ -4,7 +4,8 @@ import { MeDocument } from '../e2e/generated/graphql';
 import { runCli } from '../fixtures/cli';
 import { ownerQuery } from '../fixtures/database';
 import { errorCode, TestGateway } from '../fixtures/gateway';
-import { silentListener, TEST_REDIS_URL } from '../fixtures/redis';
+import { FaultProxy } from '../fixtures/fault-proxy';
+import { TEST_REDIS_URL } from '../fixtures/redis';
 import { LISTENER_NAME } from '../../src/tenancy/resolution/catalog-listener';
 
 const databaseOf = (gw: TestGateway) => new URL(gw.databaseUrl).pathname.slice(1);
@@ -103,7 +104,11 @@ describe('catalog changes whatever each process was configured with', () => {
 
   it.each([
     ['refuses connections', async () => ({ url: 'redis://127.0.0.1:1', close: async () => undefined })],
-    ['accepts connections and answers nothing', silentListener],
+    ['accepts connections and answers nothing', async () => {
+      const proxy = await FaultProxy.start(TEST_REDIS_URL);
+      void proxy.silenceNew();
+      return { url: proxy.via(TEST_REDIS_URL), close: () => proxy.close() };
+    }],
   ])('let a command do its work when its Redis %s, and its change still reaches every gateway within a second', async (_what, unreachable) => {
     const redis = await unreachable();
     try {
