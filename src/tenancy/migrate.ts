@@ -6,7 +6,7 @@ import { PlacementMigrator } from './isolation/strategy';
 import { applyMigrations, type MigrationClass } from './migrations/runner';
 import type { OwnerAccess } from './owner-access';
 import { MAIN_SERVER, SHARED_SCHEMA } from './placement';
-import { SessionLock } from './provisioning-lock';
+import { SessionLock } from './session-lock';
 import { ensureRuntimeRole, RuntimeRoleTakenError } from './runtime-role';
 import type { ServerRegistry } from './servers';
 

@@ -6,7 +6,7 @@ import { User } from '../../modules/users/user.entity';
 import { NotFoundError } from '../../errors';
 import { runInTenant, TenantStatus, type Tenancy, type TenantRecord } from '../../tenancy';
 import { MAIN_SERVER } from '../../tenancy/placement';
-import { SessionLock } from '../../tenancy/provisioning-lock';
+import { SessionLock } from '../../tenancy/session-lock';
 import type { GatewayClient } from './gateway-client';
 
 /** A short-lived ADMIN account created in one hospital to probe the walls, and what it created. */
