@@ -5,6 +5,7 @@ import type { TransferDeps, TransferProgress } from './deps';
 import { exportTenant } from './exporter';
 import { importTenant, type ImportOptions } from './importer';
 import { TenantMover, type MoveOptions, type MoveResult } from './mover';
+import { MoveSettlement } from './settlement';
 
 /**
  * Moving hospitals' data: one mechanism ("copy the rows from placement P1 to P2, verify, switch the
@@ -13,9 +14,11 @@ import { TenantMover, type MoveOptions, type MoveResult } from './mover';
  */
 export class TenantTransfer {
   private readonly mover: TenantMover;
+  private readonly settlement: MoveSettlement;
 
   constructor(private readonly deps: TransferDeps) {
     this.mover = new TenantMover(deps);
+    this.settlement = new MoveSettlement(deps);
   }
 
   /** Writes hospital `slug` to `file` (which must not exist yet); returns the manifest. */
@@ -34,7 +37,7 @@ export class TenantTransfer {
    * was settled. A purge calls it first, so no copy of a hospital outlives it.
    */
   settleMove(entry: Tenant): Promise<boolean> {
-    return this.mover.settle(entry);
+    return this.settlement.settle(entry);
   }
 
   /**
@@ -42,7 +45,7 @@ export class TenantTransfer {
    * without undoing it), so that the next move or purge settles it at once; nothing when none is recorded.
    */
   abandonMove(slug: string): Promise<void> {
-    return this.mover.abandon(slug);
+    return this.settlement.abandon(slug);
   }
 
   /** Moves live hospital `slug` to isolation `to` (and server, for DATABASE). */

@@ -1,15 +1,15 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { BadInputError, ConflictError } from '../../errors';
-import { Isolation, SERVING, Tenant } from '../catalog';
+import { Isolation, SERVING, type Tenant } from '../catalog';
 import { derivePlacement, MAIN_SERVER } from '../placement';
 import type { TenantRecord } from '../tenant-record';
-import { TransferClaims, type ModePlacement, type TransferClaim } from './claims';
-import { findEntry, placementOf, samePlacement, withOwners, type TransferDeps, type TransferProgress } from './deps';
+import { TransferClaims, type ModePlacement } from './claims';
+import { findEntry, placementOf, withOwners, type TransferDeps, type TransferProgress } from './deps';
 import type { TableSummary } from './digest';
-import { clearFence } from './fences';
 import { cleanUpSource, prepareTarget, undoTarget } from './housekeeping';
 import { OwnerTx } from './owner-tx';
 import { PlacementIo } from './placement-io';
+import { MoveSettlement, moveUnderWay } from './settlement';
 import { holdAndSwitch, MoveInterruptedError, type MoveStep } from './switch';
 import { syncPlacements } from './sync';
 import { shapeMismatch, type TenantTable } from './tables';
@@ -75,11 +75,8 @@ function uniqueViolation(error: unknown): boolean {
   return (code ?? cause?.code) === '23505';
 }
 
-const underWay = (slug: string) => ConflictError.because(`A move of "${slug}" is under way; try again once it has ended`);
-
-/** A move beats every HEARTBEAT_MS while it runs; a claim silent for STALE_CLAIM_MS belongs to a move that died. */
+/** A move beats every HEARTBEAT_MS while it runs (see STALE_CLAIM_MS). */
 const HEARTBEAT_MS = 15_000;
-const STALE_CLAIM_MS = 10 * 60_000;
 
 /**
  * Moves a live hospital to another isolation mode or server: create the target placement, copy while
@@ -90,19 +87,21 @@ const STALE_CLAIM_MS = 10 * 60_000;
  */
 export class TenantMover {
   private readonly claims: TransferClaims;
+  private readonly settlement: MoveSettlement;
 
   constructor(private readonly deps: TransferDeps) {
     this.claims = new TransferClaims(deps.central);
+    this.settlement = new MoveSettlement(deps);
   }
 
   async move(slug: string, to: Isolation, options: MoveOptions = {}): Promise<MoveResult> {
     checkHoldTimeout(options.holdTimeoutMs);
     let entry = await findEntry(this.deps, slug, SERVING);
-    if (await this.settle(entry)) entry = await findEntry(this.deps, slug, SERVING);
+    if (await this.settlement.settle(entry)) entry = await findEntry(this.deps, slug, SERVING);
     const source = placementOf(entry);
     const target = this.targetOf(entry, to, options.server);
     if (entry.migrationVersion !== this.deps.migrator.latest) throw ConflictError.because(`"${slug}" is not at the latest migration; run migrate first`);
-    if (!(await this.claims.claim(entry.id, source, target))) throw underWay(slug);
+    if (!(await this.claims.claim(entry.id, source, target))) throw moveUnderWay(slug);
 
     const reached = { made: false, switched: false };
     const heartbeat = setInterval(() => void this.claims.heartbeat(entry.id).catch(() => undefined), HEARTBEAT_MS);
@@ -193,36 +192,5 @@ export class TenantMover {
     } finally {
       await from.rollback();
     }
-  }
-
-  /**
-   * Before other work on the hospital of `entry` (a move, a purge): refuses while a move of it is under
-   * way (CONFLICT), and settles one that died (recover). True when one was settled: the caller reads
-   * the entry again.
-   */
-  async settle(entry: Tenant): Promise<boolean> {
-    const claim = await this.claims.find(entry.id, STALE_CLAIM_MS);
-    if (claim && !claim.stale) throw underWay(entry.slug);
-    if (claim) await this.recover(claim, entry);
-    return claim !== null;
-  }
-
-  /** Marks the recorded move of `slug` as dead (see TenantTransfer.abandonMove). */
-  async abandon(slug: string): Promise<void> {
-    const entry = await this.deps.central.em.fork().findOne(Tenant, { slug }, { fields: ['id'] });
-    if (entry) await this.claims.abandon(entry.id);
-  }
-
-  /** Settles a move that died: finish it if the catalog had switched, otherwise undo it. */
-  private async recover(claim: TransferClaim, entry: Tenant): Promise<void> {
-    const now = placementOf(entry);
-    if (samePlacement(now, claim.target)) {
-      await cleanUpSource(this.deps, claim.source, claim.tenantId);
-    } else if (samePlacement(now, claim.source)) {
-      await this.deps.owner.run(claim.source.server, claim.source.database, (orm) => clearFence(orm, claim.source, claim.tenantId));
-      await undoTarget(this.deps, claim.target, claim.tenantId);
-    }
-    this.deps.store.invalidate(claim.tenantId);
-    await this.claims.release(claim.tenantId);
   }
 }
