@@ -13,6 +13,8 @@ const DISCONNECT_TIMEOUT_MS = 50;
 export const COMMAND_TIMEOUT_MS = 1_000;
 /** How long opening the TCP connection may take. */
 export const CONNECT_TIMEOUT_MS = 2_000;
+/** The error ioredis rejects a command with once COMMAND_TIMEOUT_MS has passed without its answer. */
+const TIMED_OUT = 'Command timed out';
 
 /** Redis could not be reached when start-up asked for it (start-up waits for it, like for the database). */
 export class RedisUnreachableError extends Error {
@@ -32,8 +34,8 @@ class GatewayRedis extends Redis {
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
     const reply = super.sendCommand(command, stream);
     command.promise.catch((error: unknown) => {
-      if (this.status !== 'ready' || command.name === 'quit' || !(error instanceof Error) || error.message !== 'Command timed out') return;
-      this.emit('error', new Error(`Redis did not answer ${command.name} within ${COMMAND_TIMEOUT_MS} ms`));
+      if (this.status !== 'ready' || command.name === 'quit' || !(error instanceof Error) || error.message !== TIMED_OUT) return;
+      this.emit('error', new Error(`Redis did not answer ${command.name} within ${this.options.commandTimeout} ms`));
       this.disconnect(true);
     });
     return reply;
