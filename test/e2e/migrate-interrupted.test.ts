@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant';
 import { CliProcess } from '../fixtures/cli-process';
+import { buildGateway } from '../fixtures/gateway-process';
 import { ownerQuery, testServerUrl } from '../fixtures/database';
 import { TestGateway } from '../fixtures/gateway';
 import { runCli } from '../fixtures/operator-cli';
@@ -24,6 +25,8 @@ describe('a migrate run stopped in the middle', () => {
     gw = await TestGateway.start();
     for (const slug of slugs) await gw.createTenant({ slug, isolation: 'SCHEMA' });
   }, 60_000);
+  // The CLI runs from dist/: built once, before the tests that start it.
+  beforeAll(() => buildGateway(), 300_000);
   afterAll(() => gw.stop());
 
   const runs = () =>

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { CliProcess } from '../fixtures/cli-process';
+import { buildGateway } from '../fixtures/gateway-process';
 import { ownerQuery } from '../fixtures/database';
 import { TestGateway } from '../fixtures/gateway';
 import { runCli } from '../fixtures/operator-cli';
@@ -40,6 +41,8 @@ describe('verify-isolation stopped in the middle', () => {
     await gw.createTenant({ slug: 'stop-east', isolation: 'SCHEMA' });
     await gw.createTenant({ slug: 'stop-west', isolation: 'DATABASE' });
   }, 60_000);
+  // The CLI runs from dist/: built once, before the tests that start it.
+  beforeAll(() => buildGateway(), 300_000);
   afterAll(() => gw.stop());
 
   async function probesIn(slug: string): Promise<{ users: number; patients: number }> {
