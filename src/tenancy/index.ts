@@ -64,7 +64,7 @@ export class Tenancy {
     private readonly options: TenancyOptions,
   ) {
     const { config } = options;
-    this.owner = new OwnerAccess(central, servers);
+    this.owner = new OwnerAccess(central, servers, config.pools.connectTimeoutMs);
     this.pools = new PoolRegistry(servers, options.tenantEntities, config.pools);
     this.store = new CachedTenantStore(new CatalogTenantStore(central));
     this.resolver = new TenantResolver(this.store, config.baseDomain);
@@ -140,7 +140,7 @@ export class Tenancy {
 
   static async open(options: TenancyOptions): Promise<Tenancy> {
     const servers = new ServerRegistry(options.databaseUrl, options.config.extraServers, options.config.appRole);
-    const central = await MikroORM.init(centralOrmOptions(options.databaseUrl, options.config.pools.size));
+    const central = await MikroORM.init(centralOrmOptions(options.databaseUrl, options.config.pools.size, options.config.pools.connectTimeoutMs));
     try {
       await central.em.fork().getConnection().execute('select 1'); // init does not fail on an unreachable server
     } catch (error) {
@@ -221,13 +221,15 @@ export class Tenancy {
     return this.options.tenantMigrations;
   }
 
-  /** True when the catalog database answers. */
+  /** True when the catalog database answers, within the connect timeout (a server that says nothing is not ready). */
   async isReady(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const answered = this.central.em.fork().getConnection().execute('select 1').then(() => true, () => false);
+    const silent = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, this.options.config.pools.connectTimeoutMs, false)));
     try {
-      await this.central.em.fork().getConnection().execute('select 1');
-      return true;
-    } catch {
-      return false;
+      return await Promise.race([answered, silent]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

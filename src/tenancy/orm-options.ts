@@ -9,10 +9,16 @@ import { TENANT_FILTER, TenantScoped } from './tenant-scoped';
 
 type EntityClass = abstract new (...args: never[]) => object;
 
-function base(clientUrl: string, poolSize: number): Options<PostgreSqlDriver> {
+/**
+ * What every ORM shares. `connectTimeoutMs`: a new connection not answered within it fails (a server
+ * that accepts connections and says nothing would otherwise hold it, and whoever waits on it, for
+ * good); `connection`: further settings of each connection (pg's).
+ */
+function base(clientUrl: string, poolSize: number, connectTimeoutMs?: number, connection: Record<string, unknown> = {}): Options<PostgreSqlDriver> {
   return {
     driver: PostgreSqlDriver,
     clientUrl,
+    driverOptions: { connection: { ...(connectTimeoutMs ? { connectionTimeoutMillis: connectTimeoutMs } : {}), ...connection } },
     metadataProvider: ReflectMetadataProvider,
     // No global EntityManager: every use must fork, so nothing runs outside a bound context by accident.
     allowGlobalContext: false,
@@ -35,10 +41,10 @@ function base(clientUrl: string, poolSize: number): Options<PostgreSqlDriver> {
 }
 
 /** Central ORM: catalog entities, owner credentials, main database. */
-export function centralOrmOptions(ownerUrl: string, poolSize: number): Options<PostgreSqlDriver> {
+export function centralOrmOptions(ownerUrl: string, poolSize: number, connectTimeoutMs?: number): Options<PostgreSqlDriver> {
   // Its own context name: MikroORM's transaction context is keyed by it, and a shared name would hand
   // the catalog's transactional EntityManager to tenant code running inside a catalog transaction.
-  return { ...base(ownerUrl, poolSize), entities: [...CATALOG_ENTITIES], contextName: 'central' };
+  return { ...base(ownerUrl, poolSize, connectTimeoutMs), entities: [...CATALOG_ENTITIES], contextName: 'central' };
 }
 
 /** How a tenant ORM's connections are made and bounded. */
@@ -52,16 +58,14 @@ export interface TenantPoolOptions {
 }
 
 /**
- * The connection settings that keep a server that stops answering from holding a connection for good:
- * a new connection gives up after `connectTimeoutMs`, and a statement left unanswered past its own
- * statement timeout and as long again gives up too (PostgreSQL itself cancels a statement at its
- * timeout and says so: only a server that says nothing is waited on longer). With no statement
- * timeout configured, statements are not bounded here.
+ * A runtime connection's own settings: a statement left unanswered past its statement timeout and the
+ * connect timeout again gives up (PostgreSQL itself cancels a statement at its timeout and says so:
+ * only a server that says nothing is waited on longer; with no statement timeout configured,
+ * statements are not bounded here), and its socket is made by `stream` when given.
  */
-function boundedConnections(pool: TenantPoolOptions): Record<string, unknown> {
+function runtimeConnection(pool: TenantPoolOptions): Record<string, unknown> {
   const { connectTimeoutMs, statementTimeoutMs, stream } = pool;
   return {
-    ...(connectTimeoutMs ? { connectionTimeoutMillis: connectTimeoutMs } : {}),
     ...(connectTimeoutMs && statementTimeoutMs ? { query_timeout: statementTimeoutMs + connectTimeoutMs } : {}),
     ...(stream ? { stream } : {}),
   };
@@ -73,10 +77,9 @@ function boundedConnections(pool: TenantPoolOptions): Record<string, unknown> {
  * (which also sets the statement timeout of each transaction).
  */
 export function tenantOrmOptions(url: string, entities: EntityClass[], pool: TenantPoolOptions): Options<PostgreSqlDriver> {
-  const options = base(url, pool.size);
+  const options = base(url, pool.size, pool.connectTimeoutMs, runtimeConnection(pool));
   return {
     ...options,
-    driverOptions: { connection: boundedConnections(pool) },
     contextName: 'tenant',
     entities: [TenantScoped, ...entities],
     filters: {
@@ -88,6 +91,6 @@ export function tenantOrmOptions(url: string, entities: EntityClass[], pool: Ten
 }
 
 /** A short-lived owner connection with no entities (provisioning and migrating other databases). */
-export function ownerOrmOptions(ownerUrl: string): Options<PostgreSqlDriver> {
-  return { ...base(ownerUrl, 2), entities: [], contextName: 'owner' };
+export function ownerOrmOptions(ownerUrl: string, connectTimeoutMs?: number): Options<PostgreSqlDriver> {
+  return { ...base(ownerUrl, 2, connectTimeoutMs), entities: [], contextName: 'owner' };
 }

@@ -11,11 +11,13 @@ export class OwnerAccess {
   constructor(
     readonly central: MikroORM,
     readonly servers: ServerRegistry,
+    /** A new connection to another database not answered within this fails (none when unset). */
+    private readonly connectTimeoutMs?: number,
   ) {}
 
   async run<T>(server: string, database: string | undefined, fn: (owner: MikroORM) => Promise<T>): Promise<T> {
     if (server === MAIN_SERVER && (database === undefined || database === this.servers.mainDatabase)) return fn(this.central);
-    const owner = await MikroORM.init(ownerOrmOptions(this.servers.ownerUrl(server, database)));
+    const owner = await MikroORM.init(ownerOrmOptions(this.servers.ownerUrl(server, database), this.connectTimeoutMs));
     try {
       return await fn(owner);
     } finally {

@@ -16,12 +16,13 @@ describe('a database server that accepts connections and never answers', () => {
   let hung: Hospital[];
   let healthy: Hospital;
   let n = 0;
+  let settings: Record<string, string>;
 
   beforeAll(async () => {
     proxy = await FaultProxy.start(testServerUrl());
     const east = new URL(testServerUrl());
     east.pathname = '/postgres';
-    gw = await TestGateway.start({
+    settings = {
       TENANT_DATABASE_SERVERS: `east=${proxy.via(east.toString())}`,
       // Room for two pools: the hung server's hospitals could take every one of them.
       DB_MAX_OPEN_POOLS: '2',
@@ -30,7 +31,8 @@ describe('a database server that accepts connections and never answers', () => {
       DB_CONNECT_TIMEOUT_MS: '1000',
       STATEMENT_TIMEOUT_MS: '1000',
       REQUEST_DEADLINE_MS: '15000',
-    });
+    };
+    gw = await TestGateway.start(settings);
     hung = [await gw.createTenant({ slug: 'hung-one', isolation: 'DATABASE', server: 'east' }), await gw.createTenant({ slug: 'hung-two', isolation: 'DATABASE', server: 'east' })];
     healthy = await gw.createTenant({ slug: 'well-kept', isolation: 'DATABASE' });
   }, 90_000);
@@ -79,5 +81,18 @@ describe('a database server that accepts connections and never answers', () => {
     expect(outcome(last!)).toEqual({ status: 200, code: undefined });
     for (const hospital of hung) expect(outcome(await write(hospital))).toEqual({ status: 200, code: undefined });
     expect(await (await fetch(`${gw.baseUrl}/readyz`)).json()).toEqual({ status: 'ready' });
+  });
+
+  it('starts another replica (migrating on start) while the server hangs, serving the other hospitals', async () => {
+    proxy.silenceOpen();
+    void proxy.silenceNew();
+    const replica = await TestGateway.start(settings, gw.databaseUrl);
+    try {
+      expect(outcome(await replica.gql(PatientsDocument, { first: 5 }, healthy))).toEqual({ status: 200, code: undefined });
+      expect(outcome(await replica.gql(PatientsDocument, { first: 5 }, hung[0]!))).toEqual(UNAVAILABLE);
+    } finally {
+      await replica.stop();
+      proxy.answerNew();
+    }
   });
 });
