@@ -50,8 +50,9 @@ export class TransferClaims {
     return { tenantId, source: side('source'), target: side('target'), stale: row.stale === true };
   }
 
+  /** The move is alive; not once it was marked dead (a beat sent while it was being marked must not revive it). */
   async heartbeat(tenantId: string): Promise<void> {
-    await this.execute(`update ${TRANSFERS_TABLE} set heartbeat_at = now() where tenant_id = ?`, [tenantId]);
+    await this.execute(`update ${TRANSFERS_TABLE} set heartbeat_at = now() where tenant_id = ? and heartbeat_at > '-infinity'`, [tenantId]);
   }
 
   /** Marks a move as dead, so that the next attempt settles it at once. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Isolation, TenantSession } from '../../../src/tenancy';
 import type { MoveStep } from '../../../src/tenancy/transfer';
+import { TransferClaims } from '../../../src/tenancy/transfer/claims';
 import { MoveInterruptedError } from '../../../src/tenancy/transfer/switch';
 import { derivePlacement } from '../../../src/tenancy/placement';
 import { CreatePatientDocument, PatientsDocument } from '../../e2e/generated/graphql';
@@ -150,6 +151,18 @@ describe('a move that fails half-way', () => {
     });
     await expectIntact({ ...copy, before, data }, SHARED);
     expect(await dumpHospital(gw, original.slug)).toEqual(original.data);
+  });
+
+  it('keeps a move marked dead so, though a heartbeat of it arrives afterwards', async () => {
+    const hospital = await hospitalIn(SHARED);
+    const claims = new TransferClaims(gw.tenancy.central);
+    const { id } = hospital.before;
+    const placement = { isolation: SHARED, server: 'main', database: dbName(gw), schema: 'tenants_shared' };
+    expect(await claims.claim(id, placement, { ...placement, isolation: SCHEMA, schema: 'x' })).toBe(true);
+    await claims.abandon(id);
+    await claims.heartbeat(id);
+    expect(await claims.find(id, 60_000)).toMatchObject({ stale: true });
+    await claims.release(id);
   });
 
   it('refuses with CONFLICT while another move of the hospital still beats', async () => {
