@@ -108,6 +108,8 @@ export class TenantMover {
     heartbeat.unref();
     try {
       const { heldMs, tables } = await this.copyAndSwitch(entry.id, source, target, options, reached).catch((error: unknown) => {
+        // Stopped meanwhile (the failure a wait for the hold that timed out, say): the stop is why it ended.
+        if (!reached.switched && !(error instanceof MoveInterruptedError)) options.stop?.check();
         throw target.isolation === Isolation.SHARED && uniqueViolation(error) ? idsTaken(slug) : error;
       });
       this.deps.store.invalidate(entry.id);

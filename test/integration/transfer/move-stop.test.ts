@@ -59,6 +59,26 @@ describe('move-tenant stopped or failing before its switch', () => {
     await expectNothingLeft(h);
   });
 
+  it('says it was stopped, not that its wait for the hold timed out, when stopped while waiting', async () => {
+    const h = await hospital();
+    const busy = gw.tenancy.session((await gw.tenancy.store.bySlug(h.slug))!);
+    await busy.em();
+    try {
+      let ended = false;
+      const moving = runCli(gw.databaseUrl, ['move-tenant', h.slug, '--to', 'DATABASE', '--hold-timeout', '1000'], DOWN);
+      void moving.finally(() => (ended = true));
+      await untilWaitingOnLock(testServerUrl(), dbName(gw), () => ended);
+      process.emit('SIGINT', 'SIGINT');
+      const result = await moving;
+      expect(result.code).toBe(130);
+      expect(result.output).toContain(`stopped by SIGINT: the move was undone; ${h.slug} stays where it was (SCHEMA on main)`);
+      expect(result.output).not.toMatch(/lock timeout/);
+    } finally {
+      await busy.end(true);
+    }
+    await expectNothingLeft(h);
+  });
+
   it('quits at once on a second signal, leaving its record for the next move or purge to settle without waiting', async () => {
     const h = await hospital();
     const busy = gw.tenancy.session((await gw.tenancy.store.bySlug(h.slug))!);
