@@ -14,7 +14,10 @@ export function positiveInt(value: string): number {
 export function registerMigrate(program: Command): void {
   program
     .command('migrate')
-    .description('Bring the catalog and every hospital placement to the latest migration; goes on past a failing hospital or database server, and a rerun resumes')
+    .description(
+      'Bring the catalog and every hospital placement to the latest migration; goes on past a failing hospital or database server, and a rerun resumes. ' +
+        'A run started while another is under way waits for it; Ctrl-C (or SIGTERM) records the run INTERRUPTED, then exits.',
+    )
     .option('--tenant <slug>', 'only this hospital (after the catalog; SHARED hospitals migrate the shared schema)', hospitalSlug('tenant'))
     .option('--concurrency <n>', 'placements migrated at the same time', positiveInt, 1)
     .option('--status', 'list hospitals that are behind or whose last attempt failed, and change nothing')

@@ -20,7 +20,8 @@ export function registerVerifyIsolation(program: Command): void {
     .command('verify-isolation')
     .description(
       'Prove through the live API that neither of two hospitals can read or change the other’s data: creates a short-lived probe user ' +
-        'and patient in each, tries each crossing in both directions, prints every attempt and its outcome, removes the probes. Exits 1 if any attempt crossed.',
+        'and patient in each, tries each crossing in both directions, prints every attempt and its outcome, removes the probes (also when stopped by ' +
+        'Ctrl-C or SIGTERM; probes a killed run left are removed by the next). Exits 1 if any attempt crossed.',
     )
     .requiredOption('--tenant1 <slug>', 'first hospital', hospitalSlug('tenant1'))
     .requiredOption('--tenant2 <slug>', 'second hospital', hospitalSlug('tenant2'))
