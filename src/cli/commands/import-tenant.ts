@@ -10,7 +10,8 @@ export function registerImportTenant(program: Command): void {
     .command('import-tenant')
     .description(
       'Restore an archive as a NEW hospital (new slug, new id) in any isolation mode: created at the archive’s migration version, ' +
-        'loaded, verified against its counts and checksums, migrated to the latest, then activated. All or nothing.',
+        'loaded, verified against its counts and checksums, migrated to the latest, then activated. All or nothing. The original’s API keys ' +
+        'and sign-in sessions arrive revoked: its users sign in to the copy with their passwords.',
     )
     .argument('<file>', 'archive written by export-tenant')
     .requiredOption('--slug <slug>', 'slug of the new hospital')
