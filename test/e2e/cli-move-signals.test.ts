@@ -1,21 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { Isolation } from '../../src/tenancy';
 import { derivePlacement } from '../../src/tenancy/placement';
+import { PatientsDocument } from './generated/graphql';
 import { runCli } from '../fixtures/cli';
+import { CliProcess } from '../fixtures/cli-process';
 import { ownerQuery, testServerUrl } from '../fixtures/database';
-import { TEST_GATEWAY_ENV, TestGateway } from '../fixtures/gateway';
+import { TestGateway } from '../fixtures/gateway';
 import { buildGateway } from '../fixtures/gateway-process';
 import { untilWaitingOnLock } from '../fixtures/locks';
 import { catalogEntry, dbName, dumpHospital, rowsLeft, seedHospital } from '../fixtures/transfer';
 
-const ROOT = join(__dirname, '..', '..');
-
 /**
- * The built `sovereign move-tenant` as its own process, stopped while it waits for the hospital's
- * final hold (a request in flight holds it): by Ctrl-C, which undoes the move, and by kill -9, after
- * which the purge of the deleted hospital settles the move and leaves no copy behind.
+ * The built `sovereign move-tenant` as a process of its own, ended by a signal while it waits for the
+ * hospital's final hold (a request in flight holds it): a stop signal undoes the move before the
+ * process ends by it; a second one ends it at once with the move's record marked dead; after kill -9
+ * the purge of the deleted hospital settles the move and leaves no copy behind.
  */
 describe('sovereign move-tenant ended by a signal', () => {
   let gw: TestGateway;
@@ -27,45 +25,71 @@ describe('sovereign move-tenant ended by a signal', () => {
   }, 180_000);
   afterAll(() => gw.stop());
 
-  async function movingWhileHeld(to: Isolation) {
+  const claimOf = async (id: string) =>
+    (await ownerQuery<{ dead: boolean }>("select heartbeat_at = '-infinity' as dead from catalog.tenant_transfers where tenant_id = $1", [id], dbName(gw)))[0];
+
+  /** A hospital whose move waits for its final hold, held by a request in flight until `busy.end`. */
+  async function movingWhileHeld(to: Isolation, holdTimeout = '60000') {
     const hospital = await gw.createTenant({ slug: `signalled-${(n += 1)}`, isolation: 'SCHEMA' });
     await seedHospital(gw, hospital, 3);
     const before = (await catalogEntry(gw, hospital.slug))!;
     const data = await dumpHospital(gw, hospital.slug);
     const busy = gw.tenancy.session((await gw.tenancy.store.bySlug(hospital.slug))!);
     await busy.em();
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'index.js'), 'move-tenant', hospital.slug, '--to', to, '--hold-timeout', '60000'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...TEST_GATEWAY_ENV, DATABASE_URL: gw.databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout!.resume();
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    const cli = await CliProcess.spawn(gw.databaseUrl, ['move-tenant', hospital.slug, '--to', to, '--hold-timeout', holdTimeout]);
     let ended = false;
-    void exited.then(() => (ended = true));
+    void cli.exit().then(() => (ended = true));
     await untilWaitingOnLock(testServerUrl(), dbName(gw), () => ended);
-    return { hospital, before, data, busy, child: child as ChildProcess, exited, stderr: () => stderr };
+    return { hospital, before, data, busy, cli };
   }
 
-  it('undoes the move on Ctrl-C and exits 130, leaving nothing behind', async () => {
-    const { hospital, before, data, busy, child, exited, stderr } = await movingWhileHeld(Isolation.DATABASE);
-    child.kill('SIGINT');
-    await busy.end(true);
-    const [code] = await exited;
-    expect(code).toBe(130);
-    expect(stderr()).toContain(`stopped by SIGINT: the move was undone; ${hospital.slug} stays where it was (SCHEMA on main)`);
+  async function expectNothingLeft({ hospital, before, data }: Awaited<ReturnType<typeof movingWhileHeld>>) {
     expect(await catalogEntry(gw, hospital.slug)).toEqual(before);
     expect(await dumpHospital(gw, hospital.slug)).toEqual(data);
     expect(await ownerQuery('select 1 from pg_database where datname like $1', [`${derivePlacement(Isolation.DATABASE, before.id, dbName(gw)).database}%`])).toHaveLength(0);
     expect(await ownerQuery('select 1 from catalog.tenant_transfers where tenant_id = $1', [before.id], dbName(gw))).toHaveLength(0);
+    expect(await ownerQuery(`select 1 from "${before.schema_name}".placement_fences`, [], dbName(gw))).toHaveLength(0);
+    expect((await gw.gql(PatientsDocument, {}, hospital)).data?.patients.totalCount).toBe(3);
+  }
+
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('undoes the move on %s, then ends by it, leaving nothing behind', async (signal) => {
+    const moving = await movingWhileHeld(Isolation.DATABASE);
+    const stopped = moving.cli.stop(signal);
+    await moving.cli.until(async () => (await claimOf(moving.before.id))?.dead === true, 'the move marked dead');
+    await moving.busy.end(true);
+    expect(await stopped).toEqual({ code: null, signal });
+    expect(moving.cli.output).toContain(`stopped by ${signal}: the move was undone; ${moving.hospital.slug} stays where it was (SCHEMA on main)`);
+    await expectNothingLeft(moving);
+  });
+
+  it('says it was stopped, not that its wait for the hold timed out, when stopped while waiting', async () => {
+    const moving = await movingWhileHeld(Isolation.DATABASE, '1000');
+    try {
+      expect(await moving.cli.stop('SIGINT')).toEqual({ code: null, signal: 'SIGINT' });
+      expect(moving.cli.output).toContain(`stopped by SIGINT: the move was undone; ${moving.hospital.slug} stays where it was (SCHEMA on main)`);
+      expect(moving.cli.output).not.toMatch(/lock timeout/);
+    } finally {
+      await moving.busy.end(true);
+    }
+    await expectNothingLeft(moving);
+  });
+
+  it('ends at once on a second signal, its record marked dead, and the next move settles it without waiting', async () => {
+    const moving = await movingWhileHeld(Isolation.DATABASE);
+    void moving.cli.stop('SIGINT');
+    await moving.cli.until(async () => (await claimOf(moving.before.id))?.dead === true, 'the move marked dead');
+    expect(await moving.cli.stop('SIGINT')).toEqual({ code: null, signal: 'SIGINT' });
+    await moving.busy.end(true);
+    expect(await claimOf(moving.before.id)).toEqual({ dead: true });
+
+    expect((await runCli(gw.databaseUrl, ['move-tenant', moving.hospital.slug, '--to', 'SHARED'])).code).toBe(0);
+    expect(await ownerQuery('select 1 from pg_database where datname like $1', [`${derivePlacement(Isolation.DATABASE, moving.before.id, dbName(gw)).database}%`])).toHaveLength(0);
+    expect((await gw.gql(PatientsDocument, {}, moving.hospital)).data?.patients.totalCount).toBe(3);
   });
 
   it('after kill -9, refuses the purge while the move may still be alive, then settles it and leaves no copy', async () => {
-    const { hospital, before, busy, child, exited } = await movingWhileHeld(Isolation.SHARED);
-    child.kill('SIGKILL');
-    await exited;
+    const { hospital, before, busy, cli } = await movingWhileHeld(Isolation.SHARED);
+    expect(await cli.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
     await busy.end(true);
     expect(await rowsLeft(dbName(gw), 'tenants_shared', before.id)).toBeGreaterThan(0);
     await gw.tenancy.lifecycle.softDelete(hospital.slug);

@@ -1,12 +1,18 @@
 import { Option, type Command } from 'commander';
-import { Isolation } from '../../tenancy';
-import type { MoveResult } from '../../tenancy/transfer';
+import { Isolation, type Tenancy } from '../../tenancy';
 import { audited, hospital } from '../audit';
+import { cleanUpOnStop } from '../interrupt';
+import { StoppedError, StopRequest } from '../stop-request';
 import { printTables, transferProgress } from '../transfer-progress';
 import { positiveInt } from './migrate';
 import { hospitalSlug } from '../input';
 import { EXIT, withTenancy } from '../runtime';
-import { StopSignals, StoppedError } from '../stop-signals';
+
+interface MoveTenantOptions {
+  to: Isolation;
+  server?: string;
+  holdTimeout: number;
+}
 
 /** `sovereign move-tenant <slug> --to <mode> [--server <name>]`: a live hospital to another mode or server. */
 export function registerMoveTenant(program: Command): void {
@@ -21,38 +27,43 @@ export function registerMoveTenant(program: Command): void {
     .addOption(new Option('--to <mode>', 'target isolation mode').choices(Object.values(Isolation)).makeOptionMandatory())
     .option('--server <name>', 'DATABASE only: the named database server (default: main)')
     .option('--hold-timeout <ms>', 'longest wait for the hospital’s requests in flight before the final switch', positiveInt, 10_000)
-    .action(async (slug: string, options: { to: Isolation; server?: string; holdTimeout: number }) => {
+    .action(async (slug: string, options: MoveTenantOptions) => {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
-        const bar = transferProgress();
-        const stop = StopSignals.listen({
-          work: 'move',
-          run: () => tenancy.transfer.abandonMove(slug),
-          leaves: `the next move or purge of ${slug} settles this one`,
-        });
-        try {
-          let result: MoveResult;
-          try {
-            ({ result } = await audited(tenancy, 'moveTenant', hospital(slug), async () => {
-              const moved = await tenancy.transfer.move(slug, options.to, { server: options.server, holdTimeoutMs: options.holdTimeout, onProgress: bar.onProgress, stop });
-              return { id: moved.tenant.id, slug, result: moved };
-            }));
-          } catch (error) {
-            if (!(error instanceof StoppedError)) throw error;
-            bar.stop();
-            const now = await tenancy.store.bySlug(slug);
-            console.error(`${error.message}: the move was undone; ${slug} stays where it was${now ? ` (${now.isolation} on ${now.placement.server})` : ''}`);
-            return error.exitCode;
-          }
-          bar.stop();
-          console.log(`moved ${slug}: ${result.from.isolation} on ${result.from.server} → ${result.to.isolation} on ${result.to.server}`);
-          console.log(`requests were held for ${result.heldMs} ms; verified on both sides:`);
-          printTables(result.tables);
-          if (result.cleanupError) console.error(`warning: the old placement could not be removed: ${result.cleanupError}`);
-          return EXIT.OK;
-        } finally {
-          stop.close();
-          bar.stop();
-        }
+        const stop = new StopRequest();
+        let moving: Promise<number> | undefined;
+        // On a stop signal, the move's record is marked dead first (should a second signal cut the
+        // undoing short, the next move or purge settles it at once), then the move undoes itself.
+        const undo = async (signal: NodeJS.Signals) => {
+          await tenancy.transfer.abandonMove(slug).catch(() => undefined);
+          stop.ask(signal);
+          await moving?.catch(() => undefined);
+        };
+        return cleanUpOnStop(undo, () => (moving = move(tenancy, slug, options, stop)));
       });
     });
+}
+
+/** Moves the hospital and reports it; a stopped move reports that it was undone. Returns the exit code. */
+async function move(tenancy: Tenancy, slug: string, options: MoveTenantOptions, stop: StopRequest): Promise<number> {
+  const bar = transferProgress();
+  try {
+    const { result } = await audited(tenancy, 'moveTenant', hospital(slug), async () => {
+      const moved = await tenancy.transfer.move(slug, options.to, { server: options.server, holdTimeoutMs: options.holdTimeout, onProgress: bar.onProgress, stop });
+      return { id: moved.tenant.id, slug, result: moved };
+    });
+    bar.stop();
+    console.log(`moved ${slug}: ${result.from.isolation} on ${result.from.server} → ${result.to.isolation} on ${result.to.server}`);
+    console.log(`requests were held for ${result.heldMs} ms; verified on both sides:`);
+    printTables(result.tables);
+    if (result.cleanupError) console.error(`warning: the old placement could not be removed: ${result.cleanupError}`);
+    return EXIT.OK;
+  } catch (error) {
+    if (!(error instanceof StoppedError)) throw error;
+    bar.stop();
+    const now = await tenancy.store.bySlug(slug);
+    console.error(`${error.message}: the move was undone; ${slug} stays where it was${now ? ` (${now.isolation} on ${now.placement.server})` : ''}`);
+    return error.exitCode;
+  } finally {
+    bar.stop();
+  }
 }

@@ -41,8 +41,9 @@ export class TenantTransfer {
   }
 
   /**
-   * Marks the move of hospital `slug` under way in this process as dead (its process is about to quit
-   * without undoing it), so that the next move or purge settles it at once; nothing when none is recorded.
+   * Marks the move of hospital `slug` under way in this process as dead, as the process is stopping:
+   * should it not get to undo the move, the next move or purge settles it at once. Nothing when no
+   * move is recorded.
    */
   abandonMove(slug: string): Promise<void> {
     return this.settlement.abandon(slug);

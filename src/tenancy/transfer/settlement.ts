@@ -35,7 +35,7 @@ export class MoveSettlement {
     return claim !== null;
   }
 
-  /** Marks the recorded move of `slug` as dead, for a process about to quit without undoing it. */
+  /** Marks the recorded move of `slug` as dead (see TenantTransfer.abandonMove). */
   async abandon(slug: string): Promise<void> {
     const entry = await this.deps.central.em.fork().findOne(Tenant, { slug }, { fields: ['id'] });
     if (entry) await this.claims.abandon(entry.id);
