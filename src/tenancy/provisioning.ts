@@ -47,6 +47,11 @@ export interface ProvisioningOptions {
    * leave the placement at the latest tenant migration. A failure is undone like any other step.
    */
   placement?(tenant: TenantRecord, placement: Placement): Promise<void>;
+  /**
+   * The end of the hospital's one trial, when it had one before (an import keeps its archive's):
+   * undefined starts a trial for a hospital created on TRIAL; null records that it never had one.
+   */
+  trialEndsAt?: Date | null;
   /** Test seam: called after each step. */
   afterStep?(step: ProvisioningStep): void | Promise<void>;
 }
@@ -146,7 +151,7 @@ export class TenantProvisioner {
     const domains = this.check(input, options.problems);
     options.onChecked?.();
     await this.removeAbandoned();
-    const { tenant, lock } = await this.reserve(input, domains);
+    const { tenant, lock } = await this.reserve(input, domains, options.trialEndsAt);
     try {
       return await this.provision(tenant, options);
     } finally {
@@ -254,7 +259,7 @@ export class TenantProvisioner {
    * Takes the new hospital's lock, then inserts its PROVISIONING catalog entry; a duplicate slug or
    * domain is a CONFLICT (abandoned entries were removed just before).
    */
-  private async reserve(input: NewTenant, domains: string[]): Promise<{ tenant: Tenant; lock: ProvisioningLock }> {
+  private async reserve(input: NewTenant, domains: string[], trialEndsAt: Date | null | undefined): Promise<{ tenant: Tenant; lock: ProvisioningLock }> {
     const em = this.deps.central.em.fork();
     const existing = await em.findOne(Tenant, { slug: input.slug });
     if (existing?.status === TenantStatus.PROVISIONING) throw ConflictError.because(`A hospital with slug "${existing.slug}" is still being provisioned`);
@@ -272,7 +277,7 @@ export class TenantProvisioner {
     } as Tenant);
     const placement = derivePlacement(input.isolation, tenant.id, this.deps.servers.mainDatabase, input.server ?? MAIN_SERVER);
     Object.assign(tenant, { serverName: placement.server, databaseName: placement.database, schemaName: placement.schema });
-    if (input.plan === Plan.TRIAL) tenant.trialEndsAt = newTrialEnd();
+    tenant.trialEndsAt = trialEndsAt ?? (input.plan === Plan.TRIAL ? newTrialEnd() : null);
     domains.forEach((hostname, i) => tenant.domains.add(em.create(TenantDomain, { tenant, hostname, isPrimary: i === 0 })));
     // Held before the entry exists: no other attempt ever sees this entry with its lock free while we live.
     const lock = await ProvisioningLock.take(this.catalogUrl, tenant.id);

@@ -32,7 +32,7 @@ export async function exportTenant(deps: TransferDeps, slug: string, file: strin
           format: ARCHIVE_FORMAT,
           formatVersion: ARCHIVE_FORMAT_VERSION,
           createdAt: new Date().toISOString(),
-          hospital: { id: tenant.id, slug: tenant.slug, name: tenant.name, plan: tenant.plan, isolation: tenant.isolation },
+          hospital: { id: tenant.id, slug: tenant.slug, name: tenant.name, plan: tenant.plan, trialEndsAt: tenant.trialEndsAt?.toISOString() ?? null, isolation: tenant.isolation },
           migrationVersion: migrations[migrations.length - 1] ?? '',
           migrations,
           tables: tables.map((t, i) => ({ ...summaries[i]!, columns: t.columns })),

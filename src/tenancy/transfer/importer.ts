@@ -43,7 +43,10 @@ export async function importTenant(deps: TransferDeps, file: string, options: Im
   const upTo = checkVersion(deps, manifest);
   const input = { slug: options.slug, name: options.name ?? manifest.hospital.name, isolation: options.isolation, plan: manifest.hospital.plan, server: options.server };
   const latest = deps.migrator.latest;
+  const trialEnd = manifest.hospital.trialEndsAt;
   return deps.provisioner.create(input, {
+    // The copy keeps the one trial the hospital had: importing is no way to a new one.
+    trialEndsAt: trialEnd === undefined ? undefined : trialEnd === null ? null : new Date(trialEnd),
     placement: async (tenant, placement) => {
       if (options.isolation !== Isolation.SHARED || upTo === latest) {
         await deps.strategies[options.isolation].create(placement, upTo);

@@ -8,6 +8,7 @@ import {
   IsInt,
   IsISO8601,
   IsObject,
+  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -81,6 +82,11 @@ class ArchiveHospital {
 
   @IsEnum(Plan)
   plan!: Plan;
+
+  /** The end of the hospital's one trial, if it had one (absent in archives written before it was kept). */
+  @IsISO8601()
+  @IsOptional()
+  trialEndsAt?: string | null;
 
   @IsEnum(Isolation)
   isolation!: Isolation;
