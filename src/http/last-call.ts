@@ -24,7 +24,8 @@ export class LastCall {
         if (this.sockets.size === 0) this.allClosed?.();
       });
     });
-    server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    // Before the app's own listener, which may answer at once (a health check, a 404).
+    server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
       if (this.closing) return res.setHeader('connection', 'close');
       this.answering.add(res);
       res.once('close', () => this.answering.delete(res));

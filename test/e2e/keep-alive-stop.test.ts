@@ -48,4 +48,23 @@ describe('stopping with keep-alive clients sending', () => {
     expect(outcome.refused).toBeGreaterThan(0);
     expect(outcome.reset).toBe(0);
   }, 60_000);
+
+  it('answers a request the app answers at once (a health check) during the last call with Connection: close, and goes on stopping', async () => {
+    const gw = await TestGateway.start();
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<http.IncomingMessage>((resolve, reject) => {
+        http.get(`${gw.baseUrl}/healthz`, { agent }, (res) => res.resume().on('end', () => resolve(res))).on('error', reject);
+      });
+    try {
+      expect((await get()).headers.connection).toBe('keep-alive');
+      const stopped = gw.stop();
+      const last = await get();
+      expect(last.statusCode).toBe(200);
+      expect(last.headers.connection).toBe('close');
+      await stopped;
+    } finally {
+      agent.destroy();
+    }
+  }, 60_000);
 });
