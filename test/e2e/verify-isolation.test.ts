@@ -3,6 +3,7 @@ import { ownerQuery } from '../fixtures/database';
 import { TestGateway } from '../fixtures/gateway';
 import { runCli } from '../fixtures/operator-cli';
 import { catalogEntry } from '../fixtures/transfer';
+import { CreatePatientDocument, CreateUserDocument } from './generated/graphql';
 
 /**
  * A gateway with a broken wall, for proving that verify-isolation notices: a proxy in front of the
@@ -92,6 +93,25 @@ describe('verify-isolation against a running gateway', () => {
     expect(run.code).toBe(1);
     expect(run.output).toMatch(/could not sign in to wall-east/);
     expect(await probesLeft('wall-east')).toBe(0);
+  });
+
+  it('leaves alone a user an ADMIN named like a probe, and the patients they registered', async () => {
+    const north = await gw.createTenant({ slug: 'wall-north', isolation: 'SCHEMA' });
+    const impostor = { email: 'isolation-probe-x@probe.invalid', password: 'impostor-user-password' };
+    const created = await gw.gql(CreateUserDocument, { input: { ...impostor, role: 'ADMIN' } }, north);
+    expect(created.data?.createUser.email).toBe(impostor.email);
+    const token = await gw.login(impostor.email, impostor.password, north.slug);
+    const patient = await gw.gql(CreatePatientDocument, { input: { firstName: 'Real', lastName: 'Patient', birthDate: '1970-01-01', mrn: 'REAL-1' } }, { slug: north.slug, token });
+    expect(patient.data?.createPatient.id).toBeDefined();
+
+    const run = await runCli(gw.databaseUrl, ['verify-isolation', '--tenant1', 'wall-north', '--tenant2', 'wall-east', '--url', gw.baseUrl]);
+    expect(run.code).toBe(0);
+    expect(run.output).not.toMatch(/an earlier run left/);
+    const entry = (await catalogEntry(gw, 'wall-north'))!;
+    const users = await ownerQuery<{ email: string }>(`select email from "${entry.schema_name}".users where id = $1`, [created.data!.createUser.id], entry.database_name);
+    const patients = await ownerQuery<{ mrn: string }>(`select mrn from "${entry.schema_name}".patients where id = $1`, [patient.data!.createPatient.id], entry.database_name);
+    expect(users).toEqual([{ email: impostor.email }]);
+    expect(patients).toEqual([{ mrn: 'REAL-1' }]);
   });
 
   it('refuses the same hospital twice and an unknown hospital', async () => {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Patient } from '../../modules/patients/patient.entity';
 import { createUser } from '../../modules/users/user.service';
 import { User } from '../../modules/users/user.entity';
@@ -22,7 +22,12 @@ export interface Probe {
   lock: SessionLock;
 }
 
-/** How probe users are named (`.invalid` is a domain no one has): no other user ever matches. */
+/**
+ * A probe user's address names its own id. No API call chooses a user's id (each is drawn at random
+ * when the user is created), so no user created through the API, whatever address it was given, nor
+ * any that exists already, has the address of its id: that, not the address alone, marks a probe.
+ */
+const probeEmail = (userId: string) => `isolation-probe-${userId}@probe.invalid`;
 const PROBE_EMAILS = 'isolation-probe-%@probe.invalid';
 const lockName = (email: string) => `sovereign-isolation-probe:${email}`;
 
@@ -41,12 +46,13 @@ export async function activeHospital(tenancy: Tenancy, slug: string): Promise<Te
  */
 export async function openProbe(tenancy: Tenancy, client: GatewayClient, slug: string, opened: Probe[]): Promise<Probe> {
   const tenant = await activeHospital(tenancy, slug);
-  const email = `isolation-probe-${randomBytes(6).toString('hex')}@probe.invalid`;
+  const id = randomUUID();
+  const email = probeEmail(id);
   const password = randomBytes(24).toString('base64url');
   const lock = (await SessionLock.take(tenancy.servers.ownerUrl(MAIN_SERVER), lockName(email), { purpose: 'verify-isolation' }))!;
   let user: User;
   try {
-    user = await runInTenant(tenancy.pools, tenant, (em) => createUser(em, { email, password, roles: ['ADMIN'], displayName: 'Isolation probe' }), tenancy.relocate);
+    user = await runInTenant(tenancy.pools, tenant, (em) => createUser(em, { id, email, password, roles: ['ADMIN'], displayName: 'Isolation probe' }), tenancy.relocate);
   } catch (error) {
     await lock.release();
     throw error;
@@ -77,8 +83,8 @@ async function removeProbeUser(em: EntityManager, userId: string): Promise<void>
 
 /**
  * Removes the probes that runs which died (killed, or their machine lost) left in the hospital: probe
- * users whose lock no process holds, with their patients. Probes of a run still under way are left
- * alone. Returns how many it removed.
+ * users (whose address names their id) whose lock no process holds, with their patients. Probes of a
+ * run still under way are left alone. Returns how many it removed.
  */
 export async function removeLeftoverProbes(tenancy: Tenancy, tenant: TenantRecord): Promise<number> {
   return runInTenant(
@@ -86,7 +92,8 @@ export async function removeLeftoverProbes(tenancy: Tenancy, tenant: TenantRecor
     tenant,
     async (em) => {
       let removed = 0;
-      for (const user of await em.find(User, { email: { $like: PROBE_EMAILS } })) {
+      const probes = (await em.find(User, { email: { $like: PROBE_EMAILS } })).filter((user) => user.email === probeEmail(user.id));
+      for (const user of probes) {
         const lock = await SessionLock.take(tenancy.servers.ownerUrl(MAIN_SERVER), lockName(user.email), { purpose: 'verify-isolation' });
         if (!lock) continue;
         try {

@@ -19,6 +19,8 @@ export interface NewUser {
   password: string;
   roles: TenantRole[];
   displayName?: string | null;
+  /** The new user's id, chosen by the caller (the isolation probe, whose address names it); the API never passes one. */
+  id?: string;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function createUser(em: EntityManager, input: NewUser, passwordHash
   if (passwordIssue) problems.password = passwordIssue;
   if (Object.keys(problems).length > 0) throw BadInputError.forFields(problems);
   const user = em.create(User, {
+    ...(input.id ? { id: input.id } : {}),
     email,
     displayName: input.displayName?.trim() ?? '',
     passwordHash: await (passwordHash ?? hashPassword(input.password)),
