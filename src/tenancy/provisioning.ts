@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/core';
+import type { FilterQuery, MikroORM } from '@mikro-orm/core';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../errors';
@@ -82,6 +82,11 @@ export function cleanupOf(isolation: Isolation, placement: Placement, tenantId: 
   );
 }
 
+function warnSweepFailed(error: unknown, slug?: string): void {
+  const cause = error instanceof Error ? error.message : String(error);
+  process.emitWarning(`removing ${slug ? `the provisioning of "${slug}" that died part-way` : 'provisionings that died part-way'} failed (${cause}); the next sweep tries again`);
+}
+
 function warnLeftBehind(left: LeftBehind): void {
   const cause = left.error instanceof Error ? left.error.message : String(left.error);
   process.emitWarning(`provisioning of "${left.slug}" failed and its placement could not be removed (${cause}); remove it by hand: ${left.cleanup}`);
@@ -134,6 +139,10 @@ const STALE_PROVISIONING_MS = 10 * 60_000;
 export class TenantProvisioner {
   /** Told of every placement a failed provisioning could not remove (the gateway logs it). */
   onLeftBehind: (left: LeftBehind) => void = warnLeftBehind;
+  /** Told when the sweep of abandoned provisionings could not remove one (`slug`), or could not run at all. */
+  onSweepFailed: (error: unknown, slug?: string) => void = warnSweepFailed;
+  /** The sweep of abandoned provisionings under way in this process, if any. */
+  private sweep: Promise<string[]> | undefined;
 
   constructor(
     private readonly deps: {
@@ -150,7 +159,10 @@ export class TenantProvisioner {
   async create(input: NewTenant, options: ProvisioningOptions): Promise<TenantDetails> {
     const domains = this.check(input, options.problems);
     options.onChecked?.();
-    await this.removeAbandoned();
+    // Only abandoned entries in this hospital's way are waited for; the sweep of the others is not, so an
+    // entry whose server hangs or fails holds up and fails no other provisioning.
+    await this.clearTheWay(input.slug, domains);
+    this.removeAbandoned().catch((error: unknown) => this.onSweepFailed(error));
     const { tenant, lock } = await this.reserve(input, domains, options.trialEndsAt);
     try {
       return await this.provision(tenant, options);
@@ -229,14 +241,42 @@ export class TenantProvisioner {
    * Removes every provisioning that died part-way (its process killed, its machine lost): entries left
    * PROVISIONING for over STALE_PROVISIONING_MS whose lock is free, with whatever of their placement was
    * made (as a failed provisioning undoes itself), so that none keeps its slug, its domains or a
-   * half-made schema or database. Runs before every provisioning, and at start-up and with every
-   * `migrate`. A provisioning still running holds its lock and is left alone. Returns the slugs removed.
+   * half-made schema or database. Runs at start-up and with every `migrate`, which wait for it, and
+   * beside every provisioning, which does not. One sweep at a time per process: a call while one runs
+   * gets its result. Each entry is removed on its own: one that fails is reported to onSweepFailed and
+   * left for the next sweep. A provisioning still running holds its lock and is left alone. Returns the
+   * slugs removed.
    */
-  async removeAbandoned(): Promise<string[]> {
+  removeAbandoned(): Promise<string[]> {
+    this.sweep ??= this.sweepOnce().finally(() => (this.sweep = undefined));
+    return this.sweep;
+  }
+
+  private async sweepOnce(): Promise<string[]> {
+    return this.undoEach(await this.staleEntries({}));
+  }
+
+  /** Removes the abandoned entries that hold `slug` or one of `domains`, so that a retry takes them over. */
+  private async clearTheWay(slug: string, domains: string[]): Promise<void> {
+    await this.undoEach(await this.staleEntries({ $or: [{ slug }, ...(domains.length > 0 ? [{ domains: { hostname: { $in: domains } } }] : [])] }));
+  }
+
+  /** Entries matching `where` left PROVISIONING for over STALE_PROVISIONING_MS, oldest first. */
+  private staleEntries(where: FilterQuery<Tenant>): Promise<Tenant[]> {
     const before = new Date(Date.now() - STALE_PROVISIONING_MS);
-    const stale = await this.deps.central.em.fork().find(Tenant, { status: TenantStatus.PROVISIONING, createdAt: { $lt: before } });
+    return this.deps.central.em.fork().find(Tenant, { $and: [where, { status: TenantStatus.PROVISIONING, createdAt: { $lt: before } }] }, { orderBy: { createdAt: 'asc' } });
+  }
+
+  /** Undoes each abandoned entry of `stale` on its own (see removeAbandoned); the slugs removed. */
+  private async undoEach(stale: Tenant[]): Promise<string[]> {
     const removed: string[] = [];
-    for (const entry of stale) if (await this.undoIfAbandoned(entry)) removed.push(entry.slug);
+    for (const entry of stale) {
+      try {
+        if (await this.undoIfAbandoned(entry)) removed.push(entry.slug);
+      } catch (error) {
+        this.onSweepFailed(error, entry.slug);
+      }
+    }
     return removed;
   }
 
@@ -257,7 +297,7 @@ export class TenantProvisioner {
 
   /**
    * Takes the new hospital's lock, then inserts its PROVISIONING catalog entry; a duplicate slug or
-   * domain is a CONFLICT (abandoned entries were removed just before).
+   * domain is a CONFLICT (abandoned entries holding them were removed just before).
    */
   private async reserve(input: NewTenant, domains: string[], trialEndsAt: Date | null | undefined): Promise<{ tenant: Tenant; lock: ProvisioningLock }> {
     const em = this.deps.central.em.fork();
