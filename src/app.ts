@@ -130,6 +130,9 @@ export async function createApp(config: Config, databaseUrl: string, overrides: 
   tenancy.provisioner.onLeftBehind = ({ error, ...left }) => {
     logger.warn({ ...left, err: error }, 'provisioning failed and its placement could not be removed; its catalog entry is gone, so remove it by hand (cleanup)');
   };
+  tenancy.provisioner.onSweepFailed = (error, slug) => {
+    logger.warn({ slug, err: error }, 'could not remove a provisioning that died part-way; the next sweep tries again');
+  };
   tenancy.onCatalogBus = (event) => {
     if (event === 'lost') logger.warn('catalog listener lost its connection; until it listens again the tenant cache TTL bounds stale lookups');
     else logger.info('catalog listener back; tenant cache dropped, as changes made meanwhile were not heard');
