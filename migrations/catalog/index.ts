@@ -6,7 +6,8 @@ import { Migration0005SpareSchemas } from './Migration0005SpareSchemas';
 import { Migration0006PlatformMfaRecoveryCodes } from './Migration0006PlatformMfaRecoveryCodes';
 import { Migration0007PlatformAuditDetail } from './Migration0007PlatformAuditDetail';
 import { Migration0008MillisecondInstants } from './Migration0008MillisecondInstants';
+import { Migration0009MoveOwner } from './Migration0009MoveOwner';
 
 /** Catalog migrations in order; applied to the catalog schema of the main database. */
 export const CATALOG_MIGRATIONS = [Migration0001Catalog, Migration0002PlatformIdentity, Migration0003Operations, Migration0004Transfer, Migration0005SpareSchemas,
-  Migration0006PlatformMfaRecoveryCodes, Migration0007PlatformAuditDetail, Migration0008MillisecondInstants];
+  Migration0006PlatformMfaRecoveryCodes, Migration0007PlatformAuditDetail, Migration0008MillisecondInstants, Migration0009MoveOwner];

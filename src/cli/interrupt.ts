@@ -1,12 +1,14 @@
 import { STOP_SIGNALS } from '../cluster/signals';
+import { StoppedError } from './stop-request';
 
 /**
  * Runs `work` so that a stop signal (SIGINT from Ctrl-C, SIGTERM, SIGHUP) does not leave its traces
  * behind: on the first one, `cleanUp` runs, given the signal (removing or recording what the work would otherwise
  * leave), and then the signal takes its course as if it had just arrived (the process ends as that
- * signal ends it; the embedded database's exit hook, if it was started, stops it first). While `work`
- * runs, this is the only handler of those signals; the others are put back once it ends. A second
- * signal during the clean-up gives up on it.
+ * signal ends it; the embedded database's exit hook, if it was started, stops it first) — unless the
+ * work has ended meanwhile other than by the stop (StoppedError): then it finished regardless, and its
+ * outcome stands. While `work` runs, this is the only handler of those signals; the others are put
+ * back once it ends. A second signal during the clean-up gives up on it.
  */
 export async function cleanUpOnStop<T>(cleanUp: (signal: NodeJS.Signals) => Promise<void>, work: () => Promise<T>): Promise<T> {
   const others = new Map(STOP_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
@@ -16,20 +18,20 @@ export async function cleanUpOnStop<T>(cleanUp: (signal: NodeJS.Signals) => Prom
       for (const listener of others.get(signal)!) process.on(signal, listener);
     }
   };
-  let stopping = false;
+  let finished = false;
+  let cleaning: Promise<void> | undefined;
   function stop(signal: NodeJS.Signals): void {
-    if (stopping) {
+    if (cleaning) {
       restore();
       process.kill(process.pid, signal);
       return;
     }
-    stopping = true;
     console.error(`${signal}: cleaning up before stopping`);
-    cleanUp(signal)
+    cleaning = cleanUp(signal)
       .catch((error: unknown) => console.error(`clean-up failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {
         restore();
-        process.kill(process.pid, signal);
+        if (!finished) process.kill(process.pid, signal);
       });
   }
   for (const signal of STOP_SIGNALS) {
@@ -37,8 +39,15 @@ export async function cleanUpOnStop<T>(cleanUp: (signal: NodeJS.Signals) => Prom
     process.on(signal, stop);
   }
   try {
-    return await work();
+    const result = await work();
+    finished = true;
+    return result;
+  } catch (error) {
+    finished = !(error instanceof StoppedError);
+    throw error;
   } finally {
-    if (!stopping) restore();
+    // Stopped: the clean-up decides how the process ends (by the signal, unless the work finished).
+    if (cleaning) await cleaning;
+    else restore();
   }
 }

@@ -1,4 +1,3 @@
-import { constants } from 'node:os';
 import { DomainError } from '../errors';
 import type { MoveStop } from '../tenancy/transfer';
 
@@ -9,11 +8,6 @@ import type { MoveStop } from '../tenancy/transfer';
 export class StoppedError extends DomainError {
   constructor(readonly signal: NodeJS.Signals) {
     super('CLIENT_CLOSED_REQUEST', `stopped by ${signal}`);
-  }
-
-  /** The exit status of a process ended by the signal (128 + its number: 130 for SIGINT). */
-  get exitCode(): number {
-    return 128 + constants.signals[this.signal];
   }
 }
 

@@ -31,10 +31,10 @@ export function registerMoveTenant(program: Command): void {
       process.exitCode = await withTenancy(async ({ tenancy }) => {
         const stop = new StopRequest();
         let moving: Promise<number> | undefined;
-        // On a stop signal, the move's record is marked dead first (should a second signal cut the
-        // undoing short, the next move or purge settles it at once), then the move undoes itself.
+        // On a stop signal the move is asked to stop: it undoes itself at its next table or step and
+        // removes its record (its lock shows it alive until then). A second signal ends the process at
+        // once, which frees the lock: the next move or purge settles the record without waiting.
         const undo = async (signal: NodeJS.Signals) => {
-          await tenancy.transfer.abandonMove(slug).catch(() => undefined);
           stop.ask(signal);
           await moving?.catch(() => undefined);
         };
@@ -43,7 +43,7 @@ export function registerMoveTenant(program: Command): void {
     });
 }
 
-/** Moves the hospital and reports it; a stopped move reports that it was undone. Returns the exit code. */
+/** Moves the hospital and reports it; a stopped move reports that it was undone (and ends by its StoppedError). Returns the exit code. */
 async function move(tenancy: Tenancy, slug: string, options: MoveTenantOptions, stop: StopRequest): Promise<number> {
   const bar = transferProgress();
   try {
@@ -62,7 +62,7 @@ async function move(tenancy: Tenancy, slug: string, options: MoveTenantOptions, 
     bar.stop();
     const now = await tenancy.store.bySlug(slug);
     console.error(`${error.message}: the move was undone; ${slug} stays where it was${now ? ` (${now.isolation} on ${now.placement.server})` : ''}`);
-    return error.exitCode;
+    throw error;
   } finally {
     bar.stop();
   }

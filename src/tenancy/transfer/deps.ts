@@ -46,6 +46,13 @@ export function unreachableServer(error: unknown, server: string, outcome: strin
   return new UnavailableError('SERVICE_UNAVAILABLE', `Database server "${server}" could not be reached (${why}); ${outcome}`);
 }
 
+/** The SQL state of a statement PostgreSQL refused, read from the error or the driver's error it wraps. */
+export function sqlState(error: unknown): string | undefined {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  const state = code ?? cause?.code;
+  return typeof state === 'string' ? state : undefined;
+}
+
 /** The catalog entry of `slug` in one of `statuses`, or NOT_FOUND. */
 export async function findEntry(deps: Pick<TransferDeps, 'central'>, slug: string, statuses: TenantStatus[]): Promise<Tenant> {
   const tenant = await deps.central.em.fork().findOne(Tenant, { slug, status: { $in: statuses } });

@@ -4,7 +4,7 @@ import { Isolation } from '../catalog';
 import { derivePlacement, type Placement } from '../placement';
 import type { TenantRecord } from '../tenant-record';
 import { ArchiveFormatError, readManifest, readRows } from './archive';
-import { withOwners, type TransferDeps, type TransferProgress } from './deps';
+import { sqlState, withOwners, type TransferDeps, type TransferProgress } from './deps';
 import type { ArchiveManifest } from './manifest';
 import { PlacementIo } from './placement-io';
 import { assertSameSummaries, summariseAll, syncPlacements, TransferMismatchError } from './sync';
@@ -132,7 +132,7 @@ async function copyVerified(fromOrm: MikroORM, toOrm: MikroORM, from: Placement,
  * was damaged or altered after export.
  */
 function asConflict(error: unknown, table?: string): never {
-  const code = (error as { code?: string }).code ?? ((error as { cause?: { code?: string } }).cause?.code);
+  const code = sqlState(error);
   if (code === '23505') throw ConflictError.because('Rows of this archive already exist in the shared pool (is the hospital it came from still there?); import it into its own SCHEMA or DATABASE instead');
   if (table !== undefined && (code?.startsWith('22') || code === '23502' || code === '23514')) {
     throw new ArchiveFormatError(`table ${table} has a row this version cannot load (SQLSTATE ${code})`);

@@ -17,8 +17,8 @@ export class TenantTransfer {
   private readonly settlement: MoveSettlement;
 
   constructor(private readonly deps: TransferDeps) {
-    this.mover = new TenantMover(deps);
     this.settlement = new MoveSettlement(deps);
+    this.mover = new TenantMover(deps, this.settlement);
   }
 
   /** Writes hospital `slug` to `file` (which must not exist yet); returns the manifest. */
@@ -38,15 +38,6 @@ export class TenantTransfer {
    */
   settleMove(entry: Tenant): Promise<boolean> {
     return this.settlement.settle(entry);
-  }
-
-  /**
-   * Marks the move of hospital `slug` under way in this process as dead, as the process is stopping:
-   * should it not get to undo the move, the next move or purge settles it at once. Nothing when no
-   * move is recorded.
-   */
-  abandonMove(slug: string): Promise<void> {
-    return this.settlement.abandon(slug);
   }
 
   /** Moves live hospital `slug` to isolation `to` (and server, for DATABASE). */

@@ -4,7 +4,7 @@ import { Isolation, SERVING, type Tenant } from '../catalog';
 import { derivePlacement, MAIN_SERVER } from '../placement';
 import type { TenantRecord } from '../tenant-record';
 import { TransferClaims, type ModePlacement } from './claims';
-import { findEntry, placementOf, withOwners, type TransferDeps, type TransferProgress } from './deps';
+import { findEntry, placementOf, sqlState, withOwners, type TransferDeps, type TransferProgress } from './deps';
 import type { TableSummary } from './digest';
 import { cleanUpSource, prepareTarget, undoTarget } from './housekeeping';
 import { OwnerTx } from './owner-tx';
@@ -70,65 +70,75 @@ function checkHoldTimeout(ms: number | undefined): void {
 const idsTaken = (slug: string) =>
   ConflictError.because(`Rows with the ids of "${slug}" already exist in the shared pool (it is a copy of a hospital there, or the original of one); move it into a SCHEMA or DATABASE placement instead`);
 
-function uniqueViolation(error: unknown): boolean {
-  const { code, cause } = error as { code?: unknown; cause?: { code?: unknown } };
-  return (code ?? cause?.code) === '23505';
-}
-
-/** A move beats every HEARTBEAT_MS while it runs (see STALE_CLAIM_MS). */
-const HEARTBEAT_MS = 15_000;
+/** PostgreSQL's unique_violation. */
+const UNIQUE_VIOLATION = '23505';
 
 /**
  * Moves a live hospital to another isolation mode or server: create the target placement, copy while
  * the hospital serves (a snapshot pass, then a catch-up pass), then hold its requests only for the
  * final delta, verification and catalog switch (switch.ts), then clean up the old placement. It keeps
  * its tenant id. On any failure before the switch the target is dropped and the hospital stays where
- * it was, intact.
+ * it was, intact. The hospital's move lock is held throughout (see TransferClaims), so that no other
+ * move or purge takes the move for dead while it runs.
  */
 export class TenantMover {
   private readonly claims: TransferClaims;
-  private readonly settlement: MoveSettlement;
 
-  constructor(private readonly deps: TransferDeps) {
-    this.claims = new TransferClaims(deps.central);
-    this.settlement = new MoveSettlement(deps);
+  constructor(private readonly deps: TransferDeps, private readonly settlement: MoveSettlement) {
+    this.claims = new TransferClaims(deps);
   }
 
   async move(slug: string, to: Isolation, options: MoveOptions = {}): Promise<MoveResult> {
     checkHoldTimeout(options.holdTimeoutMs);
-    let entry = await findEntry(this.deps, slug, SERVING);
-    if (await this.settlement.settle(entry)) entry = await findEntry(this.deps, slug, SERVING);
+    const { id } = await findEntry(this.deps, slug, SERVING);
+    const lock = await this.claims.lock(id);
+    if (!lock) throw moveUnderWay(slug);
+    try {
+      await this.settlement.settleLocked(id);
+      return await this.moveLocked(await findEntry(this.deps, slug, SERVING), to, options);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** The move, the hospital's move lock held and no other move recorded. */
+  private async moveLocked(entry: Tenant, to: Isolation, options: MoveOptions): Promise<MoveResult> {
     const source = placementOf(entry);
     const target = this.targetOf(entry, to, options.server);
-    if (entry.migrationVersion !== this.deps.migrator.latest) throw ConflictError.because(`"${slug}" is not at the latest migration; run migrate first`);
-    if (!(await this.claims.claim(entry.id, source, target))) throw moveUnderWay(slug);
+    if (entry.migrationVersion !== this.deps.migrator.latest) throw ConflictError.because(`"${entry.slug}" is not at the latest migration; run migrate first`);
+    const owner = await this.claims.claim(entry.id, source, target);
+    if (owner === null) throw moveUnderWay(entry.slug);
 
     const reached = { made: false, switched: false };
-    const heartbeat = setInterval(() => void this.claims.heartbeat(entry.id).catch(() => undefined), HEARTBEAT_MS);
-    heartbeat.unref();
     try {
       const { heldMs, tables } = await this.copyAndSwitch(entry.id, source, target, options, reached).catch((error: unknown) => {
         // Stopped meanwhile (the failure a wait for the hold that timed out, say): the stop is why it ended.
         if (!reached.switched && !(error instanceof MoveInterruptedError)) options.stop?.check();
-        throw target.isolation === Isolation.SHARED && uniqueViolation(error) ? idsTaken(slug) : error;
+        throw target.isolation === Isolation.SHARED && sqlState(error) === UNIQUE_VIOLATION ? idsTaken(entry.slug) : error;
       });
       this.deps.store.invalidate(entry.id);
       const cleanupError = await cleanUpSource(this.deps, source, entry.id).then(() => null, (e: unknown) => String(e));
       // An old placement left behind keeps the record, so the next move or purge of the hospital removes it.
-      await (cleanupError === null ? this.claims.release(entry.id) : this.claims.abandon(entry.id)).catch(() => undefined);
+      if (cleanupError === null) await this.claims.release(entry.id, owner).catch(() => undefined);
       return { tenant: (await this.deps.store.byId(entry.id))!, from: source, to: target, tables, heldMs, cleanupError };
     } catch (error) {
-      if (error instanceof MoveInterruptedError) await this.claims.abandon(entry.id).catch(() => undefined);
-      else if (!reached.switched) {
-        // A target that could not be removed keeps the record once made (it may hold a copy), so the next
-        // move or purge of the hospital removes it; one that failed to be made holds none of its rows.
-        const undone = await undoTarget(this.deps, target, entry.id).then(() => true, () => false);
-        await (undone || !reached.made ? this.claims.release(entry.id) : this.claims.abandon(entry.id)).catch(() => undefined);
-      }
+      // An interrupted move keeps its record: the next move or purge of the hospital settles it.
+      if (!reached.switched && !(error instanceof MoveInterruptedError)) await this.undo(entry.id, owner, target, reached.made);
       throw error;
-    } finally {
-      clearInterval(heartbeat);
     }
+  }
+
+  /**
+   * Removes the target of a move that failed before its switch, and then its record; nothing if the
+   * record is no longer its own (settled by another move or purge, which undid it already: the target
+   * may be the hospital's live placement by now). A target that could not be removed keeps the record
+   * once made (it may hold a copy), so the next move or purge of the hospital removes it; one that
+   * failed to be made holds none of its rows.
+   */
+  private async undo(tenantId: string, owner: string, target: ModePlacement, made: boolean): Promise<void> {
+    if (!(await this.claims.owns(tenantId, owner).catch(() => false))) return;
+    const undone = await undoTarget(this.deps, target, tenantId).then(() => true, () => false);
+    if (undone || !made) await this.claims.release(tenantId, owner).catch(() => undefined);
   }
 
   private targetOf(entry: Tenant, to: Isolation, server: string | undefined): ModePlacement {

@@ -5,23 +5,20 @@ import { placementOf, samePlacement, type TransferDeps } from './deps';
 import { clearFence } from './fences';
 import { cleanUpSource, undoTarget } from './housekeeping';
 
-/** A move's record silent this long belongs to a move whose process died (a live move beats every 15 s). */
-export const STALE_CLAIM_MS = 10 * 60_000;
-
 /** CONFLICT: a move of `slug` is under way. */
 export const moveUnderWay = (slug: string) => ConflictError.because(`A move of "${slug}" is under way; try again once it has ended`);
 
 /**
  * Moves that did not end in their own process. Whatever next works on the hospital (a move, a purge)
- * settles a move whose process died, the record of which is stale or marked dead: the copy is removed
- * and the source's fence lifted, or, if the catalog had switched, the old placement is removed; then
- * the record goes. A move still under way refuses that work.
+ * settles a move whose process is gone (its record kept, its lock free): the copy is removed and the
+ * source's fence lifted, or, if the catalog had switched, the old placement is removed; then the
+ * record goes. A move still under way (its lock held) refuses that work.
  */
 export class MoveSettlement {
   private readonly claims: TransferClaims;
 
   constructor(private readonly deps: TransferDeps) {
-    this.claims = new TransferClaims(deps.central);
+    this.claims = new TransferClaims(deps);
   }
 
   /**
@@ -29,16 +26,25 @@ export class MoveSettlement {
    * that died is settled. True when one was settled (the caller reads the entry again).
    */
   async settle(entry: Tenant): Promise<boolean> {
-    const claim = await this.claims.find(entry.id, STALE_CLAIM_MS);
-    if (claim && !claim.stale) throw moveUnderWay(entry.slug);
-    if (claim) await this.recover(claim, entry);
-    return claim !== null;
+    const lock = await this.claims.lock(entry.id);
+    if (!lock) throw moveUnderWay(entry.slug);
+    try {
+      return await this.settleLocked(entry.id);
+    } finally {
+      await lock.release();
+    }
   }
 
-  /** Marks the recorded move of `slug` as dead (see TenantTransfer.abandonMove). */
-  async abandon(slug: string): Promise<void> {
-    const entry = await this.deps.central.em.fork().findOne(Tenant, { slug }, { fields: ['id'] });
-    if (entry) await this.claims.abandon(entry.id);
+  /**
+   * As `settle`, the hospital's move lock already held by the caller: any move still recorded is dead.
+   * The catalog entry is read afresh under the lock (a move may have switched it since the caller read it).
+   */
+  async settleLocked(tenantId: string): Promise<boolean> {
+    const claim = await this.claims.find(tenantId);
+    if (!claim) return false;
+    const entry = await this.deps.central.em.fork().findOne(Tenant, { id: tenantId });
+    if (entry) await this.recover(claim, entry);
+    return true;
   }
 
   /** Finishes a move that died if the catalog had switched, otherwise undoes it. */
@@ -51,6 +57,6 @@ export class MoveSettlement {
       await undoTarget(this.deps, claim.target, claim.tenantId);
     }
     this.deps.store.invalidate(claim.tenantId);
-    await this.claims.release(claim.tenantId);
+    await this.claims.release(claim.tenantId, claim.owner);
   }
 }

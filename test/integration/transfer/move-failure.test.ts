@@ -93,7 +93,7 @@ describe('a move that fails half-way', () => {
     await gw.tenancy.strategies[DATABASE].create(target);
     await ownerQuery(`insert into tenants_shared.placement_fences (tenant_id) values ($1)`, [id], dbName(gw));
     await ownerQuery(
-      `insert into catalog.tenant_transfers values ($1, 'SHARED', 'main', $2, 'tenants_shared', 'DATABASE', 'main', $3, 'tenant', now() - interval '1 hour', now() - interval '1 hour')`,
+      `insert into catalog.tenant_transfers values ($1, 'SHARED', 'main', $2, 'tenants_shared', 'DATABASE', 'main', $3, 'tenant', now() - interval '1 hour')`,
       [id, dbName(gw), target.database], dbName(gw),
     );
     await expect(gw.tenancy.transfer.move(hospital.slug, SCHEMA)).resolves.toMatchObject({ to: { isolation: SCHEMA } });
@@ -108,7 +108,7 @@ describe('a move that fails half-way', () => {
     // Pretend the old SCHEMA placement was never cleaned up and the record of the move survived.
     await gw.tenancy.strategies[SCHEMA].create({ server: 'main', database: dbName(gw), schema: oldSchema });
     await ownerQuery(
-      `insert into catalog.tenant_transfers values ($1, 'SCHEMA', 'main', $2, $3, 'SHARED', 'main', $2, 'tenants_shared', now() - interval '1 hour', now() - interval '1 hour')`,
+      `insert into catalog.tenant_transfers values ($1, 'SCHEMA', 'main', $2, $3, 'SHARED', 'main', $2, 'tenants_shared', now() - interval '1 hour')`,
       [id, dbName(gw), oldSchema], dbName(gw),
     );
     await gw.tenancy.transfer.move(hospital.slug, DATABASE);
@@ -153,26 +153,59 @@ describe('a move that fails half-way', () => {
     expect(await dumpHospital(gw, original.slug)).toEqual(original.data);
   });
 
-  it('keeps a move marked dead so, though a heartbeat of it arrives afterwards', async () => {
-    const hospital = await hospitalIn(SHARED);
-    const claims = new TransferClaims(gw.tenancy.central);
-    const { id } = hospital.before;
-    const placement = { isolation: SHARED, server: 'main', database: dbName(gw), schema: 'tenants_shared' };
-    expect(await claims.claim(id, placement, { ...placement, isolation: SCHEMA, schema: 'x' })).toBe(true);
-    await claims.abandon(id);
-    await claims.heartbeat(id);
-    expect(await claims.find(id, 60_000)).toMatchObject({ stale: true });
-    await claims.release(id);
+  it('never undoes the placement another move made live after settling its record, its lock lost while it ran', async () => {
+    const hospital = await hospitalIn(SCHEMA);
+    let resume!: () => void;
+    const paused = new Promise<void>((r) => (resume = r));
+    let copied!: () => void;
+    const atCopy = new Promise<void>((r) => (copied = r));
+    const first = gw.tenancy.transfer.move(hospital.slug, SHARED, {
+      afterStep: async (step) => {
+        if (step !== 'copy') return;
+        copied();
+        await paused;
+      },
+    });
+    const failed = first.then(() => undefined, (error: unknown) => error);
+    await atCopy;
+    // The connection holding the first move's lock is lost while the move runs on: the move is taken for dead.
+    await ownerQuery("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'sovereign move'", [dbName(gw)]);
+    await gw.tenancy.transfer.move(hospital.slug, SHARED);
+    expect(await ownerQuery('select 1 from information_schema.schemata where schema_name = $1', [hospital.before.schema_name], dbName(gw))).toHaveLength(0);
+    resume();
+    expect(await failed).toBeDefined();
+
+    expect(await rowsLeft(dbName(gw), 'tenants_shared', hospital.before.id)).toBeGreaterThan(0);
+    expect(await dumpHospital(gw, hospital.slug)).toEqual(hospital.data);
+    expect((await gw.gql(PatientsDocument, {}, hospital)).data?.patients.totalCount).toBe(3);
+    expect(await ownerQuery('select 1 from catalog.tenant_transfers where tenant_id = $1', [hospital.before.id], dbName(gw))).toHaveLength(0);
   });
 
-  it('refuses with CONFLICT while another move of the hospital still beats', async () => {
+  it('refuses with CONFLICT, its record kept, while another move of the hospital holds its lock', async () => {
     const hospital = await hospitalIn(SHARED);
-    await ownerQuery(
-      `insert into catalog.tenant_transfers values ($1, 'SHARED', 'main', $2, 'tenants_shared', 'SCHEMA', 'main', $2, 'x', now(), now())`,
-      [hospital.before.id, dbName(gw)], dbName(gw),
-    );
-    await expect(gw.tenancy.transfer.move(hospital.slug, DATABASE)).rejects.toMatchObject({ code: 'CONFLICT' });
-    await ownerQuery('delete from catalog.tenant_transfers where tenant_id = $1', [hospital.before.id], dbName(gw));
+    const claims = new TransferClaims(gw.tenancy);
+    const placement = { isolation: SHARED, server: 'main', database: dbName(gw), schema: 'tenants_shared' };
+    const lock = (await claims.lock(hospital.before.id))!;
+    const owner = (await claims.claim(hospital.before.id, placement, { ...placement, isolation: SCHEMA, schema: 'x' }))!;
+    try {
+      await expect(gw.tenancy.transfer.move(hospital.slug, DATABASE)).rejects.toMatchObject({ code: 'CONFLICT', message: `A move of "${hospital.slug}" is under way; try again once it has ended` });
+      expect(await claims.find(hospital.before.id)).toMatchObject({ owner, target: { schema: 'x' } });
+    } finally {
+      await claims.release(hospital.before.id, owner);
+      await lock.release();
+    }
+  });
+
+  it('removes only the record its own move wrote', async () => {
+    const hospital = await hospitalIn(SHARED);
+    const claims = new TransferClaims(gw.tenancy);
+    const placement = { isolation: SHARED, server: 'main', database: dbName(gw), schema: 'tenants_shared' };
+    const owner = (await claims.claim(hospital.before.id, placement, { ...placement, isolation: SCHEMA, schema: 'x' }))!;
+    expect(await claims.claim(hospital.before.id, placement, placement)).toBeNull();
+    await claims.release(hospital.before.id, '00000000-0000-4000-8000-000000000000');
+    expect(await claims.owns(hospital.before.id, owner)).toBe(true);
+    await claims.release(hospital.before.id, owner);
+    expect(await claims.find(hospital.before.id)).toBeNull();
   });
 
   it('keeps sessions opened by requests out of the placement while it is fenced and not switched', async () => {

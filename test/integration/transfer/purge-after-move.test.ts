@@ -1,6 +1,8 @@
 import { Client } from 'pg';
 import { Isolation } from '../../../src/tenancy';
 import { derivePlacement } from '../../../src/tenancy/placement';
+import type { SessionLock } from '../../../src/tenancy/session-lock';
+import { TransferClaims } from '../../../src/tenancy/transfer/claims';
 import { MoveInterruptedError } from '../../../src/tenancy/transfer/switch';
 import { runCli } from '../../fixtures/cli';
 import { ownerQuery, testServerUrl } from '../../fixtures/database';
@@ -42,7 +44,7 @@ describe('purging a hospital whose move did not finish', () => {
     return rowsLeft(dbName(gw), target.schema, entry.id);
   }
 
-  /** A move whose process died while catching up: target created and filled, claim left beating no more. */
+  /** A move whose process died while catching up: target created and filled, its record left, its lock free. */
   async function diedWhileCatchingUp(hospital: { slug: string; before: CatalogEntry }, to: Isolation) {
     const attempt = gw.tenancy.transfer.move(hospital.slug, to, {
       afterStep: (step) => {
@@ -50,7 +52,6 @@ describe('purging a hospital whose move did not finish', () => {
       },
     });
     await expect(attempt).rejects.toThrow('killed');
-    await ownerQuery("update catalog.tenant_transfers set heartbeat_at = now() - interval '1 hour' where tenant_id = $1", [hospital.before.id], dbName(gw));
     expect(await leftIn(hospital.before, to)).toBeGreaterThan(0);
   }
 
@@ -76,7 +77,7 @@ describe('purging a hospital whose move did not finish', () => {
     // The old placement was never removed and the record of the move survived its process.
     await gw.tenancy.strategies[SCHEMA].create({ server: 'main', database: dbName(gw), schema: oldSchema });
     await ownerQuery(
-      `insert into catalog.tenant_transfers values ($1, 'SCHEMA', 'main', $2, $3, 'SHARED', 'main', $2, 'tenants_shared', now() - interval '1 hour', now() - interval '1 hour')`,
+      `insert into catalog.tenant_transfers values ($1, 'SCHEMA', 'main', $2, $3, 'SHARED', 'main', $2, 'tenants_shared', now() - interval '1 hour')`,
       [id, dbName(gw), oldSchema], dbName(gw),
     );
     await gw.tenancy.lifecycle.softDelete(hospital.slug);
@@ -86,15 +87,18 @@ describe('purging a hospital whose move did not finish', () => {
     expect(await claims(id)).toHaveLength(0);
   });
 
-  it('refuses with CONFLICT, destroying nothing, while a move of the hospital still beats', async () => {
+  it('refuses with CONFLICT, destroying nothing, while a move of the hospital still runs (holds its lock)', async () => {
     const hospital = await hospitalIn(SHARED);
     await diedWhileCatchingUp(hospital, SCHEMA);
-    await ownerQuery('update catalog.tenant_transfers set heartbeat_at = now() where tenant_id = $1', [hospital.before.id], dbName(gw));
-    await gw.tenancy.lifecycle.softDelete(hospital.slug);
-
-    const refused = await purge(hospital.slug);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr.trim()).toBe(`CONFLICT: A move of "${hospital.slug}" is under way; try again once it has ended`);
+    const lock = (await new TransferClaims(gw.tenancy).lock(hospital.before.id))!;
+    try {
+      await gw.tenancy.lifecycle.softDelete(hospital.slug);
+      const refused = await purge(hospital.slug);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.trim()).toBe(`CONFLICT: A move of "${hospital.slug}" is under way; try again once it has ended`);
+    } finally {
+      await lock.release();
+    }
     expect((await catalogEntry(gw, hospital.slug))!.status).toBe('DELETED');
     expect(await rowsLeft(dbName(gw), 'tenants_shared', hospital.before.id)).toBeGreaterThan(0);
     expect(await claims(hospital.before.id)).toHaveLength(1);
@@ -104,19 +108,23 @@ describe('purging a hospital whose move did not finish', () => {
     const hospital = await hospitalIn(SHARED);
     await gw.tenancy.lifecycle.softDelete(hospital.slug);
     const { id } = hospital.before;
-    // A move that read the hospital before its deletion records itself, uncommitted, as the purge starts.
+    // A move that read the hospital before its deletion records itself, uncommitted, as the purge starts,
+    // and holds its lock once the purge has looked for a move (and found none).
     const mover = new Client({ connectionString: gw.databaseUrl });
     await mover.connect();
     let ended = false;
+    let lock: SessionLock | null = null;
     try {
       await mover.query('begin');
-      await mover.query(`insert into catalog.tenant_transfers values ($1, 'SHARED', 'main', $2, 'tenants_shared', 'SCHEMA', 'main', $2, 'x', now(), now())`, [id, dbName(gw)]);
+      await mover.query(`insert into catalog.tenant_transfers values ($1, 'SHARED', 'main', $2, 'tenants_shared', 'SCHEMA', 'main', $2, 'x', now())`, [id, dbName(gw)]);
       const purging = gw.tenancy.lifecycle.purge(hospital.slug, { force: true });
       void purging.then(() => (ended = true), () => (ended = true));
       await untilWaitingOnLock(testServerUrl(), dbName(gw), () => ended);
+      lock = await new TransferClaims(gw.tenancy).lock(id);
       await mover.query('commit');
-      await expect(purging).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(purging).rejects.toMatchObject({ code: 'CONFLICT', message: `A move of "${hospital.slug}" is under way; try again once it has ended` });
     } finally {
+      await lock?.release();
       await mover.end();
     }
     expect((await catalogEntry(gw, hospital.slug))!.status).toBe('DELETED');
