@@ -111,7 +111,7 @@ export class TenantMover {
 
     const reached = { made: false, switched: false };
     try {
-      const { heldMs, tables } = await this.copyAndSwitch(entry.id, source, target, options, reached).catch((error: unknown) => {
+      const { heldMs, tables } = await this.copyAndSwitch(entry.id, owner, source, target, options, reached).catch((error: unknown) => {
         // Stopped meanwhile (the failure a wait for the hold that timed out, say): the stop is why it ended.
         if (!reached.switched && !(error instanceof MoveInterruptedError)) options.stop?.check();
         throw target.isolation === Isolation.SHARED && sqlState(error) === UNIQUE_VIOLATION ? idsTaken(entry.slug) : error;
@@ -154,7 +154,7 @@ export class TenantMover {
   }
 
   /** The copy and the switch; `reached` records how far it got (the target made, the catalog switched). */
-  private async copyAndSwitch(tenantId: string, source: ModePlacement, target: ModePlacement, options: MoveOptions, reached: { made: boolean; switched: boolean }) {
+  private async copyAndSwitch(tenantId: string, owner: string, source: ModePlacement, target: ModePlacement, options: MoveOptions, reached: { made: boolean; switched: boolean }) {
     const { stop } = options;
     const afterStep = async (step: MoveStep) => {
       await options.afterStep?.(step);
@@ -174,7 +174,7 @@ export class TenantMover {
         await this.pass(sourceOrm, targetOrm, source, target, tenantId, tables, (table, s) => onProgress({ phase, table, rows: s.inserted + s.updated + s.deleted, tables: tables.length }));
         await afterStep(phase);
       }
-      const result = await holdAndSwitch({ deps: this.deps, source, target, sourceOrm, targetOrm, tenantId, tables, holdTimeoutMs: options.holdTimeoutMs ?? 10_000, afterStep, onProgress });
+      const result = await holdAndSwitch({ deps: this.deps, source, target, sourceOrm, targetOrm, tenantId, owner, tables, holdTimeoutMs: options.holdTimeoutMs ?? 10_000, afterStep, onProgress });
       reached.switched = true;
       return result;
     });

@@ -1,9 +1,9 @@
-import type { MikroORM } from '@mikro-orm/core';
+import { raw, type MikroORM } from '@mikro-orm/core';
 import { ConflictError, DomainError, NotFoundError } from '../../errors';
 import { SERVING, Tenant } from '../catalog';
 import { HOLD_KEY_SQL } from '../placement-hold';
 import { writeEntryIf } from '../serving-change';
-import type { ModePlacement } from './claims';
+import { TRANSFERS_TABLE, type ModePlacement } from './claims';
 import { placementOf, samePlacement, type TransferDeps, type TransferProgress } from './deps';
 import { summarise, type TableSummary } from './digest';
 import { clearFence, clearFenceIn, setFence } from './fences';
@@ -31,6 +31,8 @@ export interface SwitchContext {
   sourceOrm: MikroORM;
   targetOrm: MikroORM;
   tenantId: string;
+  /** The move's record (TransferClaims): the switch happens only while it is still this move's. */
+  owner: string;
   tables: TenantTable[];
   holdTimeoutMs: number;
   afterStep: (step: MoveStep) => Promise<void>;
@@ -94,18 +96,20 @@ export async function holdAndSwitch(ctx: SwitchContext): Promise<{ heldMs: numbe
 }
 
 /**
- * Points the catalog entry at the target, only if it still names the source and the hospital still
- * serves: one deleted while it was copied stays deleted where it was (NOT_FOUND, as a move after the
- * deletion is).
+ * Points the catalog entry at the target, only if it still names the source, the hospital still
+ * serves, and the move's record is still its own: one deleted while it was copied stays deleted where
+ * it was (NOT_FOUND, as a move after the deletion is), and a move that lost its lock and was settled
+ * by another never switches the hospital to a target the other may be filling or undoing.
  */
 async function switchCatalog(ctx: SwitchContext): Promise<void> {
   const { source, target, tenantId, deps } = ctx;
   const em = deps.central.em.fork();
+  const ownRecord = raw(`exists (select 1 from ${TRANSFERS_TABLE} where tenant_id = ? and owner = ?)`, [tenantId, ctx.owner]);
   try {
     const written = await writeEntryIf(
       em,
       tenantId,
-      { status: { $in: SERVING }, serverName: source.server, databaseName: source.database, schemaName: source.schema },
+      { status: { $in: SERVING }, serverName: source.server, databaseName: source.database, schemaName: source.schema, [ownRecord]: true },
       { isolation: target.isolation, serverName: target.server, databaseName: target.database, schemaName: target.schema, migrationVersion: deps.migrator.latest },
     );
     if (written) return;

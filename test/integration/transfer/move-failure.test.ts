@@ -181,6 +181,39 @@ describe('a move that fails half-way', () => {
     expect(await ownerQuery('select 1 from catalog.tenant_transfers where tenant_id = $1', [hospital.before.id], dbName(gw))).toHaveLength(0);
   });
 
+  it('never switches the hospital once another move has settled its record, its lock lost before the switch', async () => {
+    const hospital = await hospitalIn(SCHEMA);
+    const pause = (at: MoveStep) => {
+      let resume!: () => void;
+      let reached!: () => void;
+      const resumed = new Promise<void>((r) => (resume = r));
+      const arrived = new Promise<void>((r) => (reached = r));
+      const afterStep = async (step: MoveStep) => {
+        if (step !== at) return;
+        reached();
+        await resumed;
+      };
+      return { afterStep, arrived, resume };
+    };
+    const first = pause('verified');
+    const firstMove = gw.tenancy.transfer.move(hospital.slug, SHARED, { afterStep: first.afterStep }).then(() => undefined, (error: unknown) => error);
+    await first.arrived;
+    await ownerQuery("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'sovereign move'", [dbName(gw)]);
+    // The second move takes the first for dead, undoes its target and records itself; it waits after making its own.
+    const second = pause('placement');
+    const secondMove = gw.tenancy.transfer.move(hospital.slug, SHARED, { afterStep: second.afterStep });
+    await second.arrived;
+    first.resume();
+    expect(await firstMove).toMatchObject({ code: 'CONFLICT' });
+    expect(await catalogEntry(gw, hospital.slug)).toEqual(hospital.before);
+    second.resume();
+    await secondMove;
+
+    expect((await catalogEntry(gw, hospital.slug))!.isolation).toBe(SHARED);
+    expect(await dumpHospital(gw, hospital.slug)).toEqual(hospital.data);
+    expect((await gw.gql(PatientsDocument, {}, hospital)).data?.patients.totalCount).toBe(3);
+  });
+
   it('refuses with CONFLICT, its record kept, while another move of the hospital holds its lock', async () => {
     const hospital = await hospitalIn(SHARED);
     const claims = new TransferClaims(gw.tenancy);
