@@ -41,9 +41,22 @@ export interface ImportOptions {
 export async function importTenant(deps: TransferDeps, file: string, options: ImportOptions): Promise<TenantRecord> {
   const manifest = await readManifest(file).catch(rethrowAsInput);
   const upTo = checkVersion(deps, manifest);
-  const input = { slug: options.slug, name: options.name ?? manifest.hospital.name, isolation: options.isolation, plan: manifest.hospital.plan, server: options.server };
+  const { hospital } = manifest;
+  const input = {
+    slug: options.slug,
+    name: options.name ?? hospital.name,
+    isolation: options.isolation,
+    plan: hospital.plan,
+    server: options.server,
+    // Checked as a new hospital's are (Provisioner.check): an archive's text is input like any other.
+    contactEmail: hospital.contactEmail,
+    contactPhone: hospital.contactPhone,
+    address: hospital.address,
+    maxUsers: hospital.maxUsers,
+    maxAssets: hospital.maxAssets,
+  };
   const latest = deps.migrator.latest;
-  const trialEnd = manifest.hospital.trialEndsAt;
+  const trialEnd = hospital.trialEndsAt;
   return deps.provisioner.create(input, {
     // The copy keeps the one trial the hospital had: importing is no way to a new one.
     trialEndsAt: trialEnd === undefined ? undefined : trialEnd === null ? null : new Date(trialEnd),

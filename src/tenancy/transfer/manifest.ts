@@ -90,6 +90,30 @@ class ArchiveHospital {
 
   @IsEnum(Isolation)
   isolation!: Isolation;
+
+  /*
+   * How to reach the hospital and its own limits (absent in archives written before they were kept);
+   * an import checks them as provisioning checks a new hospital's.
+   */
+  @IsString()
+  @IsOptional()
+  contactEmail?: string | null;
+
+  @IsString()
+  @IsOptional()
+  contactPhone?: string | null;
+
+  @IsString()
+  @IsOptional()
+  address?: string | null;
+
+  @IsInt()
+  @IsOptional()
+  maxUsers?: number | null;
+
+  @IsInt()
+  @IsOptional()
+  maxAssets?: number | null;
 }
 
 /**
