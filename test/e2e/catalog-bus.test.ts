@@ -5,16 +5,7 @@ import { ownerQuery } from '../fixtures/database';
 import { errorCode } from '../fixtures/gateway';
 import { GatewayProcess } from '../fixtures/gateway-process';
 import { LISTENER_NAME } from '../../src/tenancy/resolution/catalog-listener';
-
-/** True once `check` holds, trying for up to a second. */
-async function withinASecond(check: () => Promise<boolean>): Promise<boolean> {
-  const deadline = Date.now() + 1_000;
-  do {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  } while (Date.now() < deadline);
-  return check();
-}
+import { withinASecond } from '../fixtures/within';
 
 /**
  * The built gateway as its own process, without REDIS_URL, and the operator CLI beside it: a catalog

@@ -3,6 +3,7 @@ import { LoginDocument, MeDocument, RequestDemoDocument, ResumeTenantDocument, S
 import { drainOnEmbedded, drainUpdate, expectDrained, GRACEFUL_STOPS } from '../fixtures/drain';
 import { childrenOf, GatewayProcess } from '../fixtures/gateway-process';
 import { ADMIN, errorCode, STAFF_PASSWORD, type GqlResult } from '../fixtures/gateway';
+import { withinASecond } from '../fixtures/within';
 
 /**
  * The built gateway with GATEWAY_WORKERS=2 and no Redis, as its own process: a primary and two workers
@@ -213,12 +214,3 @@ describe('a gateway with several workers', () => {
     expect(gw.stderr).not.toMatch(/\bat \w+ \(/); // a message, not a stack trace
   }, 120_000);
 });
-
-/** Runs `check` until it returns true or a second has passed since the call; true if it did. */
-async function withinASecond(check: () => Promise<boolean>): Promise<boolean> {
-  const deadline = Date.now() + 1_000;
-  do {
-    if (await check()) return true;
-  } while (Date.now() < deadline);
-  return false;
-}

@@ -7,6 +7,7 @@ import { errorCode, TestGateway } from '../fixtures/gateway';
 import { FaultProxy } from '../fixtures/fault-proxy';
 import { TEST_REDIS_URL } from '../fixtures/redis';
 import { LISTENER_NAME } from '../../src/tenancy/resolution/catalog-listener';
+import { withinASecond } from '../fixtures/within';
 
 const databaseOf = (gw: TestGateway) => new URL(gw.databaseUrl).pathname.slice(1);
 
@@ -63,16 +64,6 @@ describe('catalog invalidation bus without Redis', () => {
     expect(await listenersOf(gw, 0)).toBe(0);
   });
 });
-
-/** True once `check` holds, trying for up to a second. */
-async function withinASecond(check: () => Promise<boolean>): Promise<boolean> {
-  const deadline = Date.now() + 1_000;
-  do {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  } while (Date.now() < deadline);
-  return check();
-}
 
 /** Processes of one deployment configured with and without REDIS_URL: catalog changes reach them all the same. */
 describe('catalog changes whatever each process was configured with', () => {

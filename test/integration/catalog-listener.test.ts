@@ -1,16 +1,10 @@
 import { CatalogListener, CONNECT_TIMEOUT_MS, HEARTBEAT_EVERY_MS, QUERY_TIMEOUT_MS, LISTENER_NAME } from '../../src/tenancy/resolution/catalog-listener';
 import { createTestDatabase, ownerQuery } from '../fixtures/database';
 import { FaultProxy } from '../fixtures/fault-proxy';
+import { within } from '../fixtures/within';
 
 const CHANNEL = 'sovereign:catalog';
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** True once `check` holds, trying for up to `ms`. */
-async function within(ms: number, check: () => boolean): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!check() && Date.now() < deadline) await delay(20);
-  return check();
-}
 
 /** What a promise came to within `ms`: its value, or 'still waiting'. */
 async function settledWithin<T>(ms: number, promise: Promise<T>): Promise<T | 'still waiting'> {
