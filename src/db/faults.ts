@@ -62,6 +62,15 @@ export function noAnswer(error: unknown): boolean {
   return false;
 }
 
+/** Whether `error` says that the server's host refused the connection (ECONNREFUSED): it is down, not silent. Follows `cause` chains. */
+export function refusedByServer(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === 'ECONNREFUSED') return true;
+    if (e instanceof AggregateError) return e.errors.some(refusedByServer);
+  }
+  return false;
+}
+
 /**
  * Maps a failure to reach the database (its server down, or not configured here, or refusing the
  * password of a new connection: no request can be served until that is put right), or a statement

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
-import { noAnswer } from '../db/faults';
+import { noAnswer, refusedByServer } from '../db/faults';
 import { TrackedSockets } from '../db/tracked-sockets';
 import { tenantOrmOptions } from './orm-options';
 import type { Placement } from './placement';
@@ -190,6 +190,9 @@ export class PoolRegistry {
    */
   private async connect(server: string, url: string, sockets: TrackedSockets): Promise<MikroORM<PostgreSqlDriver>> {
     const orm = await MikroORM.init({ ...tenantOrmOptions(url, this.entities, { ...this.limits, stream: sockets.create }), connect: false });
+    // Every statement's failure, as the driver met it: a rollback that finds the connection silent is
+    // not reported to the request (knex swallows it), so a lease's release alone would miss the hang.
+    orm.em.getConnection().getKnex().on('query-error', (error: unknown) => this.report(server, error));
     const check = await orm.checkConnection();
     if (check.ok) {
       this.outages.answered(server);
@@ -200,14 +203,15 @@ export class PoolRegistry {
   }
 
   /**
-   * Notes what a request met on `server`: an answer, or none (the server is marked and its pools are
-   * closed, as their connections wait on it).
+   * Notes what a request met on `server`: a refused connection (the server answered, with a refusal:
+   * it is down, not hung, and no longer marked as silent), or no answer at all (the server is marked
+   * and its pools are closed, as their connections wait on it). A lease released without an error says
+   * nothing either way: its statements may have gone unanswered and its rollback been swallowed, so
+   * only a connection that is answered (`connect`) clears a mark.
    */
   private report(server: string, error: unknown): void {
-    if (!noAnswer(error)) {
-      if (error === undefined) this.outages.answered(server);
-      return;
-    }
+    if (refusedByServer(error)) return this.outages.answered(server);
+    if (!noAnswer(error)) return;
     this.outages.notAnswering(server);
     for (const [key, entry] of this.cache.entries()) if (entry.server === server) this.cache.delete(key);
   }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { databaseFault, poolTimedOut } from '../db/faults';
+import { databaseFault, poolTimedOut, ServerNotAnsweringError } from '../db/faults';
 import type { Deadline } from '../deadline';
 import { enterPlacement, type RequestEntry, type SignedIn } from './placement-hold';
 import type { PoolLease, PoolRegistry } from './pools';
@@ -151,6 +151,9 @@ export class TenantSession {
     try {
       return await this.openAt(this.current);
     } catch (error) {
+      // Refused at once while the server is marked silent: no sign of a move, and asking the catalog
+      // (and dropping the hospital from every replica's cache) for each such request is the load a mark spares.
+      if (error instanceof ServerNotAnsweringError) throw error;
       const moved = this.relocate ? await this.relocate(this.current) : null;
       if (!moved) throw error;
       this.current = moved;

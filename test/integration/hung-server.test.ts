@@ -83,6 +83,20 @@ describe('a database server that accepts connections and never answers', () => {
     expect(await (await fetch(`${gw.baseUrl}/readyz`)).json()).toEqual({ status: 'ready' });
   });
 
+  it('marks the server when a statement on an open connection goes unanswered, and no catalog read follows each refusal', async () => {
+    expect(outcome(await read(hung[0]!))).toEqual({ status: 200, code: undefined }); // its pool open
+    proxy.silenceOpen(); // new connections are still answered
+    expect(outcome(await read(hung[0]!))).toEqual(UNAVAILABLE);
+    expect(await (await fetch(`${gw.baseUrl}/readyz`)).json()).toEqual({ status: 'ready', unavailableServers: ['east'] });
+    const lookups = jest.spyOn(gw.tenancy.store, 'byId');
+    try {
+      expect(outcome(await read(hung[1]!))).toEqual(UNAVAILABLE);
+      expect(lookups).not.toHaveBeenCalled();
+    } finally {
+      lookups.mockRestore();
+    }
+  });
+
   it('starts another replica (migrating on start) while the server hangs, serving the other hospitals', async () => {
     proxy.silenceOpen();
     void proxy.silenceNew();
@@ -94,5 +108,20 @@ describe('a database server that accepts connections and never answers', () => {
       await replica.stop();
       proxy.answerNew();
     }
+  });
+
+  it('no longer names a silent server once it refuses connections: it is down, not hung', async () => {
+    proxy.silenceOpen();
+    void proxy.silenceNew();
+    expect(outcome(await read(hung[0]!))).toEqual(UNAVAILABLE);
+    expect(await (await fetch(`${gw.baseUrl}/readyz`)).json()).toEqual({ status: 'ready', unavailableServers: ['east'] });
+    await proxy.close(); // its port now refuses connections
+    let last: GqlResult<unknown> | undefined;
+    for (let attempt = 0; attempt < 40 && (await (await fetch(`${gw.baseUrl}/readyz`)).json()).unavailableServers; attempt += 1) {
+      await new Promise((r) => setTimeout(r, 250));
+      last = await read(hung[0]!);
+    }
+    expect(outcome(last!)).toEqual(UNAVAILABLE);
+    expect(await (await fetch(`${gw.baseUrl}/readyz`)).json()).toEqual({ status: 'ready' });
   });
 });
