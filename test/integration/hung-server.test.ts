@@ -117,7 +117,8 @@ describe('a database server that accepts connections and never answers', () => {
     expect(await (await fetch(`${gw.baseUrl}/readyz`)).json()).toEqual({ status: 'ready', unavailableServers: ['east'] });
     await proxy.close(); // its port now refuses connections
     let last: GqlResult<unknown> | undefined;
-    for (let attempt = 0; attempt < 40 && (await (await fetch(`${gw.baseUrl}/readyz`)).json()).unavailableServers; attempt += 1) {
+    const named = async () => ((await (await fetch(`${gw.baseUrl}/readyz`)).json()) as { unavailableServers?: string[] }).unavailableServers;
+    for (let attempt = 0; attempt < 40 && (await named()); attempt += 1) {
       await new Promise((r) => setTimeout(r, 250));
       last = await read(hung[0]!);
     }
