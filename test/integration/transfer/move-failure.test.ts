@@ -13,6 +13,20 @@ const { SHARED, SCHEMA, DATABASE } = Isolation;
 const STEPS: MoveStep[] = ['placement', 'copy', 'catch-up', 'synced', 'verified', 'fenced'];
 const PAIRS = [[SHARED, DATABASE], [DATABASE, SCHEMA], [SCHEMA, SHARED]] as const;
 
+/** A move's `afterStep` that waits at step `at` until `resume`; `arrived` resolves when it gets there. */
+function pause(at: MoveStep) {
+  let resume!: () => void;
+  let reached!: () => void;
+  const resumed = new Promise<void>((r) => (resume = r));
+  const arrived = new Promise<void>((r) => (reached = r));
+  const afterStep = async (step: MoveStep) => {
+    if (step !== at) return;
+    reached();
+    await resumed;
+  };
+  return { afterStep, arrived, resume };
+}
+
 describe('a move that fails half-way', () => {
   let gw: TestGateway;
   let n = 0;
@@ -155,24 +169,14 @@ describe('a move that fails half-way', () => {
 
   it('never undoes the placement another move made live after settling its record, its lock lost while it ran', async () => {
     const hospital = await hospitalIn(SCHEMA);
-    let resume!: () => void;
-    const paused = new Promise<void>((r) => (resume = r));
-    let copied!: () => void;
-    const atCopy = new Promise<void>((r) => (copied = r));
-    const first = gw.tenancy.transfer.move(hospital.slug, SHARED, {
-      afterStep: async (step) => {
-        if (step !== 'copy') return;
-        copied();
-        await paused;
-      },
-    });
-    const failed = first.then(() => undefined, (error: unknown) => error);
-    await atCopy;
+    const atCopy = pause('copy');
+    const failed = gw.tenancy.transfer.move(hospital.slug, SHARED, { afterStep: atCopy.afterStep }).then(() => undefined, (error: unknown) => error);
+    await atCopy.arrived;
     // The connection holding the first move's lock is lost while the move runs on: the move is taken for dead.
     await ownerQuery("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'sovereign move'", [dbName(gw)]);
     await gw.tenancy.transfer.move(hospital.slug, SHARED);
     expect(await ownerQuery('select 1 from information_schema.schemata where schema_name = $1', [hospital.before.schema_name], dbName(gw))).toHaveLength(0);
-    resume();
+    atCopy.resume();
     expect(await failed).toBeDefined();
 
     expect(await rowsLeft(dbName(gw), 'tenants_shared', hospital.before.id)).toBeGreaterThan(0);
@@ -183,18 +187,6 @@ describe('a move that fails half-way', () => {
 
   it('never switches the hospital once another move has settled its record, its lock lost before the switch', async () => {
     const hospital = await hospitalIn(SCHEMA);
-    const pause = (at: MoveStep) => {
-      let resume!: () => void;
-      let reached!: () => void;
-      const resumed = new Promise<void>((r) => (resume = r));
-      const arrived = new Promise<void>((r) => (reached = r));
-      const afterStep = async (step: MoveStep) => {
-        if (step !== at) return;
-        reached();
-        await resumed;
-      };
-      return { afterStep, arrived, resume };
-    };
     const first = pause('verified');
     const firstMove = gw.tenancy.transfer.move(hospital.slug, SHARED, { afterStep: first.afterStep }).then(() => undefined, (error: unknown) => error);
     await first.arrived;
